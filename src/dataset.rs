@@ -1,0 +1,362 @@
+//! The canonical dataset on disk: `DATASET/` with one Parquet file per table,
+//! `manifest.json` and `quarantine/TABLE.csv`.
+//!
+//! This module owns the layout, the atomic replacement of a dataset (built in a
+//! temporary folder beside it, renamed into place only when complete), the Parquet
+//! sink the importer streams into, and opening a dataset for the later stages.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::input::quarantine::{QuarantineRecord, QuarantineWriter};
+use crate::input::report::ImportReport;
+use crate::input::{Sink, SinkError};
+use crate::schema::Table;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const DATASET_FORMAT: u32 = 1;
+pub const CONTRACT_VERSION: &str = "1.1";
+const ROW_GROUP: usize = 1 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a jindu dataset (no manifest.json); create one with `jindu import`")]
+    NotADataset { path: PathBuf },
+    #[error("{path}: the manifest cannot be read: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Polars {
+        path: PathBuf,
+        source: PolarsError,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DatasetError + '_ {
+    move |source| DatasetError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What `manifest.json` records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub engine: String,
+    pub engine_version: String,
+    pub dataset_format: u32,
+    pub contract_version: String,
+    /// Data cutoff `C` (ISO date): `--as-of` or the latest record date.
+    pub cutoff: Option<String>,
+    /// `--as-of` when it was given (snapshot semantics apply in the metrics).
+    pub as_of: Option<String>,
+    pub key_id: String,
+    pub ephemeral_key: bool,
+    /// Rows per canonical table (tables absent from the export are absent here).
+    pub tables: BTreeMap<String, u64>,
+    /// The full import report: inputs with SHA-256, size, encoding, row accounting.
+    pub import: serde_json::Value,
+}
+
+impl Manifest {
+    pub fn from_report(report: &ImportReport, rows: &BTreeMap<String, u64>) -> Manifest {
+        Manifest {
+            engine: "jindu".into(),
+            engine_version: env!("CARGO_PKG_VERSION").into(),
+            dataset_format: DATASET_FORMAT,
+            contract_version: CONTRACT_VERSION.into(),
+            cutoff: report.cutoff.map(crate::input::values::iso),
+            as_of: report.as_of.map(crate::input::values::iso),
+            key_id: report.key_id.clone(),
+            ephemeral_key: report.ephemeral_key,
+            tables: rows.clone(),
+            import: serde_json::to_value(report).expect("report serialises"),
+        }
+    }
+}
+
+/// Streams accepted rows into Parquet files and quarantined rows into 0600 CSV files
+/// inside a (temporary) dataset folder.
+pub struct ParquetSink {
+    dir: PathBuf,
+    writers: BTreeMap<Table, polars::io::parquet::write::BatchedWriter<BufWriter<File>>>,
+    quarantine: BTreeMap<Table, QuarantineWriter<BufWriter<File>>>,
+    pub rows: BTreeMap<String, u64>,
+}
+
+impl ParquetSink {
+    pub fn new(dir: &Path) -> Self {
+        ParquetSink {
+            dir: dir.to_path_buf(),
+            writers: BTreeMap::new(),
+            quarantine: BTreeMap::new(),
+            rows: BTreeMap::new(),
+        }
+    }
+
+    /// Closes every file.
+    pub fn finish(mut self) -> Result<BTreeMap<String, u64>, SinkError> {
+        for (t, w) in std::mem::take(&mut self.writers) {
+            let path = self.dir.join(format!("{}.parquet", t.name()));
+            w.finish().map_err(|source| SinkError::Polars { path, source })?;
+        }
+        for (t, w) in std::mem::take(&mut self.quarantine) {
+            let path = self.dir.join("quarantine").join(format!("{}.csv", t.name()));
+            w.into_inner()
+                .flush()
+                .map_err(|source| SinkError::Io { path, source })?;
+        }
+        Ok(self.rows)
+    }
+}
+
+/// Creates a file readable and writable by its owner only.
+pub fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+impl Sink for ParquetSink {
+    fn rows(&mut self, table: Table, mut chunk: DataFrame) -> Result<(), SinkError> {
+        let path = self.dir.join(format!("{}.parquet", table.name()));
+        let perr = |source| SinkError::Polars {
+            path: path.clone(),
+            source,
+        };
+        if !self.writers.contains_key(&table) {
+            let f = File::create(&path).map_err(|source| SinkError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let w = ParquetWriter::new(BufWriter::new(f))
+                .with_compression(ParquetCompression::Zstd(None))
+                .with_row_group_size(Some(ROW_GROUP))
+                .set_parallel(false)
+                .batched(&chunk.schema())
+                .map_err(perr)?;
+            self.writers.insert(table, w);
+        }
+        *self.rows.entry(table.name().to_string()).or_default() += chunk.height() as u64;
+        if chunk.height() == 0 {
+            return Ok(());
+        }
+        chunk.rechunk_mut();
+        self.writers
+            .get_mut(&table)
+            .expect("just inserted")
+            .write_batch(&chunk)
+            .map_err(perr)
+    }
+
+    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
+        let qdir = self.dir.join("quarantine");
+        let path = qdir.join(format!("{}.csv", table.name()));
+        let ioe = |source| SinkError::Io {
+            path: path.clone(),
+            source,
+        };
+        if !self.quarantine.contains_key(&table) {
+            fs::create_dir_all(&qdir).map_err(ioe)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&qdir, fs::Permissions::from_mode(0o700)).map_err(ioe)?;
+            }
+            let f = create_private(&path).map_err(ioe)?;
+            let w = QuarantineWriter::new(BufWriter::new(f)).map_err(ioe)?;
+            self.quarantine.insert(table, w);
+        }
+        self.quarantine
+            .get_mut(&table)
+            .expect("just inserted")
+            .write(record)
+            .map_err(ioe)
+    }
+}
+
+/// A temporary folder beside the target, renamed into place by [`Staging::commit`].
+pub struct Staging {
+    pub tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging, DatasetError> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "dataset".into());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+        Ok(Staging {
+            tmp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Writes the manifest and moves the finished dataset into place, replacing an
+    /// existing one only now that the new one is complete.
+    pub fn commit(self, manifest: &Manifest) -> Result<PathBuf, DatasetError> {
+        let mpath = self.tmp.join(MANIFEST);
+        let mut text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
+        text.push('\n');
+        fs::write(&mpath, text).map_err(io_err(&mpath))?;
+        let old = self.tmp.with_file_name(format!(
+            "{}.old",
+            self.tmp.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+        }
+        if let Err(e) = fs::rename(&self.tmp, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(io_err(&self.target)(e));
+        }
+        if had_old {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(self.target.clone())
+    }
+
+    /// Keeps only the quarantine of a failed import, in `TARGET.failed-import/`, so the
+    /// analyst can see why; the existing dataset is untouched.
+    pub fn abandon(self) -> Option<PathBuf> {
+        let q = self.tmp.join("quarantine");
+        let keep = q.exists().then(|| {
+            let mut name = self.target.file_name().unwrap_or_default().to_os_string();
+            name.push(".failed-import");
+            self.target.with_file_name(name)
+        });
+        if let Some(dest) = &keep {
+            let _ = fs::remove_dir_all(dest);
+            if fs::rename(&q, dest).is_err() {
+                let _ = fs::remove_dir_all(&self.tmp);
+                return None;
+            }
+        }
+        let _ = fs::remove_dir_all(&self.tmp);
+        keep
+    }
+}
+
+/// An imported dataset, opened for reading.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+impl Dataset {
+    pub fn is_dataset(dir: &Path) -> bool {
+        dir.join(MANIFEST).is_file()
+    }
+
+    pub fn open(dir: &Path) -> Result<Dataset, DatasetError> {
+        let mpath = dir.join(MANIFEST);
+        if !mpath.is_file() {
+            return Err(DatasetError::NotADataset {
+                path: dir.to_path_buf(),
+            });
+        }
+        let text = fs::read_to_string(&mpath).map_err(io_err(&mpath))?;
+        let manifest: Manifest =
+            serde_json::from_str(&text).map_err(|e| DatasetError::Manifest {
+                path: mpath.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            manifest,
+        })
+    }
+
+    pub fn has(&self, t: Table) -> bool {
+        self.manifest.tables.contains_key(t.name())
+    }
+
+    pub fn table_path(&self, t: Table) -> PathBuf {
+        self.dir.join(format!("{}.parquet", t.name()))
+    }
+
+    /// A lazy scan of one table (projection and filters are pushed into the reader).
+    pub fn scan(&self, t: Table) -> Result<LazyFrame, DatasetError> {
+        let path = self.table_path(t);
+        let p = PlRefPath::try_from_path(&path)
+            .map_err(|source| DatasetError::Polars { path: path.clone(), source })?;
+        LazyFrame::scan_parquet(p, ScanArgsParquet::default())
+            .map_err(|source| DatasetError::Polars { path, source })
+    }
+
+    /// The effective region table stored with the dataset.
+    pub fn regions(&self) -> Result<crate::regions::RegionTable, DatasetError> {
+        let path = self.table_path(Table::Regions);
+        let mut t = crate::regions::RegionTable::builtin();
+        if !path.is_file() {
+            return Ok(t);
+        }
+        let df = self.read(Table::Regions)?;
+        let perr = |source| DatasetError::Polars {
+            path: path.clone(),
+            source,
+        };
+        let col = |n: &str| -> Result<Vec<Option<String>>, DatasetError> {
+            Ok(df
+                .column(n)
+                .and_then(|c| c.str().cloned())
+                .map_err(perr)?
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect())
+        };
+        let (code, name, level, parent) = (col("code")?, col("name")?, col("level")?, col("parent")?);
+        for i in 0..code.len() {
+            let (Some(c), Some(n), Some(l)) = (&code[i], &name[i], &level[i]) else {
+                continue;
+            };
+            if let Some(level) = crate::regions::Level::parse(l) {
+                t.insert(crate::regions::Region {
+                    code: c.clone(),
+                    name: n.clone(),
+                    level,
+                    parent: parent[i].clone(),
+                });
+            }
+        }
+        Ok(t)
+    }
+
+    /// Reads one whole table.
+    pub fn read(&self, t: Table) -> Result<DataFrame, DatasetError> {
+        let path = self.table_path(t);
+        let f = File::open(&path).map_err(io_err(&path))?;
+        ParquetReader::new(f)
+            .finish()
+            .map_err(|source| DatasetError::Polars { path, source })
+    }
+}

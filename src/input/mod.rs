@@ -1,0 +1,736 @@
+//! The import stage: platform exports in, validated and pseudonymised canonical tables
+//! out, with every input row accounted for.
+//!
+//! This module owns the data contract (`docs/data-contract.md`): finding tables in an
+//! export, decoding CSV/XLSX/Parquet, header and value parsing, the row checks, the
+//! reference and duplicate checks in the contract's order, the quarantine, the row
+//! accounting (`read = accepted + merged + quarantined`, checked on every run) and the
+//! data-quality report. Raw ID numbers and names never leave it: rows leave as
+//! canonical values with a keyed pseudonym. Accepted rows stream out in chunks to a
+//! [`Sink`] (memory or Parquet), so imports of gigabytes run in bounded memory.
+
+pub mod csvscan;
+pub mod decode;
+pub mod issue;
+pub mod parquet_in;
+pub mod pseudo;
+pub mod quarantine;
+pub mod report;
+pub mod rows;
+pub mod source;
+pub mod values;
+pub mod xlsx;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use self::decode::Encoding;
+use self::issue::{Code, FileError, RowIssue};
+use self::pseudo::Key;
+use self::quarantine::QuarantineRecord;
+use self::report::{CodeStat, FileReport, ImportReport, TableReport};
+use self::rows::{Cell, HeaderError, OutColumn, OutType, ParsedRow, Val, column_index};
+use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
+use self::values::Days;
+use crate::regions::{Level, Region, RegionTable};
+use crate::schema::{ColType, Table};
+
+/// Settings of one import run.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub key: Key,
+    /// Fraction of a file's rows that may be quarantined before the import fails.
+    pub max_reject_rate: f64,
+    pub max_record_bytes: usize,
+    pub encoding: Option<Encoding>,
+    pub sheet: Option<String>,
+    pub as_of: Option<Days>,
+    /// Rows per chunk handed to the sink.
+    pub chunk_rows: usize,
+}
+
+impl ImportOptions {
+    pub fn new(key: Key) -> Self {
+        ImportOptions {
+            key,
+            max_reject_rate: 0.01,
+            max_record_bytes: 1 << 20,
+            encoding: None,
+            sheet: None,
+            as_of: None,
+            chunk_rows: 1 << 20,
+        }
+    }
+}
+
+/// Where accepted rows and quarantined rows go.
+pub trait Sink {
+    fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError>;
+    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Polars {
+        path: PathBuf,
+        source: PolarsError,
+    },
+}
+
+/// Keeps everything in memory (for `check`, and for metrics on an export folder).
+#[derive(Default)]
+pub struct MemorySink {
+    pub frames: BTreeMap<Table, Vec<DataFrame>>,
+    pub quarantined: BTreeMap<Table, Vec<QuarantineRecord>>,
+    /// When false, quarantine records are counted by the report only.
+    pub keep_quarantine: bool,
+}
+
+impl Sink for MemorySink {
+    fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError> {
+        self.frames.entry(table).or_default().push(chunk);
+        Ok(())
+    }
+
+    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
+        if self.keep_quarantine {
+            self.quarantined.entry(table).or_default().push(record.clone());
+        }
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// One frame per table (empty frames with the canonical schema for tables that
+    /// had files but no accepted rows).
+    pub fn into_tables(self) -> BTreeMap<Table, DataFrame> {
+        let mut out = BTreeMap::new();
+        for (t, chunks) in self.frames {
+            let mut it = chunks.into_iter();
+            let mut df = it.next().unwrap_or_else(|| empty_frame(t));
+            for c in it {
+                df.vstack_mut_owned(c).expect("same schema");
+            }
+            df.rechunk_mut();
+            out.insert(t, df);
+        }
+        out
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+    #[error("internal error: row accounting failed for {file}: {detail}")]
+    Accounting { file: String, detail: String },
+}
+
+/// What an import produced besides the rows handed to the sink.
+pub struct Outcome {
+    pub report: ImportReport,
+    pub regions: RegionTable,
+}
+
+/// Imports the files of an export in the contract's order (regions, persons, measures,
+/// then the tables that refer to them) and reports on every file. File-level problems
+/// are recorded in the report (`report.failed()`), not returned as errors, so a
+/// `check` can show all of them at once.
+pub fn import(
+    files: &[InputFile],
+    ignored: &[PathBuf],
+    opts: &ImportOptions,
+    sink: &mut dyn Sink,
+    progress: &dyn Fn(&str, u64),
+) -> Result<Outcome, ImportError> {
+    let mut state = State::new(opts);
+    let mut report = ImportReport {
+        key_id: opts.key.id(),
+        ephemeral_key: opts.key.is_ephemeral(),
+        ignored: ignored.iter().map(|p| display_name(p)).collect(),
+        ..ImportReport::default()
+    };
+    if !files.iter().any(|f| f.table == Table::Persons) {
+        report.errors.push(
+            "no `persons` table found (file named persons.csv, 人员.csv or 吸毒人员.csv, or \
+             --table persons=FILE); it is required"
+                .to_string(),
+        );
+    }
+    for table in Table::ALL {
+        let table_files: Vec<&InputFile> = files.iter().filter(|f| f.table == table).collect();
+        if table_files.is_empty() {
+            continue;
+        }
+        let mut tr = TableReport::new(table);
+        let mut ts = TableState::new(table, opts.chunk_rows);
+        for f in table_files {
+            let fr = state.import_file(f, &mut ts, sink, progress)?;
+            if let Some(e) = &fr.error {
+                report.errors.push(e.clone());
+            }
+            tr.add(fr);
+        }
+        ts.flush(sink)?;
+        if table == Table::Regions {
+            state.regions_from(&ts);
+        }
+        tr.unknown_regions = ts
+            .region_counts
+            .iter()
+            .filter(|(code, _)| !state.regions.contains(code))
+            .map(|(c, n)| (c.clone(), *n))
+            .collect();
+        tr.accepted_ids = ts.dup.len() as u64;
+        state.tables.insert(table, ts.into_refs());
+        report.tables.push(tr);
+    }
+    report.derived_cutoff = state.cutoff;
+    report.as_of = opts.as_of;
+    if let Some(as_of) = opts.as_of {
+        report.cutoff = Some(as_of);
+    } else {
+        report.cutoff = state.cutoff;
+    }
+    // The effective region table goes into the dataset.
+    sink.rows(Table::Regions, regions_frame(&state.regions))?;
+    Ok(Outcome {
+        report,
+        regions: state.regions,
+    })
+}
+
+/// Ids accepted in a table (for reference checks) and ids whose rows were quarantined.
+#[derive(Default)]
+struct Refs {
+    accepted: HashMap<u128, ()>,
+    quarantined: HashMap<u128, (String, u64)>,
+}
+
+struct State<'o> {
+    opts: &'o ImportOptions,
+    tables: BTreeMap<Table, Refs>,
+    regions: RegionTable,
+    cutoff: Option<Days>,
+}
+
+/// Per-table state across its files.
+struct TableState {
+    table: Table,
+    out: Vec<OutColumn>,
+    /// id fingerprint → (content fingerprint, file, line of the first accepted row).
+    dup: HashMap<u128, (u128, u32, u64)>,
+    quarantined_ids: HashMap<u128, (String, u64)>,
+    builders: Vec<ColBuilder>,
+    buffered: usize,
+    chunk_rows: usize,
+    region_counts: BTreeMap<String, u64>,
+    region_rows: Vec<Region>,
+    file_index: u32,
+    file_names: Vec<String>,
+    /// Rows of the current file whose explicit sex/birth date contradict the ID.
+    contradictions: u64,
+}
+
+enum ColBuilder {
+    Str(Vec<Option<String>>),
+    Date(Vec<Option<i32>>),
+}
+
+impl TableState {
+    fn new(table: Table, chunk_rows: usize) -> Self {
+        let out = rows::out_columns(table);
+        let builders = out
+            .iter()
+            .map(|c| match c.ty {
+                OutType::Str => ColBuilder::Str(Vec::new()),
+                OutType::Date => ColBuilder::Date(Vec::new()),
+            })
+            .collect();
+        TableState {
+            table,
+            out,
+            dup: HashMap::new(),
+            quarantined_ids: HashMap::new(),
+            builders,
+            buffered: 0,
+            chunk_rows,
+            region_counts: BTreeMap::new(),
+            region_rows: Vec::new(),
+            file_index: 0,
+            file_names: Vec::new(),
+            contradictions: 0,
+        }
+    }
+
+    fn push(&mut self, row: &ParsedRow) {
+        for (b, c) in self.builders.iter_mut().zip(&self.out) {
+            match (b, &row.values[c.source]) {
+                (ColBuilder::Str(v), Val::Str(s)) => v.push(Some(s.clone())),
+                (ColBuilder::Str(v), _) => v.push(None),
+                (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(*d)),
+                (ColBuilder::Date(v), _) => v.push(None),
+            }
+        }
+        self.buffered += 1;
+    }
+
+    fn maybe_flush(&mut self, sink: &mut dyn Sink) -> Result<(), SinkError> {
+        if self.buffered >= self.chunk_rows {
+            self.flush(sink)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, sink: &mut dyn Sink) -> Result<(), SinkError> {
+        if self.table == Table::Regions {
+            return Ok(()); // the effective region table is written once, at the end
+        }
+        let cols: Vec<Column> = self
+            .builders
+            .iter_mut()
+            .zip(&self.out)
+            .map(|(b, c)| build_column(c.name, b))
+            .collect();
+        let df = DataFrame::new(self.buffered, cols).expect("equal lengths");
+        self.buffered = 0;
+        sink.rows(self.table, df)
+    }
+
+    fn into_refs(self) -> Refs {
+        Refs {
+            accepted: self.dup.into_keys().map(|k| (k, ())).collect(),
+            quarantined: self.quarantined_ids,
+        }
+    }
+}
+
+fn build_column(name: &str, b: &mut ColBuilder) -> Column {
+    match b {
+        ColBuilder::Str(v) => {
+            let data = std::mem::take(v);
+            Column::new(name.into(), data)
+        }
+        ColBuilder::Date(v) => {
+            let data = std::mem::take(v);
+            Int32Chunked::from_iter_options(name.into(), data.into_iter())
+                .into_date()
+                .into_column()
+        }
+    }
+}
+
+/// An empty frame with a table's canonical schema.
+pub fn empty_frame(table: Table) -> DataFrame {
+    let cols: Vec<Column> = rows::out_columns(table)
+        .iter()
+        .map(|c| match c.ty {
+            OutType::Str => build_column(c.name, &mut ColBuilder::Str(Vec::new())),
+            OutType::Date => build_column(c.name, &mut ColBuilder::Date(Vec::new())),
+        })
+        .collect();
+    DataFrame::new(0, cols).expect("empty")
+}
+
+/// The effective region table as a frame (code, name, level, parent).
+pub fn regions_frame(t: &RegionTable) -> DataFrame {
+    let rs: Vec<&Region> = t.by_code.values().collect();
+    let cols = vec![
+        Column::new("code".into(), rs.iter().map(|r| r.code.as_str()).collect::<Vec<_>>()),
+        Column::new("name".into(), rs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "level".into(),
+            rs.iter().map(|r| r.level.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "parent".into(),
+            rs.iter().map(|r| r.parent.as_deref()).collect::<Vec<_>>(),
+        ),
+    ];
+    DataFrame::new(rs.len(), cols).expect("equal lengths")
+}
+
+/// Date columns that define the data cutoff `C` (METRICS.md "Time").
+fn cutoff_columns(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Persons => &["first_found_date"],
+        Table::Measures => &["decision_date", "report_date", "end_date"],
+        Table::Detections | Table::Tests | Table::Transfers | Table::Services => &["date"],
+        Table::Officers | Table::Regions => &[],
+    }
+}
+
+/// The table a table's `person_id` / `measure_id` refer to.
+fn references(table: Table) -> &'static [(&'static str, Table, Code)] {
+    match table {
+        Table::Measures | Table::Detections | Table::Services => {
+            &[("person_id", Table::Persons, Code::RefPerson)]
+        }
+        Table::Tests | Table::Transfers => &[
+            ("person_id", Table::Persons, Code::RefPerson),
+            ("measure_id", Table::Measures, Code::RefMeasure),
+        ],
+        _ => &[],
+    }
+}
+
+pub fn display_name(p: &Path) -> String {
+    p.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+impl<'o> State<'o> {
+    fn new(opts: &'o ImportOptions) -> Self {
+        State {
+            opts,
+            tables: BTreeMap::new(),
+            regions: RegionTable::builtin(),
+            cutoff: None,
+        }
+    }
+
+    fn regions_from(&mut self, ts: &TableState) {
+        for r in &ts.region_rows {
+            self.regions.insert(r.clone());
+        }
+    }
+
+    fn import_file(
+        &mut self,
+        f: &InputFile,
+        ts: &mut TableState,
+        sink: &mut dyn Sink,
+        progress: &dyn Fn(&str, u64),
+    ) -> Result<FileReport, ImportError> {
+        let name = display_name(&f.path);
+        let file_idx = ts.file_index;
+        ts.file_index += 1;
+        ts.file_names.push(name.clone());
+        let mut fr = FileReport::new(f.table, &f.path);
+        let header: RefCell<Option<rows::HeaderMap>> = RefCell::new(None);
+        let opts = self.opts;
+        let ropts = ReadOptions {
+            encoding: opts.encoding,
+            sheet: opts.sheet.as_deref(),
+            max_record_bytes: opts.max_record_bytes,
+        };
+        let table = f.table;
+        let path = f.path.clone();
+        let fr_cell = RefCell::new(&mut fr);
+        let mut on_header = |info: &SourceInfo| -> Result<(), FileError> {
+            let mut fr = fr_cell.borrow_mut();
+            fr.encoding = Some(info.encoding.label().to_string());
+            fr.delimiter = info.delimiter.map(|d| match d {
+                '\t' => "tab".to_string(),
+                c => c.to_string(),
+            });
+            fr.sheet = info.sheet.clone();
+            match rows::map_header(table, &info.header) {
+                Ok(m) => {
+                    fr.unknown_columns = m.unknown.clone();
+                    *header.borrow_mut() = Some(m);
+                    Ok(())
+                }
+                Err(HeaderError::Missing(c)) => Err(FileError::MissingColumn {
+                    path: path.clone(),
+                    table: table.name(),
+                    column: c.name,
+                    aliases: std::iter::once(c.name)
+                        .chain(c.aliases.iter().copied())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    found: info.header.join(", "),
+                }),
+                Err(HeaderError::Ambiguous {
+                    column,
+                    first,
+                    second,
+                }) => Err(FileError::AmbiguousHeader {
+                    path: path.clone(),
+                    column,
+                    first,
+                    second,
+                }),
+            }
+        };
+        let mut failure: Option<ImportError> = None;
+        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
+            let mut fr = fr_cell.borrow_mut();
+            fr.rows_read += 1;
+            if fr.rows_read % 100_000 == 0 {
+                progress(&name, fr.rows_read);
+            }
+            let map_ref = header.borrow();
+            let map = map_ref.as_ref().expect("header before rows");
+            let outcome = match row {
+                RawRow::Broken { line, code, raw } => {
+                    RowOutcome::Quarantined(line, vec![RowIssue::new(code, None)], raw)
+                }
+                RawRow::Cells { line, cells } => self.check_row(map, ts, file_idx, line, cells),
+            };
+            let res = match outcome {
+                RowOutcome::Accepted => {
+                    fr.accepted += 1;
+                    ts.maybe_flush(sink)
+                }
+                RowOutcome::Merged => {
+                    fr.merged += 1;
+                    Ok(())
+                }
+                RowOutcome::Quarantined(line, issues, raw) => {
+                    fr.quarantined += 1;
+                    for i in &issues {
+                        let stat = fr.codes.entry(i.code.as_str().to_string()).or_insert(CodeStat {
+                            count: 0,
+                            example_line: line,
+                            example_message: i.message_en(),
+                        });
+                        stat.count += 1;
+                    }
+                    sink.quarantine(
+                        table,
+                        &QuarantineRecord {
+                            file: name.clone(),
+                            line,
+                            issues,
+                            raw,
+                        },
+                    )
+                }
+            };
+            if let Err(e) = res {
+                failure = Some(e.into());
+                return Err(FileError::Io {
+                    path: PathBuf::from(&name),
+                    source: std::io::Error::other("output failed"),
+                });
+            }
+            Ok(())
+        };
+        let read = source::read_file(&f.path, &ropts, &mut on_header, &mut on_row);
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        drop(fr_cell);
+        match read {
+            Ok((sha, size)) => {
+                fr.sha256 = Some(sha);
+                fr.size = Some(size);
+            }
+            Err(e) => {
+                fr.sha256 = source::file_digest(&f.path).ok().map(|(s, _)| s);
+                fr.error = Some(e.to_string());
+            }
+        }
+        fr.id_contradictions = std::mem::take(&mut ts.contradictions);
+        if fr.rows_read != fr.accepted + fr.merged + fr.quarantined {
+            return Err(ImportError::Accounting {
+                file: name,
+                detail: format!(
+                    "read {} != accepted {} + merged {} + quarantined {}",
+                    fr.rows_read, fr.accepted, fr.merged, fr.quarantined
+                ),
+            });
+        }
+        if fr.error.is_none() && fr.rows_read == 0 && table == Table::Persons {
+            fr.error = Some(
+                FileError::NoPersons {
+                    path: f.path.clone(),
+                }
+                .to_string(),
+            );
+        } else if fr.error.is_none() && fr.rows_read == 0 {
+            fr.warnings.push("header only: the file has no data rows".to_string());
+        }
+        if fr.error.is_none() && fr.rows_read > 0 {
+            let rate = fr.quarantined as f64 / fr.rows_read as f64;
+            if rate > self.opts.max_reject_rate {
+                fr.error = Some(
+                    FileError::RejectRate {
+                        path: f.path.clone(),
+                        table: table.name(),
+                        read: fr.rows_read,
+                        quarantined: fr.quarantined,
+                        pct: rate * 100.0,
+                        limit_pct: self.opts.max_reject_rate * 100.0,
+                        cause: likely_cause(&fr),
+                    }
+                    .to_string(),
+                );
+            }
+        }
+        Ok(fr)
+    }
+
+    /// The contract's order: the row on its own, then references, then duplicates.
+    fn check_row(
+        &mut self,
+        map: &rows::HeaderMap,
+        ts: &mut TableState,
+        file_idx: u32,
+        line: u64,
+        cells: &[Cell<'_>],
+    ) -> RowOutcome {
+        let table = map.table;
+        let parsed = rows::parse_row(map, cells, &self.opts.key);
+        let (mut issues, values, parsed) = match parsed {
+            Ok(p) => (Vec::new(), p.values.clone(), Some(p)),
+            Err((issues, values)) => (issues, values, None),
+        };
+        // Undecodable bytes anywhere in the row, mapped column or not.
+        if !issues.iter().any(|i| i.code == Code::Decode)
+            && cells.iter().any(|c| matches!(c, Cell::Undecodable))
+        {
+            issues.push(RowIssue::new(Code::Decode, None));
+        }
+        // References, against the rows accepted in the referenced tables.
+        for &(col, target, code) in references(table) {
+            let ci = column_index(table, col).expect("reference column");
+            let Some(id) = values[ci].as_str() else {
+                continue;
+            };
+            let key = rows::hash128(id.as_bytes());
+            let refs = self.tables.get(&target);
+            let exists = refs.is_some_and(|r| r.accepted.contains_key(&key));
+            if !exists {
+                let col_static: &'static str = table.columns()[ci].name;
+                let issue = match refs.and_then(|r| r.quarantined.get(&key)) {
+                    Some((file, l)) => RowIssue::new(code, Some(col_static)).with_detail(
+                        format!("该{}的记录本身已被隔离（{file} 第{l}行）", target_zh(target)),
+                        format!("the {target} row itself was quarantined ({file} line {l})"),
+                    ),
+                    None if refs.is_none() => RowIssue::new(code, Some(col_static)).with_detail(
+                        format!("导出中没有{}表", target_zh(target)),
+                        format!("the export has no {target} table"),
+                    ),
+                    None => RowIssue::new(code, Some(col_static)),
+                };
+                issues.push(issue);
+            }
+        }
+        let id_col = 0;
+        let raw = || cells.iter().map(cell_raw).collect::<Vec<_>>();
+        if !issues.is_empty() {
+            if let Some(id) = values[id_col].as_str() {
+                ts.quarantined_ids
+                    .entry(rows::hash128(id.as_bytes()))
+                    .or_insert_with(|| (ts.file_names[file_idx as usize].clone(), line));
+            }
+            return RowOutcome::Quarantined(line, issues, raw());
+        }
+        let parsed = parsed.expect("no issues means parsed");
+        // Duplicates among the rows still standing.
+        let id = values[id_col].as_str().expect("required id");
+        let id_key = rows::hash128(id.as_bytes());
+        let content = rows::content_hash(&parsed);
+        if let Some(&(first_content, first_file, first_line)) = ts.dup.get(&id_key) {
+            if first_content == content {
+                return RowOutcome::Merged;
+            }
+            let first_name = &ts.file_names[first_file as usize];
+            let issue = RowIssue::new(Code::DuplicateConflict, Some(table.id_column()))
+                .with_detail(
+                    format!("首条在 {first_name} 第{first_line}行"),
+                    format!("first row at {first_name} line {first_line}"),
+                );
+            return RowOutcome::Quarantined(line, vec![issue], raw());
+        }
+        ts.dup.insert(id_key, (content, file_idx, line));
+        self.accept(ts, &parsed);
+        RowOutcome::Accepted
+    }
+
+    fn accept(&mut self, ts: &mut TableState, row: &ParsedRow) {
+        let table = ts.table;
+        for col in cutoff_columns(table) {
+            let ci = column_index(table, col).expect("cutoff column");
+            if let Some(d) = row.values[ci].as_date() {
+                self.cutoff = Some(self.cutoff.map_or(d, |c| c.max(d)));
+            }
+        }
+        for (ci, c) in table.columns().iter().enumerate() {
+            if c.ty == ColType::Region && table != Table::Regions {
+                if let Some(code) = row.values[ci].as_str() {
+                    if let Some(n) = ts.region_counts.get_mut(code) {
+                        *n += 1;
+                    } else {
+                        ts.region_counts.insert(code.to_string(), 1);
+                    }
+                }
+            }
+        }
+        if row.id_contradiction {
+            ts.contradictions += 1;
+        }
+        if table == Table::Regions {
+            let get = |n: &str| row.values[column_index(table, n).expect("col")].clone();
+            if let (Val::Str(code), Val::Str(name), Val::Str(level)) =
+                (get("code"), get("name"), get("level"))
+            {
+                ts.region_rows.push(Region {
+                    code,
+                    name,
+                    level: Level::parse(&level).expect("validated level"),
+                    parent: get("parent").as_str().map(str::to_string),
+                });
+            }
+        }
+        ts.push(row);
+    }
+}
+
+fn target_zh(t: Table) -> &'static str {
+    t.zh_names()[0]
+}
+
+enum RowOutcome {
+    Accepted,
+    Merged,
+    Quarantined(u64, Vec<RowIssue>, Vec<String>),
+}
+
+fn cell_raw(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => t.to_string(),
+        Cell::Number(n) | Cell::DateSerial(n) => format!("{n}"),
+        Cell::Undecodable => "\u{FFFD}".to_string(),
+    }
+}
+
+/// A hint for a file whose rows were mostly refused, from its most frequent error.
+fn likely_cause(fr: &FileReport) -> String {
+    let top = fr
+        .codes
+        .iter()
+        .max_by_key(|(code, s)| (s.count, std::cmp::Reverse((*code).clone())))
+        .map(|(c, _)| c.as_str());
+    match top {
+        Some("E_DECODE") => "wrong encoding (try --encoding gb18030 or --encoding utf-8)".into(),
+        Some("E_FIELD_COUNT") => {
+            "wrong delimiter, or delimiters inside unquoted fields".into()
+        }
+        Some("E_REF_PERSON") | Some("E_REF_MEASURE") => {
+            "the referenced table is missing or comes from another export".into()
+        }
+        Some("E_ID_MANGLED") => "the ID column was saved as numbers by a spreadsheet".into(),
+        Some("E_RECORD_TOO_LONG") | Some("E_UNCLOSED_QUOTE") => {
+            "broken quoting (a truncated or hand-edited file)".into()
+        }
+        Some(_) => {
+            "wrong header mapping or wrong table (the columns hold other data than their headers say)"
+                .into()
+        }
+        None => "unknown".into(),
+    }
+}

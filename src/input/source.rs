@@ -1,0 +1,344 @@
+//! Finding the tables of an export and reading their rows, whatever the file format:
+//! CSV (optionally gzip-compressed, any supported encoding), XLSX and the engine's own
+//! Parquet. Each source yields a header and then rows of [`Cell`]s with their physical
+//! line numbers; it computes the file's SHA-256 and size as it reads.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::csvscan::{Scanned, Scanner, sniff_delimiter};
+use super::decode::{Encoding, Sniffed, sniff, utf16_to_utf8};
+use super::issue::{Code, FileError};
+use super::rows::Cell;
+use crate::schema::Table;
+
+/// One input file and the table it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub table: Table,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    CsvGz,
+    Xlsx,
+    Parquet,
+}
+
+/// Splits `人员.csv.gz` into (`人员`, CsvGz).
+pub fn classify(path: &Path) -> Option<(String, FileKind)> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_lowercase();
+    for (ext, kind) in [
+        (".csv.gz", FileKind::CsvGz),
+        (".tsv.gz", FileKind::CsvGz),
+        (".txt.gz", FileKind::CsvGz),
+        (".csv", FileKind::Csv),
+        (".tsv", FileKind::Csv),
+        (".txt", FileKind::Csv),
+        (".xlsx", FileKind::Xlsx),
+        (".xlsm", FileKind::Xlsx),
+        (".parquet", FileKind::Parquet),
+    ] {
+        if lower.ends_with(ext) {
+            return Some((name[..name.len() - ext.len()].to_string(), kind));
+        }
+    }
+    None
+}
+
+/// The files of an export, with their tables, and the files that name no table.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<InputFile>,
+    pub ignored: Vec<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: PathBuf },
+    #[error("{path}: cannot list the folder: {source}")]
+    ReadDir {
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+/// Lists the tables of an export: folders are read one level deep, files taken as they
+/// are; `overrides` (from `--table NAME=FILE`) name the table of a file explicitly.
+/// Files are ordered by table, then by path, so that the import is deterministic.
+pub fn discover(
+    paths: &[PathBuf],
+    overrides: &[(Table, PathBuf)],
+) -> Result<Discovery, DiscoverError> {
+    let mut candidates = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|source| DiscoverError::ReadDir {
+                path: p.clone(),
+                source,
+            })?;
+            let mut entries: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            entries.sort();
+            candidates.extend(entries);
+        } else if p.is_file() {
+            candidates.push(p.clone());
+        } else {
+            return Err(DiscoverError::NotFound { path: p.clone() });
+        }
+    }
+    let mut out = Discovery::default();
+    for (table, path) in overrides {
+        if !path.is_file() {
+            return Err(DiscoverError::NotFound { path: path.clone() });
+        }
+        out.files.push(InputFile {
+            table: *table,
+            path: path.clone(),
+        });
+    }
+    for path in candidates {
+        if overrides.iter().any(|(_, p)| p == &path) {
+            continue;
+        }
+        match classify(&path).and_then(|(stem, _)| Table::from_name(&stem)) {
+            Some(table) => out.files.push(InputFile { table, path }),
+            None => out.ignored.push(path),
+        }
+    }
+    out.files.sort_by(|a, b| (a.table, &a.path).cmp(&(b.table, &b.path)));
+    out.files.dedup();
+    Ok(out)
+}
+
+/// A reader that hashes and counts the bytes passing through it.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Reads what is left (so the hash covers the whole file) and returns
+    /// (hex SHA-256, size in bytes).
+    pub fn finish(mut self) -> io::Result<(String, u64)> {
+        io::copy(&mut self, &mut io::sink())?;
+        Ok((hex::encode(self.hasher.finalize()), self.bytes))
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// SHA-256 and size of a whole file.
+pub fn file_digest(path: &Path) -> io::Result<(String, u64)> {
+    HashingReader::new(File::open(path)?).finish()
+}
+
+/// One row handed to the importer.
+pub enum RawRow<'a> {
+    Cells { line: u64, cells: &'a [Cell<'a>] },
+    Broken { line: u64, code: Code, raw: Vec<String> },
+}
+
+/// What a source tells about the file besides its rows.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub encoding: Encoding,
+    pub delimiter: Option<char>,
+    pub sheet: Option<String>,
+    pub header: Vec<String>,
+}
+
+pub struct ReadOptions<'a> {
+    pub encoding: Option<Encoding>,
+    pub sheet: Option<&'a str>,
+    pub max_record_bytes: usize,
+}
+
+/// Reads a file: calls `on_header` once with the header, then `on_row` for every row
+/// (blank lines skipped). Returns the file's SHA-256 and size.
+pub fn read_file(
+    path: &Path,
+    opts: &ReadOptions<'_>,
+    on_header: &mut dyn FnMut(&SourceInfo) -> Result<(), FileError>,
+    on_row: &mut dyn FnMut(RawRow<'_>) -> Result<(), FileError>,
+) -> Result<(String, u64), FileError> {
+    let io_err = |source| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let kind = classify(path).map(|(_, k)| k).unwrap_or(FileKind::Csv);
+    match kind {
+        FileKind::Xlsx => {
+            super::xlsx::read_xlsx(path, opts.sheet, on_header, on_row)?;
+            file_digest(path).map_err(io_err)
+        }
+        FileKind::Parquet => {
+            super::parquet_in::read_parquet(path, on_header, on_row)?;
+            file_digest(path).map_err(io_err)
+        }
+        FileKind::Csv | FileKind::CsvGz => {
+            let file = File::open(path).map_err(io_err)?;
+            let mut hashing = HashingReader::new(file);
+            {
+                let reader: Box<dyn Read + '_> = if kind == FileKind::CsvGz {
+                    Box::new(flate2::read::MultiGzDecoder::new(&mut hashing))
+                } else {
+                    Box::new(&mut hashing)
+                };
+                read_csv(path, reader, opts, on_header, on_row)?;
+            }
+            hashing.finish().map_err(io_err)
+        }
+    }
+}
+
+const SNIFF_BYTES: usize = 1 << 20;
+
+fn read_csv(
+    path: &Path,
+    mut reader: Box<dyn Read + '_>,
+    opts: &ReadOptions<'_>,
+    on_header: &mut dyn FnMut(&SourceInfo) -> Result<(), FileError>,
+    on_row: &mut dyn FnMut(RawRow<'_>) -> Result<(), FileError>,
+) -> Result<(), FileError> {
+    let io_err = |source| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    (&mut reader)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(FileError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let (encoding, bom_len) = match (opts.encoding, sniff(&head)) {
+        (_, Sniffed::Text { encoding, bom_len }) if bom_len > 0 => (encoding, bom_len),
+        (Some(forced), _) => (forced, 0),
+        (None, Sniffed::Text { encoding, bom_len }) => (encoding, bom_len),
+        (None, Sniffed::Binary { offset }) => {
+            return Err(FileError::Binary {
+                path: path.to_path_buf(),
+                offset,
+            });
+        }
+        (None, Sniffed::Utf16WithoutBom) => {
+            return Err(FileError::Utf16WithoutBom {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    let body: Box<dyn BufRead + '_> = match encoding {
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let mut all = head[bom_len..].to_vec();
+            reader.read_to_end(&mut all).map_err(io_err)?;
+            let utf8 = utf16_to_utf8(&all, encoding == Encoding::Utf16Be);
+            Box::new(io::Cursor::new(utf8))
+        }
+        _ => Box::new(BufReader::with_capacity(
+            1 << 16,
+            io::Cursor::new(head[bom_len..].to_vec()).chain(reader),
+        )),
+    };
+    let mut scanner = Scanner::new(body, b',', opts.max_record_bytes, 1);
+    let Some((_, raw_header)) = scanner.next_nonblank_line().map_err(io_err)? else {
+        return Err(FileError::Empty {
+            path: path.to_path_buf(),
+        });
+    };
+    let delimiter = sniff_delimiter(&raw_header);
+    scanner.set_delimiter(delimiter);
+    let header_text = encoding
+        .decode(&raw_header)
+        .ok_or_else(|| FileError::HeaderDecode {
+            path: path.to_path_buf(),
+        })?;
+    let mut hs = Scanner::new(header_text.as_bytes(), delimiter, usize::MAX, 1);
+    let header: Vec<String> = match hs.next_record().map_err(io_err)? {
+        Some(Scanned::Record(r)) => r
+            .fields()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let info = SourceInfo {
+        encoding,
+        delimiter: Some(delimiter as char),
+        sheet: None,
+        header: header.clone(),
+    };
+    on_header(&info)?;
+    let width = header.len();
+    while let Some(s) = scanner.next_record().map_err(io_err)? {
+        match s {
+            Scanned::Broken { line, code, raw } => on_row(RawRow::Broken {
+                line,
+                code,
+                raw: vec![String::from_utf8_lossy(&raw).into_owned()],
+            })?,
+            Scanned::Record(rec) => {
+                if rec.len() != width {
+                    let raw = rec
+                        .fields()
+                        .map(|f| lossy(encoding, f))
+                        .collect::<Vec<_>>();
+                    on_row(RawRow::Broken {
+                        line: rec.line,
+                        code: Code::FieldCount,
+                        raw,
+                    })?;
+                    continue;
+                }
+                let cells: Vec<Cell<'_>> = rec
+                    .fields()
+                    .map(|f| match encoding.decode(f) {
+                        Some(t) if t.is_empty() => Cell::Empty,
+                        Some(t) => Cell::Text(t),
+                        None => Cell::Undecodable,
+                    })
+                    .collect();
+                on_row(RawRow::Cells {
+                    line: rec.line,
+                    cells: &cells,
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A field shown in the quarantine: decoded, with undecodable bytes replaced.
+pub fn lossy(encoding: Encoding, bytes: &[u8]) -> String {
+    match encoding {
+        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}

@@ -1,0 +1,338 @@
+//! Parsing of single cell values: dates, region codes and ID numbers (身份证号).
+//!
+//! Every function here is pure and returns a typed value or an [`Issue`] code; none of
+//! them ever puts the raw value into a message, because a misaligned column can carry
+//! an ID number or a name into any field.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::issue::Code;
+use crate::schema::fold_width;
+
+/// Days since 1970-01-01 (the physical representation of a Parquet/Arrow `Date`).
+pub type Days = i32;
+
+const EPOCH_CE_DAYS: i32 = 719_163; // NaiveDate(1970-01-01).num_days_from_ce()
+
+pub fn to_days(d: NaiveDate) -> Days {
+    d.num_days_from_ce() - EPOCH_CE_DAYS
+}
+
+pub fn from_days(days: Days) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(days + EPOCH_CE_DAYS).expect("date in range")
+}
+
+/// Formats a day number as an ISO date (`2025-12-31`).
+pub fn iso(days: Days) -> String {
+    from_days(days).format("%Y-%m-%d").to_string()
+}
+
+/// Parses a text date. Accepted (DATA.md "Dates"): year first, with or without zero
+/// padding, separated by `-`, `/` or `.`, or written `2021年3月5日`, or 8 digits
+/// `20210305`; an ISO date-time with `T` or a space before the time and any time-zone
+/// suffix (the date is taken as written). Full-width digits are folded first. A value
+/// that does not start with a 4-digit year is [`Code::DateNotYearFirst`], a non-existent
+/// day is [`Code::DateInvalid`].
+pub fn parse_date(raw: &str) -> Result<Days, Code> {
+    let folded = fold_width(raw);
+    let s = folded.trim();
+    // Cut a time part: "2021-03-05T10:00:00+08:00" or "2021-03-05 10:00".
+    let date_part = match s.find(['T', ' ']) {
+        Some(i) if i >= 8 => &s[..i],
+        _ => s,
+    };
+    let bytes = date_part.as_bytes();
+    if bytes.len() < 4 || !bytes[..4].iter().all(u8::is_ascii_digit) {
+        return Err(Code::DateNotYearFirst);
+    }
+    let (y, m, d) = if bytes.len() == 8 && bytes.iter().all(u8::is_ascii_digit) {
+        (&date_part[0..4], &date_part[4..6], &date_part[6..8])
+    } else if let Some(rest) = date_part.strip_suffix('日') {
+        // 2021年3月5日
+        let (y, rest) = rest.split_once('年').ok_or(Code::DateFormat)?;
+        let (m, d) = rest.split_once('月').ok_or(Code::DateFormat)?;
+        (y, m, d)
+    } else {
+        let sep = date_part[4..].chars().next().ok_or(Code::DateFormat)?;
+        if !matches!(sep, '-' | '/' | '.') {
+            return Err(Code::DateFormat);
+        }
+        let mut it = date_part.split(sep);
+        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next())
+        else {
+            return Err(Code::DateFormat);
+        };
+        (y, m, d)
+    };
+    let num = |p: &str, max_len: usize| -> Result<u32, Code> {
+        if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Code::DateFormat);
+        }
+        p.parse().map_err(|_| Code::DateFormat)
+    };
+    if y.len() != 4 {
+        return Err(Code::DateNotYearFirst);
+    }
+    let (y, m, d) = (num(y, 4)?, num(m, 2)?, num(d, 2)?);
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+        .map(to_days)
+        .ok_or(Code::DateInvalid)
+}
+
+/// Converts an Excel serial date (1900 date system) to a date. Serial 60 is the
+/// non-existent 1900-02-29 of Lotus 1-2-3 compatibility and is an error; serials
+/// below 60 are one day off in Excel's own rendering, and are taken as Excel shows them
+/// (serial 1 = 1900-01-01). Fractions (times) are dropped.
+/// Source: ECMA-376 Part 1, §18.17.4.1 (date systems).
+pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
+    if !serial.is_finite() || serial < 1.0 || serial >= 2_958_466.0 {
+        return Err(Code::DateInvalid);
+    }
+    let whole = serial.floor() as i64;
+    if whole == 60 {
+        return Err(Code::ExcelSerial60);
+    }
+    // 1899-12-31 is serial 0 for serials < 60; 1899-12-30 is serial 0 above 60.
+    let base = if whole < 60 {
+        NaiveDate::from_ymd_opt(1899, 12, 31)
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 30)
+    }
+    .expect("valid base");
+    Ok(to_days(base) + whole as i32)
+}
+
+/// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
+pub fn parse_region(raw: &str) -> Result<String, Code> {
+    let folded = fold_width(raw);
+    let mut s = folded.trim();
+    // Spreadsheets turn codes into numbers: "640324.0".
+    if let Some(stripped) = s.strip_suffix(".0") {
+        s = stripped;
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Code::RegionFormat);
+    }
+    match s.len() {
+        6 | 9 => Ok(s.to_string()),
+        12 => Ok(s[..9].to_string()),
+        _ => Err(Code::RegionFormat),
+    }
+}
+
+/// What an ID number (GB 11643-1999) tells once validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdNumber {
+    /// The normalised 18 characters (upper-case `X`, half-width digits). Never leaves
+    /// the import step: only its keyed pseudonym is kept.
+    pub normalized: String,
+    pub birth_date: Days,
+    /// `male` when digit 17 is odd.
+    pub sex: &'static str,
+}
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: [u8; 11] = *b"10X98765432";
+
+/// The GB 11643-1999 check character of the first 17 digits (ISO 7064 MOD 11-2:
+/// Σ digit·weight mod 11, remainders 0..10 → `1 0 X 9 8 7 6 5 4 3 2`).
+pub fn id_check_char(first17: &[u8]) -> u8 {
+    let sum: u32 = first17
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    ID_CHECK[(sum % 11) as usize]
+}
+
+/// Validates an ID number. Lower-case `x` and full-width digits are normalised. A value
+/// in scientific notation, or one ending in `000` whose check fails, is reported as
+/// mangled by a spreadsheet ([`Code::IdMangled`]).
+pub fn parse_id_number(raw: &str) -> Result<IdNumber, Code> {
+    let folded = fold_width(raw);
+    let s = folded.trim().to_ascii_uppercase();
+    if looks_scientific(&s) {
+        return Err(Code::IdMangled);
+    }
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X');
+    if !shape_ok {
+        return Err(Code::IdFormat);
+    }
+    if id_check_char(&b[..17]) != b[17] {
+        return Err(if s.ends_with("000") {
+            Code::IdMangled
+        } else {
+            Code::IdCheck
+        });
+    }
+    let y: i32 = s[6..10].parse().map_err(|_| Code::IdBirthDate)?;
+    let m: u32 = s[10..12].parse().map_err(|_| Code::IdBirthDate)?;
+    let d: u32 = s[12..14].parse().map_err(|_| Code::IdBirthDate)?;
+    let birth = NaiveDate::from_ymd_opt(y, m, d).ok_or(Code::IdBirthDate)?;
+    let sex = if (b[16] - b'0') % 2 == 1 {
+        "male"
+    } else {
+        "female"
+    };
+    Ok(IdNumber {
+        normalized: s,
+        birth_date: to_days(birth),
+        sex,
+    })
+}
+
+/// `6.40324E+17`, `6.40324e17`: what Excel shows for an 18-digit number.
+fn looks_scientific(s: &str) -> bool {
+    let Some((mantissa, exp)) = s.split_once('E') else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && !exp.is_empty()
+        && exp.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Calendar subtraction of whole years: `2025-12-31` − 3 = `2022-12-31`,
+/// `2024-02-29` − 1 = `2023-02-28` (METRICS.md "Time").
+pub fn minus_years(days: Days, years: i32) -> Days {
+    let d = from_days(days);
+    let y = d.year() - years;
+    let date = NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), d.day() - 1))
+        .expect("Feb 28 exists");
+    to_days(date)
+}
+
+/// Age in whole years at `at`, rising on the birthday; a 29 February birthday rises on
+/// 1 March in common years (METRICS.md "Age").
+pub fn age_years(birth: Days, at: Days) -> i32 {
+    let b = from_days(birth);
+    let a = from_days(at);
+    let mut age = a.year() - b.year();
+    // Birthday this year: (month, day) compared lexicographically; Feb 29 in a common
+    // year is not reached until Mar 1 because (2, 29) > (2, 28).
+    if (a.month(), a.day()) < (b.month(), b.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Days {
+        to_days(NaiveDate::from_ymd_opt(y, m, day).unwrap())
+    }
+
+    #[test]
+    fn all_year_first_forms_parse() {
+        let want = d(2021, 3, 5);
+        for s in [
+            "2021-03-05",
+            "2021-3-5",
+            "2021/3/5",
+            "2021.3.5",
+            "20210305",
+            "2021年3月5日",
+            "2021-03-05T10:11:12",
+            "2021-03-05 10:11",
+            "2021-03-05T10:11:12+08:00",
+            "2021-03-05T00:00:00Z",
+            " ２０２１－０３－０５ ",
+            "２０２１年３月５日",
+        ] {
+            assert_eq!(parse_date(s), Ok(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn day_first_dates_are_errors_not_guesses() {
+        assert_eq!(parse_date("05/03/2021"), Err(Code::DateNotYearFirst));
+        assert_eq!(parse_date("25/03/2021"), Err(Code::DateNotYearFirst));
+        assert_eq!(parse_date("3/5/21"), Err(Code::DateNotYearFirst));
+        assert_eq!(parse_date(""), Err(Code::DateNotYearFirst));
+    }
+
+    #[test]
+    fn impossible_dates_are_invalid() {
+        assert_eq!(parse_date("2021-02-29"), Err(Code::DateInvalid));
+        assert_eq!(parse_date("2021-13-01"), Err(Code::DateInvalid));
+        assert_eq!(parse_date("2020-02-29"), Ok(d(2020, 2, 29)));
+        assert_eq!(parse_date("2021-03"), Err(Code::DateFormat));
+        assert_eq!(parse_date("2021-03-05-01"), Err(Code::DateFormat));
+        assert_eq!(parse_date("2021_03_05"), Err(Code::DateFormat));
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(excel_serial_date(1.0), Ok(d(1900, 1, 1)));
+        assert_eq!(excel_serial_date(59.0), Ok(d(1900, 2, 28)));
+        assert_eq!(excel_serial_date(60.0), Err(Code::ExcelSerial60));
+        assert_eq!(excel_serial_date(61.0), Ok(d(1900, 3, 1)));
+        assert_eq!(excel_serial_date(44260.0), Ok(d(2021, 3, 5)));
+        assert_eq!(excel_serial_date(44260.75), Ok(d(2021, 3, 5)));
+        assert_eq!(excel_serial_date(0.0), Err(Code::DateInvalid));
+    }
+
+    #[test]
+    fn region_codes() {
+        assert_eq!(parse_region("640324").unwrap(), "640324");
+        assert_eq!(parse_region(" 640324100 ").unwrap(), "640324100");
+        assert_eq!(parse_region("640324100201").unwrap(), "640324100");
+        assert_eq!(parse_region("６４０３２４").unwrap(), "640324");
+        assert_eq!(parse_region("640324.0").unwrap(), "640324");
+        assert_eq!(parse_region("64032"), Err(Code::RegionFormat));
+        assert_eq!(parse_region("6403241"), Err(Code::RegionFormat));
+        assert_eq!(parse_region("同心县"), Err(Code::RegionFormat));
+    }
+
+    /// 11010519491231002X is the GB 11643-1999 standard's own worked example.
+    #[test]
+    fn id_numbers() {
+        let id = parse_id_number("11010519491231002x").unwrap();
+        assert_eq!(id.normalized, "11010519491231002X");
+        assert_eq!(id.birth_date, d(1949, 12, 31));
+        assert_eq!(id.sex, "female");
+        assert_eq!(id_check_char(b"44052418800101001"), b'4');
+        assert_eq!(parse_id_number("440524188001010014").unwrap().sex, "male");
+        assert_eq!(
+            parse_id_number("１１０１０５１９４９１２３１００２Ｘ")
+                .unwrap()
+                .normalized,
+            "11010519491231002X"
+        );
+        assert_eq!(parse_id_number("110105194912310021"), Err(Code::IdCheck));
+        assert_eq!(parse_id_number("6.40324E+17"), Err(Code::IdMangled));
+        assert_eq!(parse_id_number("6.40324e17"), Err(Code::IdMangled));
+        assert_eq!(parse_id_number("640324198001011000"), Err(Code::IdMangled));
+        assert_eq!(parse_id_number("64032419800101"), Err(Code::IdFormat));
+        // Right check character, impossible birth date (1980-02-30).
+        let mut body = b"64032419800230123".to_vec();
+        let c = id_check_char(&body);
+        body.push(c);
+        let s = String::from_utf8(body).unwrap();
+        assert_eq!(parse_id_number(&s), Err(Code::IdBirthDate));
+    }
+
+    #[test]
+    fn calendar_year_subtraction() {
+        assert_eq!(minus_years(d(2025, 12, 31), 3), d(2022, 12, 31));
+        assert_eq!(minus_years(d(2024, 2, 29), 3), d(2021, 2, 28));
+        assert_eq!(minus_years(d(2024, 2, 29), 4), d(2020, 2, 29));
+    }
+
+    #[test]
+    fn ages_rise_on_the_birthday() {
+        assert_eq!(age_years(d(2000, 5, 10), d(2018, 5, 9)), 17);
+        assert_eq!(age_years(d(2000, 5, 10), d(2018, 5, 10)), 18);
+        // Feb 29 birthdays rise on Mar 1 in common years.
+        assert_eq!(age_years(d(2004, 2, 29), d(2022, 2, 28)), 17);
+        assert_eq!(age_years(d(2004, 2, 29), d(2022, 3, 1)), 18);
+        assert_eq!(age_years(d(2004, 2, 29), d(2024, 2, 29)), 20);
+    }
+}

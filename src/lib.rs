@@ -1,0 +1,12 @@
+//! jindu (禁毒): a statistics and reporting engine for community drug-rehabilitation
+//! data. The pipeline runs one way: exports → [`input`] (validated, pseudonymised
+//! canonical tables, written by [`dataset`]) → metrics → charts → report.
+
+pub mod cli;
+pub mod dataset;
+pub mod input;
+pub mod regions;
+pub mod schema;
+pub mod stats;
+pub mod metrics;
+pub mod publish;

@@ -1,0 +1,539 @@
+//! The typed, person-grouped model the metrics are computed on.
+//!
+//! Canonical tables come in as polars frames (only the needed columns are read); they
+//! leave as compact per-person arrays: each person's measures, uses (detections and
+//! positive tests), valid tests, transfers and services, sorted by date. The snapshot
+//! semantics of an explicit `--as-of` (METRICS.md "Time") are applied here, once, so
+//! the building blocks never see a record dated after the cutoff `C`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::input::values::Days;
+use crate::regions::RegionTable;
+use crate::schema::{self, Table};
+
+/// Index of an interned region code.
+pub type Code = u32;
+
+pub const DETOX: u8 = 0;
+pub const REHAB: u8 = 1;
+pub const ISOLATION: u8 = 2;
+pub const VOLUNTARY: u8 = 3;
+
+/// `end_reason` codes, in [`schema::END_REASON`] order.
+pub mod reason {
+    pub const COMPLETED: u8 = 0;
+    pub const EARLY_RELEASE: u8 = 1;
+    pub const ESCALATED: u8 = 2;
+    pub const DIED: u8 = 3;
+    pub const DEPARTED: u8 = 4;
+    pub const IMPRISONED: u8 = 5;
+    pub const LOST_CONTACT: u8 = 6;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measure {
+    pub id: String,
+    pub kind: u8,
+    pub decision: Days,
+    pub report: Option<Days>,
+    pub end: Option<Days>,
+    pub reason: Option<u8>,
+    pub region: Code,
+}
+
+impl Measure {
+    pub fn is_community(&self) -> bool {
+        self.kind == DETOX || self.kind == REHAB
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub id: String,
+    pub date: Days,
+    pub from: Code,
+    pub to: Code,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Officer {
+    pub region: Code,
+    pub start: Days,
+    pub end: Option<Days>,
+}
+
+/// One person with all their records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub sex: u8,
+    pub birth: Days,
+    pub hukou: Code,
+    pub residence: Code,
+    pub first_found: Days,
+    pub first_found_region: Code,
+    pub drug: u8,
+    pub death: Option<Days>,
+    pub departure: Option<Days>,
+    /// Sorted by (decision date, id).
+    pub measures: Vec<Measure>,
+    /// Detection dates and positive test dates, sorted.
+    pub uses: Vec<Days>,
+    /// Dates of tests with a negative or positive result, sorted.
+    pub valid_tests: Vec<Days>,
+    /// Sorted by (date, id), ids compared as byte strings.
+    pub transfers: Vec<Transfer>,
+    /// (date, service type index), sorted.
+    pub services: Vec<(Days, u8)>,
+}
+
+/// Interned region codes.
+#[derive(Debug, Clone, Default)]
+pub struct Codes {
+    pub codes: Vec<String>,
+    index: HashMap<String, Code>,
+}
+
+impl Codes {
+    pub fn intern(&mut self, s: &str) -> Code {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.codes.len() as Code;
+        self.codes.push(s.to_string());
+        self.index.insert(s.to_string(), c);
+        c
+    }
+
+    pub fn get(&self, c: Code) -> &str {
+        &self.codes[c as usize]
+    }
+}
+
+/// Everything the metrics need.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub cutoff: Days,
+    /// First period (year of the earliest dated record), if any record exists.
+    pub first_year: Option<i32>,
+    pub persons: Vec<Person>,
+    pub officers: Vec<Officer>,
+    pub codes: Codes,
+    /// Codes occurring in attribution columns (METRICS.md "Attribution to regions").
+    pub attribution_codes: BTreeSet<Code>,
+    pub regions: RegionTable,
+    pub present: BTreeSet<Table>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("table {table}: {source}")]
+    Polars {
+        table: &'static str,
+        source: PolarsError,
+    },
+    #[error("the dataset has no persons table; import an export that contains one")]
+    NoPersons,
+    #[error("the data has no dated records, so there is no data cutoff; pass --as-of")]
+    NoCutoff,
+}
+
+/// Source of canonical tables: a dataset on disk or frames in memory.
+pub trait TableSource {
+    fn has(&self, t: Table) -> bool;
+    /// The named columns of a table.
+    fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame>;
+}
+
+impl TableSource for std::collections::BTreeMap<Table, DataFrame> {
+    fn has(&self, t: Table) -> bool {
+        self.contains_key(&t)
+    }
+
+    fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame> {
+        self.get(&t)
+            .ok_or_else(|| polars_err!(ComputeError: "no table {}", t.name()))?
+            .select(cols.iter().copied())
+    }
+}
+
+impl TableSource for crate::dataset::Dataset {
+    fn has(&self, t: Table) -> bool {
+        crate::dataset::Dataset::has(self, t)
+    }
+
+    fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame> {
+        let lf = self
+            .scan(t)
+            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+        lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect()
+    }
+}
+
+fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(df.column(name)?.str()?.iter().collect())
+}
+
+fn dates(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+    Ok(df.column(name)?.date()?.physical().iter().collect())
+}
+
+fn enum_index(def: &schema::EnumDef, v: Option<&str>) -> Option<u8> {
+    let v = v?;
+    def.values.iter().position(|e| e.code == v).map(|i| i as u8)
+}
+
+/// Treats a date after `c` as empty (snapshot semantics).
+fn clip(d: Option<Days>, c: Days) -> Option<Days> {
+    d.filter(|&d| d <= c)
+}
+
+impl Model {
+    /// Builds the model. `as_of` is an explicit cutoff (snapshot semantics); without
+    /// it, `C` is the latest date among first_found, measure, detection, test, transfer
+    /// and service dates.
+    pub fn load(
+        src: &dyn TableSource,
+        regions: RegionTable,
+        as_of: Option<Days>,
+    ) -> Result<Model, ModelError> {
+        let pe = |table: Table| move |source| ModelError::Polars {
+            table: table.name(),
+            source,
+        };
+        if !src.has(Table::Persons) {
+            return Err(ModelError::NoPersons);
+        }
+        let present: BTreeSet<Table> = Table::ALL.into_iter().filter(|t| src.has(*t)).collect();
+        let mut codes = Codes::default();
+
+        // Read every table first, so that C can be derived from all of them.
+        let p = src
+            .columns(
+                Table::Persons,
+                &[
+                    "person_id",
+                    "sex",
+                    "birth_date",
+                    "hukou_region",
+                    "residence_region",
+                    "first_found_date",
+                    "first_found_region",
+                    "primary_drug",
+                    "death_date",
+                    "departure_date",
+                ],
+            )
+            .map_err(pe(Table::Persons))?;
+        let m = if src.has(Table::Measures) {
+            Some(
+                src.columns(
+                    Table::Measures,
+                    &[
+                        "measure_id",
+                        "person_id",
+                        "measure_type",
+                        "decision_date",
+                        "report_date",
+                        "end_date",
+                        "end_reason",
+                        "region",
+                    ],
+                )
+                .map_err(pe(Table::Measures))?,
+            )
+        } else {
+            None
+        };
+        let det = if src.has(Table::Detections) {
+            Some(
+                src.columns(Table::Detections, &["person_id", "date"])
+                    .map_err(pe(Table::Detections))?,
+            )
+        } else {
+            None
+        };
+        let tst = if src.has(Table::Tests) {
+            Some(
+                src.columns(Table::Tests, &["person_id", "date", "result"])
+                    .map_err(pe(Table::Tests))?,
+            )
+        } else {
+            None
+        };
+        let trf = if src.has(Table::Transfers) {
+            Some(
+                src.columns(
+                    Table::Transfers,
+                    &["transfer_id", "person_id", "date", "from_region", "to_region"],
+                )
+                .map_err(pe(Table::Transfers))?,
+            )
+        } else {
+            None
+        };
+        let svc = if src.has(Table::Services) {
+            Some(
+                src.columns(Table::Services, &["person_id", "date", "service_type"])
+                    .map_err(pe(Table::Services))?,
+            )
+        } else {
+            None
+        };
+        let off = if src.has(Table::Officers) {
+            Some(
+                src.columns(Table::Officers, &["region", "start_date", "end_date"])
+                    .map_err(pe(Table::Officers))?,
+            )
+        } else {
+            None
+        };
+
+        // The data cutoff C and the first period.
+        let mut max_date: Option<Days> = None;
+        let mut min_date: Option<Days> = None;
+        let mut see = |v: &[Option<i32>]| {
+            for d in v.iter().flatten() {
+                max_date = Some(max_date.map_or(*d, |m| m.max(*d)));
+                min_date = Some(min_date.map_or(*d, |m| m.min(*d)));
+            }
+        };
+        let p_found = dates(&p, "first_found_date").map_err(pe(Table::Persons))?;
+        see(&p_found);
+        if let Some(m) = &m {
+            for c in ["decision_date", "report_date", "end_date"] {
+                see(&dates(m, c).map_err(pe(Table::Measures))?);
+            }
+        }
+        for (t, df) in [
+            (Table::Detections, &det),
+            (Table::Tests, &tst),
+            (Table::Transfers, &trf),
+            (Table::Services, &svc),
+        ] {
+            if let Some(df) = df {
+                see(&dates(df, "date").map_err(pe(t))?);
+            }
+        }
+        let cutoff = as_of.or(max_date).ok_or(ModelError::NoCutoff)?;
+
+        // Persons (those first found after C are left out with all their records).
+        let ids = strs(&p, "person_id").map_err(pe(Table::Persons))?;
+        let sex = strs(&p, "sex").map_err(pe(Table::Persons))?;
+        let birth = dates(&p, "birth_date").map_err(pe(Table::Persons))?;
+        let hukou = strs(&p, "hukou_region").map_err(pe(Table::Persons))?;
+        let res = strs(&p, "residence_region").map_err(pe(Table::Persons))?;
+        let ffr = strs(&p, "first_found_region").map_err(pe(Table::Persons))?;
+        let drug = strs(&p, "primary_drug").map_err(pe(Table::Persons))?;
+        let death = dates(&p, "death_date").map_err(pe(Table::Persons))?;
+        let dep = dates(&p, "departure_date").map_err(pe(Table::Persons))?;
+        let mut persons = Vec::with_capacity(ids.len());
+        let mut index: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
+        let mut attribution = BTreeSet::new();
+        for i in 0..ids.len() {
+            let (Some(id), Some(found)) = (ids[i], p_found[i]) else {
+                continue;
+            };
+            if found > cutoff {
+                continue;
+            }
+            index.insert(id, persons.len() as u32);
+            let residence = codes.intern(res[i].unwrap_or(""));
+            let ffr_code = codes.intern(ffr[i].unwrap_or(""));
+            attribution.insert(residence);
+            attribution.insert(ffr_code);
+            persons.push(Person {
+                sex: enum_index(&schema::SEX, sex[i]).unwrap_or(0),
+                birth: birth[i].unwrap_or(found),
+                hukou: codes.intern(hukou[i].unwrap_or("")),
+                residence,
+                first_found: found,
+                first_found_region: ffr_code,
+                drug: enum_index(&schema::DRUG, drug[i]).unwrap_or(8),
+                death: clip(death[i], cutoff),
+                departure: clip(dep[i], cutoff),
+                measures: Vec::new(),
+                uses: Vec::new(),
+                valid_tests: Vec::new(),
+                transfers: Vec::new(),
+                services: Vec::new(),
+            });
+        }
+        let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+
+        if let Some(m) = &m {
+            let e = pe(Table::Measures);
+            let mid = strs(m, "measure_id").map_err(e)?;
+            let pid = strs(m, "person_id").map_err(pe(Table::Measures))?;
+            let kind = strs(m, "measure_type").map_err(pe(Table::Measures))?;
+            let dec = dates(m, "decision_date").map_err(pe(Table::Measures))?;
+            let rep = dates(m, "report_date").map_err(pe(Table::Measures))?;
+            let end = dates(m, "end_date").map_err(pe(Table::Measures))?;
+            let why = strs(m, "end_reason").map_err(pe(Table::Measures))?;
+            let reg = strs(m, "region").map_err(pe(Table::Measures))?;
+            for i in 0..mid.len() {
+                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                    continue;
+                };
+                if decision > cutoff {
+                    continue;
+                }
+                let end_c = clip(end[i], cutoff);
+                let region = codes.intern(reg[i].unwrap_or(""));
+                attribution.insert(region);
+                persons[pi as usize].measures.push(Measure {
+                    id: mid[i].unwrap_or("").to_string(),
+                    kind: enum_index(&schema::MEASURE_TYPE, kind[i]).unwrap_or(VOLUNTARY),
+                    decision,
+                    report: clip(rep[i], cutoff),
+                    end: end_c,
+                    reason: if end_c.is_some() {
+                        enum_index(&schema::END_REASON, why[i])
+                    } else {
+                        None
+                    },
+                    region,
+                });
+            }
+        }
+        if let Some(df) = &det {
+            let pid = strs(df, "person_id").map_err(pe(Table::Detections))?;
+            let d = dates(df, "date").map_err(pe(Table::Detections))?;
+            for i in 0..pid.len() {
+                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i]) {
+                    if d <= cutoff {
+                        persons[pi as usize].uses.push(d);
+                    }
+                }
+            }
+        }
+        let mut refused_min: Option<Days> = None;
+        if let Some(df) = &tst {
+            let pid = strs(df, "person_id").map_err(pe(Table::Tests))?;
+            let d = dates(df, "date").map_err(pe(Table::Tests))?;
+            let r = strs(df, "result").map_err(pe(Table::Tests))?;
+            // Map person ids in parallel: this is the largest table.
+            let idx: Vec<Option<u32>> = pid.par_iter().map(|p| person_of(*p)).collect();
+            for i in 0..pid.len() {
+                let (Some(pi), Some(d)) = (idx[i], d[i]) else {
+                    continue;
+                };
+                if d > cutoff {
+                    continue;
+                }
+                let person = &mut persons[pi as usize];
+                match r[i] {
+                    Some("refused") => {
+                        refused_min = Some(refused_min.map_or(d, |m: Days| m.min(d)));
+                    }
+                    Some("positive") => {
+                        person.uses.push(d);
+                        person.valid_tests.push(d);
+                    }
+                    Some("negative") => person.valid_tests.push(d),
+                    _ => {}
+                }
+            }
+        }
+        if let Some(df) = &trf {
+            let tid = strs(df, "transfer_id").map_err(pe(Table::Transfers))?;
+            let pid = strs(df, "person_id").map_err(pe(Table::Transfers))?;
+            let d = dates(df, "date").map_err(pe(Table::Transfers))?;
+            let from = strs(df, "from_region").map_err(pe(Table::Transfers))?;
+            let to = strs(df, "to_region").map_err(pe(Table::Transfers))?;
+            for i in 0..tid.len() {
+                let (Some(pi), Some(date)) = (person_of(pid[i]), d[i]) else {
+                    continue;
+                };
+                // Transfers after C are kept: they still tell where a person was managed
+                // before them (their from_region); flows count only dates ≤ C.
+                let from_c = codes.intern(from[i].unwrap_or(""));
+                let to_c = codes.intern(to[i].unwrap_or(""));
+                attribution.insert(from_c);
+                attribution.insert(to_c);
+                persons[pi as usize].transfers.push(Transfer {
+                    id: tid[i].unwrap_or("").to_string(),
+                    date,
+                    from: from_c,
+                    to: to_c,
+                });
+            }
+        }
+        if let Some(df) = &svc {
+            let pid = strs(df, "person_id").map_err(pe(Table::Services))?;
+            let d = dates(df, "date").map_err(pe(Table::Services))?;
+            let ty = strs(df, "service_type").map_err(pe(Table::Services))?;
+            for i in 0..pid.len() {
+                if let (Some(pi), Some(d), Some(t)) =
+                    (person_of(pid[i]), d[i], enum_index(&schema::SERVICE_TYPE, ty[i]))
+                {
+                    if d <= cutoff {
+                        persons[pi as usize].services.push((d, t));
+                    }
+                }
+            }
+        }
+        let mut officers = Vec::new();
+        if let Some(df) = &off {
+            let reg = strs(df, "region").map_err(pe(Table::Officers))?;
+            let s = dates(df, "start_date").map_err(pe(Table::Officers))?;
+            let e = dates(df, "end_date").map_err(pe(Table::Officers))?;
+            for i in 0..reg.len() {
+                let Some(start) = s[i] else { continue };
+                if start > cutoff {
+                    continue; // an officer starting after C does not exist yet
+                }
+                let region = codes.intern(reg[i].unwrap_or(""));
+                attribution.insert(region);
+                officers.push(Officer {
+                    region,
+                    start,
+                    end: clip(e[i], cutoff),
+                });
+            }
+        }
+        drop(index);
+        persons.par_iter_mut().for_each(|p| {
+            p.measures
+                .sort_by(|a, b| (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes())));
+            p.uses.sort_unstable();
+            p.valid_tests.sort_unstable();
+            p.transfers
+                .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
+            p.services.sort_unstable();
+        });
+        // The first period: the earliest dated record that survives the snapshot.
+        let mut first: Option<Days> = refused_min;
+        let mut seen = |d: Days| first = Some(first.map_or(d, |f: Days| f.min(d)));
+        for p in &persons {
+            seen(p.first_found);
+            p.uses.first().copied().map(&mut seen);
+            p.valid_tests.first().copied().map(&mut seen);
+            p.services.first().map(|s| s.0).map(&mut seen);
+            for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
+                seen(t.date);
+            }
+            for m in &p.measures {
+                seen(m.decision);
+            }
+        }
+        let _ = min_date;
+        let first_year = first.map(|d| {
+            use chrono::Datelike;
+            crate::input::values::from_days(d).year()
+        });
+        Ok(Model {
+            cutoff,
+            first_year,
+            persons,
+            officers,
+            codes,
+            attribution_codes: attribution,
+            regions,
+            present,
+        })
+    }
+}

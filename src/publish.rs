@@ -1,0 +1,165 @@
+//! Disclosure control for published outputs (METRICS.md "Publication"): primary
+//! suppression of small counts, complementary suppression inside tables that have
+//! totals, and the display strings `<10` and `—`.
+//!
+//! Used by `metrics --publish`, `query --publish` and every table of the bulletin, so
+//! the rule is implemented once. Sources: the rule of METRICS.md; the complementary
+//! step follows the usual cell-suppression practice (Hundepool et al., *Statistical
+//! Disclosure Control*, Wiley 2012, §5.4): when exactly one cell of an additive table is
+//! hidden, hide the smallest other non-zero cell as well.
+
+use crate::metrics::MetricRow;
+use crate::metrics::defs::{self, Kind};
+
+/// The publication threshold: counts from 1 to `threshold − 1` are hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub threshold: u64,
+}
+
+impl Default for Rule {
+    fn default() -> Self {
+        Rule { threshold: 10 }
+    }
+}
+
+impl Rule {
+    /// A count is too small to publish when it is from 1 to threshold − 1 (zero shows).
+    pub fn too_small(&self, n: u64) -> bool {
+        n >= 1 && n < self.threshold
+    }
+
+    /// Display of a suppressed count: `<10`.
+    pub fn hidden_count(&self) -> String {
+        format!("<{}", self.threshold)
+    }
+}
+
+/// Display of a suppressed rate.
+pub const HIDDEN_RATE: &str = "—";
+
+/// Complementary suppression over one additive table: `cells` sum to `total`.
+/// `hidden[i]` says which cells are already suppressed (primary); the function hides
+/// more cells until no hidden value can be recovered by subtraction: when exactly one
+/// cell is hidden and the total is shown, the smallest other non-zero cell (first in
+/// order on ties; a zero cell if there is none; the total if there is no other cell)
+/// is hidden too. Returns whether the total must be hidden.
+pub fn complementary(values: &[u64], hidden: &mut [bool], total_hidden: bool) -> bool {
+    let count = hidden.iter().filter(|h| **h).count();
+    if count != 1 || total_hidden {
+        return total_hidden;
+    }
+    let pick = (0..values.len())
+        .filter(|&i| !hidden[i] && values[i] > 0)
+        .min_by_key(|&i| (values[i], i))
+        .or_else(|| (0..values.len()).find(|&i| !hidden[i]));
+    match pick {
+        Some(i) => {
+            hidden[i] = true;
+            false
+        }
+        None => true,
+    }
+}
+
+/// Applies the rule to machine-output rows: primary suppression of counts and of rates
+/// with a small numerator or denominator, then complementary suppression inside every
+/// additive breakdown group (sex, age group, drug: they add up to the total row).
+/// Suppressed rows keep their keys and flags; their numbers are emptied.
+pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
+    for r in rows.iter_mut() {
+        let kind = defs::find(r.metric).map(|d| d.kind);
+        let small = match kind {
+            Some(Kind::Count) => r.numerator.is_some_and(|n| rule.too_small(n)),
+            _ => {
+                r.numerator.is_some_and(|n| rule.too_small(n))
+                    || r.denominator.is_some_and(|n| rule.too_small(n))
+            }
+        };
+        if small {
+            r.suppressed = true;
+        }
+    }
+    // Complementary suppression: rows are sorted by metric, period, region, breakdown.
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i;
+        while j < rows.len()
+            && rows[j].metric == rows[i].metric
+            && rows[j].period == rows[i].period
+            && rows[j].region_code == rows[i].region_code
+        {
+            j += 1;
+        }
+        let additive = defs::find(rows[i].metric).is_some_and(|d| d.kind == Kind::Count);
+        if additive {
+            let total_hidden = rows[i..j]
+                .iter()
+                .find(|r| r.breakdown.is_empty())
+                .is_some_and(|r| r.suppressed);
+            let mut k = i;
+            while k < j {
+                let mut l = k;
+                while l < j && rows[l].breakdown == rows[k].breakdown {
+                    l += 1;
+                }
+                if !rows[k].breakdown.is_empty() {
+                    let values: Vec<u64> =
+                        rows[k..l].iter().map(|r| r.numerator.unwrap_or(0)).collect();
+                    let mut hidden: Vec<bool> = rows[k..l].iter().map(|r| r.suppressed).collect();
+                    complementary(&values, &mut hidden, total_hidden);
+                    for (r, h) in rows[k..l].iter_mut().zip(hidden) {
+                        r.suppressed |= h;
+                    }
+                }
+                k = l;
+            }
+        }
+        i = j;
+    }
+    for r in rows.iter_mut().filter(|r| r.suppressed) {
+        r.numerator = None;
+        r.denominator = None;
+        r.value = None;
+        r.ci_low = None;
+        r.ci_high = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_hides_one_to_nine_and_shows_zero() {
+        let r = Rule::default();
+        assert!(!r.too_small(0));
+        assert!(r.too_small(1));
+        assert!(r.too_small(9));
+        assert!(!r.too_small(10));
+        assert_eq!(r.hidden_count(), "<10");
+    }
+
+    #[test]
+    fn a_single_hidden_cell_gets_a_partner() {
+        // male 5 (hidden), female 40: hiding only male would reveal it as total − 40.
+        let mut hidden = vec![true, false];
+        assert!(!complementary(&[5, 40], &mut hidden, false));
+        assert_eq!(hidden, vec![true, true]);
+        // The smallest non-zero other cell is chosen.
+        let mut hidden = vec![false, true, false, false];
+        complementary(&[30, 3, 12, 0], &mut hidden, false);
+        assert_eq!(hidden, vec![false, true, true, false]);
+        // Two hidden cells already protect each other.
+        let mut hidden = vec![true, true, false];
+        complementary(&[3, 4, 50], &mut hidden, false);
+        assert_eq!(hidden, vec![true, true, false]);
+        // A hidden total protects the cells.
+        let mut hidden = vec![true, false];
+        assert!(complementary(&[5, 0], &mut hidden, true));
+        assert_eq!(hidden, vec![true, false]);
+        // Only one cell: the total must go.
+        let mut hidden = vec![true];
+        assert!(complementary(&[5], &mut hidden, false));
+    }
+}

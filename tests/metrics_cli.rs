@@ -1,0 +1,271 @@
+//! `jindu metrics` on the basic fixture, whose answers are worked out by hand below.
+//!
+//! Fixture (C = 2024-12-30, the latest test date; periods 2010–2024, 2024 partial):
+//! - P001 男 found 2012-05-01 @同心 640324100, detox M001 2012-06-01..2015-06-01.
+//! - P002 女 found 2016-07-15 @沙坡头 640502101; detox M002 escalated 2017-03-01,
+//!   isolation M003 2017-03-01..2019-03-01 (completed), rehab M004 reported 2019-03-10,
+//!   still running; positive test 2017-01-10; transfer 2019-06-01 → 640502100.
+//! - P003 男 found 2010-02-20 @西夏 640105100, died 2023-04-01, no records.
+//! - P004 男 born 2000-02-29, found 2019-11-11 @同心 640324101, detox M005 decided
+//!   2019-11-20, never reported; transfer 2020-01-05 640324101 → 利通 640302100.
+//! - P005 男 found 2021-03-03 @640324 (county code), detox M006 2021-03-12..2024-03-10.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+
+type Rows = BTreeMap<(String, String, String, String, String), BTreeMap<String, String>>;
+
+fn metrics(args: &[&str]) -> Rows {
+    let mut all = vec!["metrics", BASIC, "--format", "csv"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut out = BTreeMap::new();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(f.len(), header.len(), "{l}");
+        let row: BTreeMap<String, String> =
+            header.iter().zip(&f).map(|(h, v)| (h.to_string(), v.to_string())).collect();
+        let key = (f[0].into(), f[1].into(), f[3].into(), f[6].into(), f[7].into());
+        out.insert(key, row);
+    }
+    out
+}
+
+fn get<'a>(rows: &'a Rows, metric: &str, period: &str, region: &str) -> &'a BTreeMap<String, String> {
+    rows.get(&(metric.into(), period.into(), region.into(), String::new(), String::new()))
+        .unwrap_or_else(|| panic!("no row {metric} {period} {region}"))
+}
+
+fn val(rows: &Rows, metric: &str, period: &str, region: &str) -> String {
+    get(rows, metric, period, region)["value"].clone()
+}
+
+fn frac(rows: &Rows, metric: &str, period: &str, region: &str) -> (String, String) {
+    let r = get(rows, metric, period, region);
+    (r["numerator"].clone(), r["denominator"].clone())
+}
+
+#[test]
+fn stocks_at_end_2019() {
+    let r = metrics(&["--from", "2019", "--to", "2019"]);
+    // Registered by mgmt at 2019-12-31: P001, P004 (before its transfer: from_region)
+    // in 同心; P002 (after its transfer) in 沙坡头; P003 in 西夏.
+    assert_eq!(val(&r, "registered", "2019", "640324"), "2");
+    assert_eq!(val(&r, "registered", "2019", "640502"), "1");
+    assert_eq!(val(&r, "registered", "2019", "640105"), "1");
+    assert_eq!(val(&r, "registered", "2019", "640302"), "0");
+    // P001 last used 2012 (≤ 2016-12-31) → abstinent; P004 found 2019 → existing.
+    assert_eq!(val(&r, "abstinent_3y", "2019", "640324"), "1");
+    assert_eq!(val(&r, "existing", "2019", "640324"), "1");
+    assert_eq!(val(&r, "existing", "2019", "640502"), "1");
+    assert_eq!(val(&r, "abstinent_3y", "2019", "640105"), "1");
+    assert_eq!(val(&r, "consolidation_rate", "2019", "640324"), "0.5");
+    assert_eq!(frac(&r, "consolidation_rate", "2019", "640105"), ("1".into(), "1".into()));
+    // Breakdowns: P004 is male, 19 at D (born on Feb 29), ketamine.
+    let k = |b: &str, v: &str| {
+        r[&("existing".into(), "2019".into(), "640324".into(), b.into(), v.into())]["value"].clone()
+    };
+    assert_eq!(k("sex", "male"), "1");
+    assert_eq!(k("sex", "female"), "0");
+    assert_eq!(k("age_group", "18-35"), "1");
+    assert_eq!(k("primary_drug", "ketamine"), "1");
+    assert_eq!(k("primary_drug", "heroin"), "0");
+    assert_eq!(val(&r, "in_society", "2019", "640324"), "1");
+    assert_eq!(val(&r, "under_community_measure", "2019", "640502"), "1");
+    assert_eq!(val(&r, "under_community_measure", "2019", "640324"), "0");
+    // P004's hukou county 640302 differs from its management county 640324.
+    assert_eq!(frac(&r, "cross_region_share", "2019", "640324"), ("1".into(), "1".into()));
+    assert_eq!(frac(&r, "cross_region_share", "2019", "640502"), ("0".into(), "1".into()));
+    assert_eq!(val(&r, "officer_caseload", "2019", "640502"), "1");
+    assert_eq!(val(&r, "officer_caseload", "2019", "640324"), "0");
+    assert_eq!(val(&r, "officer_caseload", "2019", "640302"), "");
+}
+
+#[test]
+fn flows_of_2019() {
+    let r = metrics(&["--from", "2019", "--to", "2019"]);
+    assert_eq!(val(&r, "new_users", "2019", "640324"), "1");
+    // M004 reported on time; M005 never reported (not pending: decided long before C).
+    assert_eq!(frac(&r, "execution_rate", "2019", "640502"), ("1".into(), "1".into()));
+    assert_eq!(frac(&r, "execution_rate", "2019", "640324"), ("0".into(), "1".into()));
+    assert_eq!(frac(&r, "timely_report_rate", "2019", "640502"), ("1".into(), "1".into()));
+    assert_eq!(frac(&r, "loss_of_contact_rate", "2019", "640502"), ("0".into(), "1".into()));
+    // M004 reported 2019-03-10: Q2–Q4 are units; only Q2 has a valid test (the refused
+    // test of 2019-05-02 does not count).
+    assert_eq!(frac(&r, "test_compliance", "2019", "640502"), ("1".into(), "3".into()));
+    assert_eq!(frac(&r, "service_coverage", "2019", "640502"), ("1".into(), "1".into()));
+    let svc = &r[&(
+        "service_coverage".into(),
+        "2019".into(),
+        "640502".into(),
+        "service_type".into(),
+        "skills_training".into(),
+    )];
+    assert_eq!((svc["numerator"].as_str(), svc["denominator"].as_str()), ("1", "1"));
+    // A transfer inside one county counts as in and out there.
+    assert_eq!(val(&r, "transfers_in", "2019", "640502"), "1");
+    assert_eq!(val(&r, "transfers_out", "2019", "640502"), "1");
+    // Relapse cohort 2019: P002 entered on 2019-03-10, no use after, censored at C.
+    let rel = get(&r, "relapse_12m", "2019", "640502");
+    assert_eq!(rel["value"], "0");
+    assert_eq!(rel["numerator"], "0");
+    assert_eq!(rel["denominator"], "1");
+    assert_eq!(rel["flags"], "unstable");
+    assert_eq!(val(&r, "relapse_after_release_12m", "2019", "640502"), "0");
+}
+
+#[test]
+fn partial_last_period() {
+    let r = metrics(&["--from", "2024"]);
+    let row = get(&r, "abstinent_3y", "2024", "640324");
+    assert_eq!(row["as_of"], "2024-12-30");
+    assert_eq!(row["flags"], "partial");
+    // P005's measure ended 2024-03-10 and their last use was 2021-03-03.
+    assert_eq!(row["value"], "2");
+    assert_eq!(val(&r, "consolidation_rate", "2024", "640324"), "1");
+    // P003 died in 2023: registered, not in any stock.
+    assert_eq!(val(&r, "registered", "2024", "640105"), "1");
+    assert_eq!(val(&r, "consolidation_rate", "2024", "640105"), "");
+    assert_eq!(get(&r, "consolidation_rate", "2024", "640105")["numerator"], "0");
+    // The decline streak is empty for a partial period.
+    assert_eq!(val(&r, "new_users_decline_streak", "2024", "640324"), "");
+    // Q4 ends after C: only Q1–Q3 are units for M004.
+    assert_eq!(frac(&r, "test_compliance", "2024", "640502"), ("0".into(), "3".into()));
+}
+
+#[test]
+fn decline_streaks() {
+    let r = metrics(&["--metric", "new_users_decline_streak"]);
+    // 同心 new users: 2012 1, 2019 1, 2021 1, otherwise 0.
+    let s = |y: &str| val(&r, "new_users_decline_streak", y, "640324");
+    assert_eq!(s("2010"), "0");
+    assert_eq!(s("2012"), "0");
+    assert_eq!(s("2013"), "1");
+    assert_eq!(s("2014"), "0");
+    assert_eq!(s("2020"), "1");
+    assert_eq!(s("2022"), "1");
+    assert_eq!(s("2023"), "0");
+}
+
+#[test]
+fn township_level_with_pseudo_regions() {
+    let r = metrics(&["--level", "township", "--metric", "new_users", "--to", "2021"]);
+    let row = get(&r, "new_users", "2021", "640324000");
+    assert_eq!(row["region_name"], "同心县（未细分）");
+    assert_eq!(row["value"], "1");
+    assert_eq!(get(&r, "new_users", "2021", "640324100")["region_name"], "豫海镇");
+}
+
+#[test]
+fn province_counts_are_sums_and_rates_are_recomputed() {
+    let county = metrics(&[]);
+    let province = metrics(&["--level", "province"]);
+    let mut sums: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
+    for ((m, p, _, b, v), row) in &county {
+        let def = jindu::metrics::defs::find(m).unwrap();
+        if def.kind == jindu::metrics::defs::Kind::Count && !row["numerator"].is_empty() {
+            *sums.entry((m.clone(), p.clone(), b.clone(), v.clone())).or_default() +=
+                row["numerator"].parse::<u64>().unwrap();
+        }
+    }
+    let mut checked = 0;
+    for ((m, p, b, v), total) in &sums {
+        if m == "new_users_decline_streak" {
+            continue; // a streak is not additive
+        }
+        let row = &province[&(m.clone(), p.clone(), "640000".into(), b.clone(), v.clone())];
+        assert_eq!(row["numerator"].parse::<u64>().unwrap(), *total, "{m} {p} {b} {v}");
+        checked += 1;
+    }
+    assert!(checked > 100);
+    // Province consolidation 2019 = 2 / 4, not the mean of county rates (0.5, 0, 1).
+    assert_eq!(val(&province, "consolidation_rate", "2019", "640000"), "0.5");
+    assert_eq!(val(&province, "consolidation_rate", "2024", "640000"), "0.5");
+}
+
+#[test]
+fn output_is_sorted_and_identical_across_thread_counts() {
+    let a = run(&["metrics", BASIC, "--format", "csv"]);
+    let b = jindu()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["metrics", BASIC, "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(a.stdout, b.stdout);
+    let text = stdout(&a);
+    let keys: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            vec![f[0].into(), f[1].into(), f[3].into(), f[6].into(), f[7].into()]
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert!(text.starts_with("metric,period,as_of,region_code,region_name,region_level,breakdown,breakdown_value,numerator,denominator,value,ci_low,ci_high,flags\n"));
+}
+
+#[test]
+fn missing_tables_give_no_rows_and_a_warning() {
+    let e = Export::basic();
+    e.remove("services.csv");
+    let o = run(&["metrics", e.path().to_str().unwrap(), "--format", "csv"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("service_coverage"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("needs the services table"));
+    assert!(!stdout(&o).contains("service_coverage"));
+}
+
+#[test]
+fn publish_hides_small_counts() {
+    let o = run(&["metrics", BASIC, "--format", "csv", "--publish", "--metric", "existing", "--from", "2019", "--to", "2019"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("existing,2019,2019-12-31,640324,同心县,county,,,"))
+        .unwrap();
+    assert!(row.ends_with(",,,,,,suppressed"), "{row}");
+    let table = run(&["metrics", BASIC, "--publish", "--metric", "existing", "--from", "2019", "--to", "2019"]);
+    assert!(stdout(&table).contains("<10"));
+}
+
+#[test]
+fn as_of_snapshot_ignores_later_records() {
+    // As of 2019-12-31 the data looks like the end of 2019; P005 does not exist yet.
+    let r = metrics(&["--as-of", "2019-12-31"]);
+    assert_eq!(get(&r, "existing", "2019", "640324")["flags"], "");
+    assert!(!r.keys().any(|k| k.1 == "2020"));
+    assert_eq!(val(&r, "abstinent_3y", "2019", "640324"), "1");
+    // M005 decided 2019-11-20, never reported: C − decision = 41 days, not pending.
+    assert_eq!(frac(&r, "execution_rate", "2019", "640324"), ("0".into(), "1".into()));
+    let pending = metrics(&["--as-of", "2019-11-30"]);
+    // Now C − decision = 10 days < 15: pending, left out of the denominator.
+    assert_eq!(frac(&pending, "execution_rate", "2019", "640324"), ("0".into(), "0".into()));
+}
+
+#[test]
+fn every_format_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["parquet", "xlsx", "arrow"] {
+        let p = dir.path().join(format!("m.{f}"));
+        let o = run(&["metrics", BASIC, "--format", f, "--out", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{f}: {}", stderr(&o));
+        assert!(std::fs::metadata(&p).unwrap().len() > 100);
+    }
+    let o = run(&["metrics", BASIC, "--format", "json", "--metric", "registered", "--from", "2024"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["metric"], "registered");
+    assert_eq!(v[0]["value"], 0);
+    let o = run(&["metrics", BASIC, "--format", "parquet"]);
+    assert_eq!(o.status.code(), Some(2));
+}
