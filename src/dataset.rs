@@ -35,10 +35,7 @@ pub enum DatasetError {
     #[error("{path}: the manifest cannot be read: {message}")]
     Manifest { path: PathBuf, message: String },
     #[error("{path}: {source}")]
-    Polars {
-        path: PathBuf,
-        source: PolarsError,
-    },
+    Polars { path: PathBuf, source: PolarsError },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DatasetError + '_ {
@@ -107,10 +104,14 @@ impl ParquetSink {
     pub fn finish(mut self) -> Result<BTreeMap<String, u64>, SinkError> {
         for (t, w) in std::mem::take(&mut self.writers) {
             let path = self.dir.join(format!("{}.parquet", t.name()));
-            w.finish().map_err(|source| SinkError::Polars { path, source })?;
+            w.finish()
+                .map_err(|source| SinkError::Polars { path, source })?;
         }
         for (t, w) in std::mem::take(&mut self.quarantine) {
-            let path = self.dir.join("quarantine").join(format!("{}.csv", t.name()));
+            let path = self
+                .dir
+                .join("quarantine")
+                .join(format!("{}.csv", t.name()));
             w.into_inner()
                 .flush()
                 .map_err(|source| SinkError::Io { path, source })?;
@@ -307,8 +308,10 @@ impl Dataset {
     /// A lazy scan of one table (projection and filters are pushed into the reader).
     pub fn scan(&self, t: Table) -> Result<LazyFrame, DatasetError> {
         let path = self.table_path(t);
-        let p = PlRefPath::try_from_path(&path)
-            .map_err(|source| DatasetError::Polars { path: path.clone(), source })?;
+        let p = PlRefPath::try_from_path(&path).map_err(|source| DatasetError::Polars {
+            path: path.clone(),
+            source,
+        })?;
         LazyFrame::scan_parquet(p, ScanArgsParquet::default())
             .map_err(|source| DatasetError::Polars { path, source })
     }
@@ -334,7 +337,8 @@ impl Dataset {
                 .map(|v| v.map(str::to_string))
                 .collect())
         };
-        let (code, name, level, parent) = (col("code")?, col("name")?, col("level")?, col("parent")?);
+        let (code, name, level, parent) =
+            (col("code")?, col("name")?, col("level")?, col("parent")?);
         for i in 0..code.len() {
             let (Some(c), Some(n), Some(l)) = (&code[i], &name[i], &level[i]) else {
                 continue;

@@ -2,11 +2,14 @@
 //! data. The pipeline runs one way: exports → [`input`] (validated, pseudonymised
 //! canonical tables, written by [`dataset`]) → metrics → charts → report.
 
+pub mod chart;
 pub mod cli;
 pub mod dataset;
 pub mod input;
-pub mod regions;
-pub mod schema;
-pub mod stats;
 pub mod metrics;
 pub mod publish;
+pub mod regions;
+pub mod report;
+pub mod sample;
+pub mod schema;
+pub mod stats;

@@ -104,8 +104,10 @@ pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
                     l += 1;
                 }
                 if !rows[k].breakdown.is_empty() {
-                    let values: Vec<u64> =
-                        rows[k..l].iter().map(|r| r.numerator.unwrap_or(0)).collect();
+                    let values: Vec<u64> = rows[k..l]
+                        .iter()
+                        .map(|r| r.numerator.unwrap_or(0))
+                        .collect();
                     let mut hidden: Vec<bool> = rows[k..l].iter().map(|r| r.suppressed).collect();
                     complementary(&values, &mut hidden, total_hidden);
                     for (r, h) in rows[k..l].iter_mut().zip(hidden) {

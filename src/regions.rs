@@ -167,9 +167,18 @@ mod tests {
         assert_eq!(level_of("640300"), Level::City);
         assert_eq!(level_of("640324"), Level::County);
         assert_eq!(level_of("640324100"), Level::Township);
-        assert_eq!(ancestor("640324100", Level::County).as_deref(), Some("640324"));
-        assert_eq!(ancestor("640324100", Level::City).as_deref(), Some("640300"));
-        assert_eq!(ancestor("640324", Level::Province).as_deref(), Some("640000"));
+        assert_eq!(
+            ancestor("640324100", Level::County).as_deref(),
+            Some("640324")
+        );
+        assert_eq!(
+            ancestor("640324100", Level::City).as_deref(),
+            Some("640300")
+        );
+        assert_eq!(
+            ancestor("640324", Level::Province).as_deref(),
+            Some("640000")
+        );
         assert_eq!(ancestor("640300", Level::County), None);
         assert_eq!(ancestor("640324", Level::Township), None);
         assert_eq!(significant_prefix("640000"), "64");

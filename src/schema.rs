@@ -220,9 +220,24 @@ const PERSONS: &[ColumnDef] = &[
     col!("ethnicity", ["民族"], Text, Req::No),
     col!("hukou_region", ["户籍地", "户籍地区划"], Region, Req::Yes),
     col!("residence_region", ["居住地", "现居住地"], Region, Req::Yes),
-    col!("first_found_date", ["初次发现日期", "首次发现日期"], Date, Req::Yes),
-    col!("first_found_region", ["初次发现地", "发现地"], Region, Req::Yes),
-    col!("primary_drug", ["主要滥用毒品", "滥用毒品种类"], Enum(&DRUG), Req::Yes),
+    col!(
+        "first_found_date",
+        ["初次发现日期", "首次发现日期"],
+        Date,
+        Req::Yes
+    ),
+    col!(
+        "first_found_region",
+        ["初次发现地", "发现地"],
+        Region,
+        Req::Yes
+    ),
+    col!(
+        "primary_drug",
+        ["主要滥用毒品", "滥用毒品种类"],
+        Enum(&DRUG),
+        Req::Yes
+    ),
     col!("occupation", ["职业"], Text, Req::No),
     col!("education", ["文化程度"], Text, Req::No),
     col!("death_date", ["死亡日期"], Date, Req::No),
@@ -236,7 +251,12 @@ const MEASURES: &[ColumnDef] = &[
     col!("decision_date", ["决定日期", "责令日期"], Date, Req::Yes),
     col!("report_date", ["报到日期", "入所日期"], Date, Req::No),
     col!("end_date", ["结束日期", "解除日期"], Date, Req::No),
-    col!("end_reason", ["结束原因", "解除原因"], Enum(&END_REASON), Req::No),
+    col!(
+        "end_reason",
+        ["结束原因", "解除原因"],
+        Enum(&END_REASON),
+        Req::No
+    ),
     col!("region", ["执行地", "执行地区划"], Region, Req::Yes),
     col!("officer_id", ["专干编号", "负责专干"], Id, Req::No),
 ];

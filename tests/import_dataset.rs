@@ -36,7 +36,16 @@ fn dataset_layout_and_manifest() {
     let out = work.path().join("ds");
     let o = import(e.path(), &out, &key, &["--max-reject-rate", "20%"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for t in ["persons", "measures", "detections", "tests", "transfers", "services", "officers", "regions"] {
+    for t in [
+        "persons",
+        "measures",
+        "detections",
+        "tests",
+        "transfers",
+        "services",
+        "officers",
+        "regions",
+    ] {
         assert!(out.join(format!("{t}.parquet")).is_file(), "{t}");
     }
     let m: serde_json::Value =
@@ -58,7 +67,10 @@ fn dataset_layout_and_manifest() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&q).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&q).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }
 
@@ -72,12 +84,28 @@ fn reruns_are_byte_identical() {
     assert!(import(e.path(), &a, &key, &[]).status.success());
     let o = jindu()
         .env("RAYON_NUM_THREADS", "1")
-        .args(["import", e.path().to_str().unwrap(), "--out", b.to_str().unwrap(), "--key-file", &key])
+        .args([
+            "import",
+            e.path().to_str().unwrap(),
+            "--out",
+            b.to_str().unwrap(),
+            "--key-file",
+            &key,
+        ])
         .output()
         .unwrap();
     assert!(o.status.success());
-    for f in ["persons.parquet", "tests.parquet", "regions.parquet", "manifest.json"] {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+    for f in [
+        "persons.parquet",
+        "tests.parquet",
+        "regions.parquet",
+        "manifest.json",
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -91,15 +119,26 @@ fn every_encoding_and_format_gives_identical_parquet() {
     let key = keyfile(work.path());
     let variants: Vec<(&str, Vec<u8>)> = vec![
         ("utf8", text.as_bytes().to_vec()),
-        ("bom", [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()),
+        (
+            "bom",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
         ("gb18030", encoding_rs::GB18030.encode(&text).0.into_owned()),
         (
             "utf16le",
-            [vec![0xFF, 0xFE], text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()].concat(),
+            [
+                vec![0xFF, 0xFE],
+                text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
+            ]
+            .concat(),
         ),
         (
             "utf16be",
-            [vec![0xFE, 0xFF], text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect()].concat(),
+            [
+                vec![0xFE, 0xFF],
+                text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
+            ]
+            .concat(),
         ),
         ("crlf", text.replace('\n', "\r\n").into_bytes()),
     ];
@@ -110,7 +149,10 @@ fn every_encoding_and_format_gives_identical_parquet() {
         let out = work.path().join(name);
         let o = import(e.path(), &out, &key, &[]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
-        outputs.push((name.to_string(), std::fs::read(out.join("persons.parquet")).unwrap()));
+        outputs.push((
+            name.to_string(),
+            std::fs::read(out.join("persons.parquet")).unwrap(),
+        ));
     }
     // XLSX: every cell as text, as a platform writes it.
     {
@@ -130,7 +172,10 @@ fn every_encoding_and_format_gives_identical_parquet() {
         let out = work.path().join("xlsx");
         let o = import(e.path(), &out, &key, &[]);
         assert!(o.status.success(), "xlsx: {}", stderr(&o));
-        outputs.push(("xlsx".into(), std::fs::read(out.join("persons.parquet")).unwrap()));
+        outputs.push((
+            "xlsx".into(),
+            std::fs::read(out.join("persons.parquet")).unwrap(),
+        ));
     }
     for (name, bytes) in &outputs[1..] {
         assert!(bytes == &outputs[0].1, "{name} differs from utf8");
@@ -150,7 +195,9 @@ fn raw_ids_and_names_never_leave_the_import() {
     // A broken row with the canary in a date column, and one whose delimiter is wrong.
     e.append(
         "persons.csv",
-        &format!("P101,,{canary_name},男,{canary_id},640324100,640324100,2020-01-01,640324100,海洛因,"),
+        &format!(
+            "P101,,{canary_name},男,{canary_id},640324100,640324100,2020-01-01,640324100,海洛因,"
+        ),
     );
     e.append("persons.csv", &format!("P102;{canary_id};{canary_name}"));
     let work = tempfile::tempdir().unwrap();
@@ -158,18 +205,36 @@ fn raw_ids_and_names_never_leave_the_import() {
     let out = work.path().join("ds");
     let o = import(e.path(), &out, &key, &["--max-reject-rate", "50%"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let check = run(&["check", e.path().to_str().unwrap(), "--max-reject-rate", "50%"]);
-    let check_json = run(&["check", "--format", "json", e.path().to_str().unwrap(), "--max-reject-rate", "50%"]);
+    let check = run(&[
+        "check",
+        e.path().to_str().unwrap(),
+        "--max-reject-rate",
+        "50%",
+    ]);
+    let check_json = run(&[
+        "check",
+        "--format",
+        "json",
+        e.path().to_str().unwrap(),
+        "--max-reject-rate",
+        "50%",
+    ]);
     for (what, text) in [
         ("import stdout", stdout(&o)),
         ("import stderr", stderr(&o)),
         ("check stdout", stdout(&check)),
         ("check stderr", stderr(&check)),
         ("check json", stdout(&check_json)),
-        ("manifest", std::fs::read_to_string(out.join("manifest.json")).unwrap()),
+        (
+            "manifest",
+            std::fs::read_to_string(out.join("manifest.json")).unwrap(),
+        ),
     ] {
         assert!(!text.contains(&canary_id), "{what} leaks the ID number");
-        assert!(!text.contains(&canary_id[..17]), "{what} leaks the ID number");
+        assert!(
+            !text.contains(&canary_id[..17]),
+            "{what} leaks the ID number"
+        );
         assert!(!text.contains(canary_name), "{what} leaks the name");
     }
     // Every string cell of every canonical table.
@@ -181,9 +246,27 @@ fn raw_ids_and_names_never_leave_the_import() {
         let df = polars::prelude::ParquetReader::new(std::fs::File::open(&p).unwrap())
             .finish()
             .unwrap();
-        let dump = format!("{:?}", df.columns().iter().map(|c| c.as_materialized_series().iter().map(|v| v.to_string()).collect::<Vec<_>>()).collect::<Vec<_>>());
-        assert!(!dump.contains(&canary_id[..17]), "{} leaks the ID number", p.display());
-        assert!(!dump.contains(canary_name), "{} leaks the name", p.display());
+        let dump = format!(
+            "{:?}",
+            df.columns()
+                .iter()
+                .map(|c| c
+                    .as_materialized_series()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            !dump.contains(&canary_id[..17]),
+            "{} leaks the ID number",
+            p.display()
+        );
+        assert!(
+            !dump.contains(canary_name),
+            "{} leaks the name",
+            p.display()
+        );
     }
     // The quarantine keeps the raw rows, owner-only.
     let q = std::fs::read_to_string(out.join("quarantine/persons.csv")).unwrap();
@@ -203,7 +286,11 @@ fn failed_import_leaves_the_old_dataset_alone() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("was not written"), "{}", stderr(&o));
     assert_eq!(std::fs::read(out.join("persons.parquet")).unwrap(), before);
-    assert!(work.path().join("ds.failed-import/detections.csv").is_file());
+    assert!(
+        work.path()
+            .join("ds.failed-import/detections.csv")
+            .is_file()
+    );
     // No temporary folders are left behind.
     let leftovers: Vec<_> = std::fs::read_dir(work.path())
         .unwrap()
@@ -218,7 +305,12 @@ fn without_a_key_the_import_warns_and_writes_no_key() {
     let e = Export::basic();
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("ds");
-    let o = run(&["import", e.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "import",
+        e.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert!(stderr(&o).contains("will not link"), "{}", stderr(&o));
     let m = std::fs::read_to_string(out.join("manifest.json")).unwrap();
@@ -235,7 +327,18 @@ fn keygen_then_stable_pseudonyms() {
     assert_eq!(again.status.code(), Some(2));
     let e = Export::basic();
     let (a, b) = (work.path().join("a"), work.path().join("b"));
-    assert!(import(e.path(), &a, key.to_str().unwrap(), &[]).status.success());
-    assert!(import(e.path(), &b, key.to_str().unwrap(), &[]).status.success());
-    assert_eq!(std::fs::read(a.join("persons.parquet")).unwrap(), std::fs::read(b.join("persons.parquet")).unwrap());
+    assert!(
+        import(e.path(), &a, key.to_str().unwrap(), &[])
+            .status
+            .success()
+    );
+    assert!(
+        import(e.path(), &b, key.to_str().unwrap(), &[])
+            .status
+            .success()
+    );
+    assert_eq!(
+        std::fs::read(a.join("persons.parquet")).unwrap(),
+        std::fs::read(b.join("persons.parquet")).unwrap()
+    );
 }

@@ -32,32 +32,50 @@ fn assert_no_panic(o: &std::process::Output) {
 
 #[test]
 fn date_day_first_is_refused() {
-    person_case(&person_row("P100", &valid_id(), "05/03/2021", "海洛因"), "E_DATE_NOT_YEAR_FIRST");
+    person_case(
+        &person_row("P100", &valid_id(), "05/03/2021", "海洛因"),
+        "E_DATE_NOT_YEAR_FIRST",
+    );
 }
 
 #[test]
 fn date_unambiguous_day_first_is_refused_too() {
-    person_case(&person_row("P100", &valid_id(), "25/03/2021", "海洛因"), "E_DATE_NOT_YEAR_FIRST");
+    person_case(
+        &person_row("P100", &valid_id(), "25/03/2021", "海洛因"),
+        "E_DATE_NOT_YEAR_FIRST",
+    );
 }
 
 #[test]
 fn date_that_does_not_exist() {
-    person_case(&person_row("P100", &valid_id(), "2021-02-30", "海洛因"), "E_DATE_INVALID");
+    person_case(
+        &person_row("P100", &valid_id(), "2021-02-30", "海洛因"),
+        "E_DATE_INVALID",
+    );
 }
 
 #[test]
 fn date_without_day() {
-    person_case(&person_row("P100", &valid_id(), "2021-03", "海洛因"), "E_DATE_FORMAT");
+    person_case(
+        &person_row("P100", &valid_id(), "2021-03", "海洛因"),
+        "E_DATE_FORMAT",
+    );
 }
 
 #[test]
 fn id_in_scientific_notation_is_mangled() {
-    person_case(&person_row("P100", "6.40324E+17", "2021-03-05", "海洛因"), "E_ID_MANGLED");
+    person_case(
+        &person_row("P100", "6.40324E+17", "2021-03-05", "海洛因"),
+        "E_ID_MANGLED",
+    );
 }
 
 #[test]
 fn id_ending_000_with_bad_check_is_mangled() {
-    person_case(&person_row("P100", "640324198001011000", "2021-03-05", "海洛因"), "E_ID_MANGLED");
+    person_case(
+        &person_row("P100", "640324198001011000", "2021-03-05", "海洛因"),
+        "E_ID_MANGLED",
+    );
 }
 
 #[test]
@@ -66,24 +84,36 @@ fn id_with_wrong_check_character() {
     let last = if id.ends_with('1') { '2' } else { '1' };
     id.pop();
     id.push(last);
-    person_case(&person_row("P100", &id, "2021-03-05", "海洛因"), "E_ID_CHECK");
+    person_case(
+        &person_row("P100", &id, "2021-03-05", "海洛因"),
+        "E_ID_CHECK",
+    );
 }
 
 #[test]
 fn id_of_wrong_length() {
-    person_case(&person_row("P100", "64032419800101", "2021-03-05", "海洛因"), "E_ID_FORMAT");
+    person_case(
+        &person_row("P100", "64032419800101", "2021-03-05", "海洛因"),
+        "E_ID_FORMAT",
+    );
 }
 
 #[test]
 fn id_with_impossible_birth_date() {
     let id = id_number("64032419800230001");
-    person_case(&person_row("P100", &id, "2021-03-05", "海洛因"), "E_ID_BIRTH_DATE");
+    person_case(
+        &person_row("P100", &id, "2021-03-05", "海洛因"),
+        "E_ID_BIRTH_DATE",
+    );
 }
 
 #[test]
 fn unknown_drug_is_refused_with_the_allowed_values() {
     let e = Export::basic();
-    e.append("persons.csv", &person_row("P100", &valid_id(), "2021-03-05", "咖啡因"));
+    e.append(
+        "persons.csv",
+        &person_row("P100", &valid_id(), "2021-03-05", "咖啡因"),
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "persons", "E_ENUM_VALUE", 7);
     let msg = file_report(&r, "persons")["codes"]["E_ENUM_VALUE"]["example_message"]
@@ -96,7 +126,10 @@ fn unknown_drug_is_refused_with_the_allowed_values() {
 #[test]
 fn unknown_measure_type() {
     let e = Export::basic();
-    e.append("measures.csv", "M100,P001,社区矫正,2020-01-01,,,,640324100,");
+    e.append(
+        "measures.csv",
+        "M100,P001,社区矫正,2020-01-01,,,,640324100,",
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "measures", "E_ENUM_VALUE", 8);
 }
@@ -104,14 +137,20 @@ fn unknown_measure_type() {
 #[test]
 fn region_code_of_wrong_length() {
     let e = Export::basic();
-    e.append("persons.csv", "P100,,,男,1980-01-01,64032,640324100,2021-03-05,640324100,海洛因,");
+    e.append(
+        "persons.csv",
+        "P100,,,男,1980-01-01,64032,640324100,2021-03-05,640324100,海洛因,",
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "persons", "E_REGION_FORMAT", 7);
 }
 
 #[test]
 fn empty_required_value() {
-    person_case(&person_row("", &valid_id(), "2021-03-05", "海洛因"), "E_REQUIRED");
+    person_case(
+        &person_row("", &valid_id(), "2021-03-05", "海洛因"),
+        "E_REQUIRED",
+    );
 }
 
 #[test]
@@ -149,9 +188,17 @@ fn death_before_first_found() {
 #[test]
 fn every_failing_check_is_listed() {
     let e = Export::basic();
-    e.append("persons.csv", "P100,6.40324E+17,,男,1980-01-01,64,640324100,05/03/2021,640324100,咖啡,");
+    e.append(
+        "persons.csv",
+        "P100,6.40324E+17,,男,1980-01-01,64,640324100,05/03/2021,640324100,咖啡,",
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
-    for code in ["E_ID_MANGLED", "E_REGION_FORMAT", "E_DATE_NOT_YEAR_FIRST", "E_ENUM_VALUE"] {
+    for code in [
+        "E_ID_MANGLED",
+        "E_REGION_FORMAT",
+        "E_DATE_NOT_YEAR_FIRST",
+        "E_ENUM_VALUE",
+    ] {
         assert_code(&r, "persons", code, 7);
     }
 }
@@ -159,7 +206,10 @@ fn every_failing_check_is_listed() {
 #[test]
 fn report_before_decision() {
     let e = Export::basic();
-    e.append("measures.csv", "M100,P001,社区戒毒,2020-01-10,2020-01-01,,,640324100,");
+    e.append(
+        "measures.csv",
+        "M100,P001,社区戒毒,2020-01-10,2020-01-01,,,640324100,",
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "measures", "E_DATE_ORDER", 8);
 }
@@ -167,7 +217,10 @@ fn report_before_decision() {
 #[test]
 fn end_date_without_reason() {
     let e = Export::basic();
-    e.append("measures.csv", "M100,P001,社区戒毒,2020-01-10,2020-01-11,2021-01-01,,640324100,");
+    e.append(
+        "measures.csv",
+        "M100,P001,社区戒毒,2020-01-10,2020-01-11,2021-01-01,,640324100,",
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "measures", "E_END_REASON", 8);
 }
@@ -175,7 +228,10 @@ fn end_date_without_reason() {
 #[test]
 fn reason_without_end_date() {
     let e = Export::basic();
-    e.append("measures.csv", "M100,P001,社区戒毒,2020-01-10,2020-01-11,,期满解除,640324100,");
+    e.append(
+        "measures.csv",
+        "M100,P001,社区戒毒,2020-01-10,2020-01-11,,期满解除,640324100,",
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "measures", "E_END_REASON", 8);
 }
@@ -191,7 +247,10 @@ fn dangling_person_reference() {
 #[test]
 fn reference_to_a_quarantined_person_says_so() {
     let e = Export::basic();
-    e.append("persons.csv", &person_row("P100", &valid_id(), "05/03/2021", "海洛因"));
+    e.append(
+        "persons.csv",
+        &person_row("P100", &valid_id(), "05/03/2021", "海洛因"),
+    );
     e.append("detections.csv", "D100,P100,2021-03-05,640324100");
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "detections", "E_REF_PERSON", 6);
@@ -199,7 +258,10 @@ fn reference_to_a_quarantined_person_says_so() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(msg.contains("itself was quarantined (persons.csv line 7)"), "{msg}");
+    assert!(
+        msg.contains("itself was quarantined (persons.csv line 7)"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -213,7 +275,10 @@ fn dangling_measure_reference() {
 #[test]
 fn conflicting_duplicate_names_the_first_line() {
     let e = Export::basic();
-    e.append("persons.csv", &person_row("P001", "", "2021-03-05", "海洛因"));
+    e.append(
+        "persons.csv",
+        &person_row("P001", "", "2021-03-05", "海洛因"),
+    );
     let (_, r) = e.check(&["--max-reject-rate", "50%"]);
     assert_code(&r, "persons", "E_DUPLICATE_CONFLICT", 7);
     let msg = file_report(&r, "persons")["codes"]["E_DUPLICATE_CONFLICT"]["example_message"]
@@ -302,7 +367,10 @@ fn semicolon_and_tab_files_are_sniffed() {
 #[test]
 fn a_record_over_the_size_limit() {
     let e = Export::basic();
-    e.append("detections.csv", &format!("D100,P001,2021-01-01,{}", "6".repeat(300)));
+    e.append(
+        "detections.csv",
+        &format!("D100,P001,2021-01-01,{}", "6".repeat(300)),
+    );
     e.append("detections.csv", "D101,P001,2021-02-01,640324100");
     let (_, r) = e.check(&["--max-reject-rate", "50%", "--max-record-bytes", "200"]);
     assert_code(&r, "detections", "E_RECORD_TOO_LONG", 6);
@@ -325,11 +393,17 @@ fn missing_required_column_names_column_and_aliases() {
 #[test]
 fn two_headers_for_one_column() {
     let e = Export::basic();
-    let s = e.read("detections.csv").replacen("查获编号", "detection_id,查获编号", 1);
+    let s = e
+        .read("detections.csv")
+        .replacen("查获编号", "detection_id,查获编号", 1);
     e.write("detections.csv", s);
     let (o, _) = e.check(&[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("both headers mean `detection_id`"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("both headers mean `detection_id`"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -338,7 +412,11 @@ fn empty_file_is_a_file_error() {
     e.write("services.csv", "");
     let (o, _) = e.check(&[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("services.csv: the file is empty"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("services.csv: the file is empty"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -353,17 +431,27 @@ fn header_only_persons_is_an_error() {
 #[test]
 fn header_only_optional_table_is_a_warning() {
     let e = Export::basic();
-    e.write("services.csv", "帮扶编号,人员编号,帮扶日期,帮扶类型,专干编号\n");
+    e.write(
+        "services.csv",
+        "帮扶编号,人员编号,帮扶日期,帮扶类型,专干编号\n",
+    );
     let (o, r) = e.check(&[]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(file_report(&r, "services")["rows_read"], 0);
-    assert!(file_report(&r, "services")["warnings"][0].as_str().unwrap().contains("header only"));
+    assert!(
+        file_report(&r, "services")["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("header only")
+    );
 }
 
 #[test]
 fn binary_garbage_is_a_file_error() {
     let e = Export::basic();
-    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     e.write("services.csv", garbage);
     let (o, _) = e.check(&[]);
     assert_no_panic(&o);
@@ -375,11 +463,19 @@ fn binary_garbage_is_a_file_error() {
 #[test]
 fn utf16_without_bom_is_a_file_error() {
     let e = Export::basic();
-    let s: Vec<u8> = e.read("services.csv").encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let s: Vec<u8> = e
+        .read("services.csv")
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     e.write("services.csv", s);
     let (o, _) = e.check(&[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("UTF-16 without a byte-order mark"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("UTF-16 without a byte-order mark"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -406,17 +502,36 @@ fn no_persons_table() {
 #[test]
 fn unknown_columns_and_region_codes_are_reported() {
     let e = Export::basic();
-    let s = e.read("detections.csv").replacen("查获地", "查获地,备注", 1);
+    let s = e
+        .read("detections.csv")
+        .replacen("查获地", "查获地,备注", 1);
     let s = s
         .lines()
-        .map(|l| if l.starts_with("查获") { l.to_string() } else { format!("{l},x") })
+        .map(|l| {
+            if l.starts_with("查获") {
+                l.to_string()
+            } else {
+                format!("{l},x")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
-    e.write("detections.csv", s.replace("D004,P005,2021-03-03,640324,x", "D004,P005,2021-03-03,659999,x"));
+    e.write(
+        "detections.csv",
+        s.replace(
+            "D004,P005,2021-03-03,640324,x",
+            "D004,P005,2021-03-03,659999,x",
+        ),
+    );
     let (o, r) = e.check(&[]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(file_report(&r, "detections")["unknown_columns"][0], "备注");
-    let t = r["tables"].as_array().unwrap().iter().find(|t| t["table"] == "detections").unwrap();
+    let t = r["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "detections")
+        .unwrap();
     assert_eq!(t["unknown_regions"]["659999"], 1);
 }
 
@@ -447,7 +562,11 @@ fn id_contradicting_explicit_sex_is_a_warning() {
 #[test]
 fn full_width_digits_and_spaces_are_normalised() {
     let e = Export::basic();
-    e.replace("detections.csv", "D001,P001,2012-05-01,640324100", "D001, P001 ,２０１２－０５－０１, ６４０３２４１００ ");
+    e.replace(
+        "detections.csv",
+        "D001,P001,2012-05-01,640324100",
+        "D001, P001 ,２０１２－０５－０１, ６４０３２４１００ ",
+    );
     let (o, r) = e.check(&[]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(file_report(&r, "detections")["quarantined"], 0);
@@ -474,14 +593,24 @@ fn excel_serial_60_and_numeric_ids_in_xlsx() {
     let e = Export::basic();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let header = ["人员编号", "身份证号", "性别", "出生日期", "户籍地", "居住地", "初次发现日期", "初次发现地", "主要滥用毒品"];
+    let header = [
+        "人员编号",
+        "身份证号",
+        "性别",
+        "出生日期",
+        "户籍地",
+        "居住地",
+        "初次发现日期",
+        "初次发现地",
+        "主要滥用毒品",
+    ];
     for (c, h) in header.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     let rows: [(&str, Option<f64>, f64); 3] = [
-        ("P100", None, 44260.0),               // ok: serial date 2021-03-05
+        ("P100", None, 44260.0),                   // ok: serial date 2021-03-05
         ("P101", Some(6.40324198001e17), 44260.0), // ID saved as a number
-        ("P102", None, 60.0),                  // serial 60
+        ("P102", None, 60.0),                      // serial 60
     ];
     for (i, (id, num_id, found)) in rows.iter().enumerate() {
         let r = i as u32 + 1;
@@ -499,8 +628,18 @@ fn excel_serial_60_and_numeric_ids_in_xlsx() {
     }
     e.write("吸毒人员.xlsx", wb.save_to_buffer().unwrap());
     let (_, r) = e.check(&["--max-reject-rate", "80%"]);
-    let t = r["tables"].as_array().unwrap().iter().find(|t| t["table"] == "persons").unwrap();
-    let x = t["files"].as_array().unwrap().iter().find(|f| f["file"] == "吸毒人员.xlsx").unwrap();
+    let t = r["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "persons")
+        .unwrap();
+    let x = t["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "吸毒人员.xlsx")
+        .unwrap();
     assert_eq!(x["accepted"], 1, "{x}");
     assert_eq!(x["codes"]["E_ID_MANGLED"]["example_line"], 3);
     assert_eq!(x["codes"]["E_EXCEL_SERIAL_60"]["example_line"], 4);
@@ -509,9 +648,18 @@ fn excel_serial_60_and_numeric_ids_in_xlsx() {
 #[test]
 fn unknown_table_override_is_a_usage_error() {
     let e = Export::basic();
-    let o = run(&["check", e.path().to_str().unwrap(), "--table", "people=x.csv"]);
+    let o = run(&[
+        "check",
+        e.path().to_str().unwrap(),
+        "--table",
+        "people=x.csv",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown table \"people\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown table \"people\""),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

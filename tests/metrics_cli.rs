@@ -30,17 +30,37 @@ fn metrics(args: &[&str]) -> Rows {
     for l in lines {
         let f: Vec<&str> = l.split(',').collect();
         assert_eq!(f.len(), header.len(), "{l}");
-        let row: BTreeMap<String, String> =
-            header.iter().zip(&f).map(|(h, v)| (h.to_string(), v.to_string())).collect();
-        let key = (f[0].into(), f[1].into(), f[3].into(), f[6].into(), f[7].into());
+        let row: BTreeMap<String, String> = header
+            .iter()
+            .zip(&f)
+            .map(|(h, v)| (h.to_string(), v.to_string()))
+            .collect();
+        let key = (
+            f[0].into(),
+            f[1].into(),
+            f[3].into(),
+            f[6].into(),
+            f[7].into(),
+        );
         out.insert(key, row);
     }
     out
 }
 
-fn get<'a>(rows: &'a Rows, metric: &str, period: &str, region: &str) -> &'a BTreeMap<String, String> {
-    rows.get(&(metric.into(), period.into(), region.into(), String::new(), String::new()))
-        .unwrap_or_else(|| panic!("no row {metric} {period} {region}"))
+fn get<'a>(
+    rows: &'a Rows,
+    metric: &str,
+    period: &str,
+    region: &str,
+) -> &'a BTreeMap<String, String> {
+    rows.get(&(
+        metric.into(),
+        period.into(),
+        region.into(),
+        String::new(),
+        String::new(),
+    ))
+    .unwrap_or_else(|| panic!("no row {metric} {period} {region}"))
 }
 
 fn val(rows: &Rows, metric: &str, period: &str, region: &str) -> String {
@@ -67,10 +87,20 @@ fn stocks_at_end_2019() {
     assert_eq!(val(&r, "existing", "2019", "640502"), "1");
     assert_eq!(val(&r, "abstinent_3y", "2019", "640105"), "1");
     assert_eq!(val(&r, "consolidation_rate", "2019", "640324"), "0.5");
-    assert_eq!(frac(&r, "consolidation_rate", "2019", "640105"), ("1".into(), "1".into()));
+    assert_eq!(
+        frac(&r, "consolidation_rate", "2019", "640105"),
+        ("1".into(), "1".into())
+    );
     // Breakdowns: P004 is male, 19 at D (born on Feb 29), ketamine.
     let k = |b: &str, v: &str| {
-        r[&("existing".into(), "2019".into(), "640324".into(), b.into(), v.into())]["value"].clone()
+        r[&(
+            "existing".into(),
+            "2019".into(),
+            "640324".into(),
+            b.into(),
+            v.into(),
+        )]["value"]
+            .clone()
     };
     assert_eq!(k("sex", "male"), "1");
     assert_eq!(k("sex", "female"), "0");
@@ -81,8 +111,14 @@ fn stocks_at_end_2019() {
     assert_eq!(val(&r, "under_community_measure", "2019", "640502"), "1");
     assert_eq!(val(&r, "under_community_measure", "2019", "640324"), "0");
     // P004's hukou county 640302 differs from its management county 640324.
-    assert_eq!(frac(&r, "cross_region_share", "2019", "640324"), ("1".into(), "1".into()));
-    assert_eq!(frac(&r, "cross_region_share", "2019", "640502"), ("0".into(), "1".into()));
+    assert_eq!(
+        frac(&r, "cross_region_share", "2019", "640324"),
+        ("1".into(), "1".into())
+    );
+    assert_eq!(
+        frac(&r, "cross_region_share", "2019", "640502"),
+        ("0".into(), "1".into())
+    );
     assert_eq!(val(&r, "officer_caseload", "2019", "640502"), "1");
     assert_eq!(val(&r, "officer_caseload", "2019", "640324"), "0");
     assert_eq!(val(&r, "officer_caseload", "2019", "640302"), "");
@@ -93,14 +129,32 @@ fn flows_of_2019() {
     let r = metrics(&["--from", "2019", "--to", "2019"]);
     assert_eq!(val(&r, "new_users", "2019", "640324"), "1");
     // M004 reported on time; M005 never reported (not pending: decided long before C).
-    assert_eq!(frac(&r, "execution_rate", "2019", "640502"), ("1".into(), "1".into()));
-    assert_eq!(frac(&r, "execution_rate", "2019", "640324"), ("0".into(), "1".into()));
-    assert_eq!(frac(&r, "timely_report_rate", "2019", "640502"), ("1".into(), "1".into()));
-    assert_eq!(frac(&r, "loss_of_contact_rate", "2019", "640502"), ("0".into(), "1".into()));
+    assert_eq!(
+        frac(&r, "execution_rate", "2019", "640502"),
+        ("1".into(), "1".into())
+    );
+    assert_eq!(
+        frac(&r, "execution_rate", "2019", "640324"),
+        ("0".into(), "1".into())
+    );
+    assert_eq!(
+        frac(&r, "timely_report_rate", "2019", "640502"),
+        ("1".into(), "1".into())
+    );
+    assert_eq!(
+        frac(&r, "loss_of_contact_rate", "2019", "640502"),
+        ("0".into(), "1".into())
+    );
     // M004 reported 2019-03-10: Q2–Q4 are units; only Q2 has a valid test (the refused
     // test of 2019-05-02 does not count).
-    assert_eq!(frac(&r, "test_compliance", "2019", "640502"), ("1".into(), "3".into()));
-    assert_eq!(frac(&r, "service_coverage", "2019", "640502"), ("1".into(), "1".into()));
+    assert_eq!(
+        frac(&r, "test_compliance", "2019", "640502"),
+        ("1".into(), "3".into())
+    );
+    assert_eq!(
+        frac(&r, "service_coverage", "2019", "640502"),
+        ("1".into(), "1".into())
+    );
     let svc = &r[&(
         "service_coverage".into(),
         "2019".into(),
@@ -108,7 +162,10 @@ fn flows_of_2019() {
         "service_type".into(),
         "skills_training".into(),
     )];
-    assert_eq!((svc["numerator"].as_str(), svc["denominator"].as_str()), ("1", "1"));
+    assert_eq!(
+        (svc["numerator"].as_str(), svc["denominator"].as_str()),
+        ("1", "1")
+    );
     // A transfer inside one county counts as in and out there.
     assert_eq!(val(&r, "transfers_in", "2019", "640502"), "1");
     assert_eq!(val(&r, "transfers_out", "2019", "640502"), "1");
@@ -133,11 +190,17 @@ fn partial_last_period() {
     // P003 died in 2023: registered, not in any stock.
     assert_eq!(val(&r, "registered", "2024", "640105"), "1");
     assert_eq!(val(&r, "consolidation_rate", "2024", "640105"), "");
-    assert_eq!(get(&r, "consolidation_rate", "2024", "640105")["numerator"], "0");
+    assert_eq!(
+        get(&r, "consolidation_rate", "2024", "640105")["numerator"],
+        "0"
+    );
     // The decline streak is empty for a partial period.
     assert_eq!(val(&r, "new_users_decline_streak", "2024", "640324"), "");
     // Q4 ends after C: only Q1–Q3 are units for M004.
-    assert_eq!(frac(&r, "test_compliance", "2024", "640502"), ("0".into(), "3".into()));
+    assert_eq!(
+        frac(&r, "test_compliance", "2024", "640502"),
+        ("0".into(), "3".into())
+    );
 }
 
 #[test]
@@ -156,11 +219,21 @@ fn decline_streaks() {
 
 #[test]
 fn township_level_with_pseudo_regions() {
-    let r = metrics(&["--level", "township", "--metric", "new_users", "--to", "2021"]);
+    let r = metrics(&[
+        "--level",
+        "township",
+        "--metric",
+        "new_users",
+        "--to",
+        "2021",
+    ]);
     let row = get(&r, "new_users", "2021", "640324000");
     assert_eq!(row["region_name"], "同心县（未细分）");
     assert_eq!(row["value"], "1");
-    assert_eq!(get(&r, "new_users", "2021", "640324100")["region_name"], "豫海镇");
+    assert_eq!(
+        get(&r, "new_users", "2021", "640324100")["region_name"],
+        "豫海镇"
+    );
 }
 
 #[test]
@@ -171,8 +244,9 @@ fn province_counts_are_sums_and_rates_are_recomputed() {
     for ((m, p, _, b, v), row) in &county {
         let def = jindu::metrics::defs::find(m).unwrap();
         if def.kind == jindu::metrics::defs::Kind::Count && !row["numerator"].is_empty() {
-            *sums.entry((m.clone(), p.clone(), b.clone(), v.clone())).or_default() +=
-                row["numerator"].parse::<u64>().unwrap();
+            *sums
+                .entry((m.clone(), p.clone(), b.clone(), v.clone()))
+                .or_default() += row["numerator"].parse::<u64>().unwrap();
         }
     }
     let mut checked = 0;
@@ -181,13 +255,23 @@ fn province_counts_are_sums_and_rates_are_recomputed() {
             continue; // a streak is not additive
         }
         let row = &province[&(m.clone(), p.clone(), "640000".into(), b.clone(), v.clone())];
-        assert_eq!(row["numerator"].parse::<u64>().unwrap(), *total, "{m} {p} {b} {v}");
+        assert_eq!(
+            row["numerator"].parse::<u64>().unwrap(),
+            *total,
+            "{m} {p} {b} {v}"
+        );
         checked += 1;
     }
     assert!(checked > 100);
     // Province consolidation 2019 = 2 / 4, not the mean of county rates (0.5, 0, 1).
-    assert_eq!(val(&province, "consolidation_rate", "2019", "640000"), "0.5");
-    assert_eq!(val(&province, "consolidation_rate", "2024", "640000"), "0.5");
+    assert_eq!(
+        val(&province, "consolidation_rate", "2019", "640000"),
+        "0.5"
+    );
+    assert_eq!(
+        val(&province, "consolidation_rate", "2024", "640000"),
+        "0.5"
+    );
 }
 
 #[test]
@@ -205,7 +289,13 @@ fn output_is_sorted_and_identical_across_thread_counts() {
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            vec![f[0].into(), f[1].into(), f[3].into(), f[6].into(), f[7].into()]
+            vec![
+                f[0].into(),
+                f[1].into(),
+                f[3].into(),
+                f[6].into(),
+                f[7].into(),
+            ]
         })
         .collect();
     let mut sorted = keys.clone();
@@ -227,7 +317,19 @@ fn missing_tables_give_no_rows_and_a_warning() {
 
 #[test]
 fn publish_hides_small_counts() {
-    let o = run(&["metrics", BASIC, "--format", "csv", "--publish", "--metric", "existing", "--from", "2019", "--to", "2019"]);
+    let o = run(&[
+        "metrics",
+        BASIC,
+        "--format",
+        "csv",
+        "--publish",
+        "--metric",
+        "existing",
+        "--from",
+        "2019",
+        "--to",
+        "2019",
+    ]);
     assert!(o.status.success());
     let text = stdout(&o);
     let row = text
@@ -235,7 +337,17 @@ fn publish_hides_small_counts() {
         .find(|l| l.starts_with("existing,2019,2019-12-31,640324,同心县,county,,,"))
         .unwrap();
     assert!(row.ends_with(",,,,,,suppressed"), "{row}");
-    let table = run(&["metrics", BASIC, "--publish", "--metric", "existing", "--from", "2019", "--to", "2019"]);
+    let table = run(&[
+        "metrics",
+        BASIC,
+        "--publish",
+        "--metric",
+        "existing",
+        "--from",
+        "2019",
+        "--to",
+        "2019",
+    ]);
     assert!(stdout(&table).contains("<10"));
 }
 
@@ -247,10 +359,16 @@ fn as_of_snapshot_ignores_later_records() {
     assert!(!r.keys().any(|k| k.1 == "2020"));
     assert_eq!(val(&r, "abstinent_3y", "2019", "640324"), "1");
     // M005 decided 2019-11-20, never reported: C − decision = 41 days, not pending.
-    assert_eq!(frac(&r, "execution_rate", "2019", "640324"), ("0".into(), "1".into()));
+    assert_eq!(
+        frac(&r, "execution_rate", "2019", "640324"),
+        ("0".into(), "1".into())
+    );
     let pending = metrics(&["--as-of", "2019-11-30"]);
     // Now C − decision = 10 days < 15: pending, left out of the denominator.
-    assert_eq!(frac(&pending, "execution_rate", "2019", "640324"), ("0".into(), "0".into()));
+    assert_eq!(
+        frac(&pending, "execution_rate", "2019", "640324"),
+        ("0".into(), "0".into())
+    );
 }
 
 #[test]
@@ -258,11 +376,27 @@ fn every_format_writes() {
     let dir = tempfile::tempdir().unwrap();
     for f in ["parquet", "xlsx", "arrow"] {
         let p = dir.path().join(format!("m.{f}"));
-        let o = run(&["metrics", BASIC, "--format", f, "--out", p.to_str().unwrap()]);
+        let o = run(&[
+            "metrics",
+            BASIC,
+            "--format",
+            f,
+            "--out",
+            p.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{f}: {}", stderr(&o));
         assert!(std::fs::metadata(&p).unwrap().len() > 100);
     }
-    let o = run(&["metrics", BASIC, "--format", "json", "--metric", "registered", "--from", "2024"]);
+    let o = run(&[
+        "metrics",
+        BASIC,
+        "--format",
+        "json",
+        "--metric",
+        "registered",
+        "--from",
+        "2024",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["metric"], "registered");
     assert_eq!(v[0]["value"], 0);

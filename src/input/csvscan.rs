@@ -46,7 +46,11 @@ impl Record {
 pub enum Scanned {
     Record(Record),
     /// A record that cannot be read; `raw` is its first physical line.
-    Broken { line: u64, code: Code, raw: Vec<u8> },
+    Broken {
+        line: u64,
+        code: Code,
+        raw: Vec<u8>,
+    },
 }
 
 pub struct Scanner<R> {

@@ -49,8 +49,9 @@ impl Encoding {
     /// Strictly decodes one field; `None` when the bytes are not valid.
     pub fn decode<'a>(self, bytes: &'a [u8]) -> Option<Cow<'a, str>> {
         match self {
-            Encoding::Gb18030 => encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(bytes),
+            Encoding::Gb18030 => {
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+            }
             // UTF-16 input has been transcoded to UTF-8 (with U+FFFD marking bad units).
             Encoding::Utf16Le | Encoding::Utf16Be => {
                 let s = std::str::from_utf8(bytes).ok()?;
@@ -94,7 +95,12 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     }
     if let Some(nul) = head.iter().position(|&b| b == 0) {
         let sample = &head[..head.len().min(4096)];
-        let zeros_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let zeros_odd = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
         let zeros_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
         let half = sample.len() / 2;
         if half > 0 && (zeros_odd * 10 >= half * 4 || zeros_even * 10 >= half * 4) {
@@ -217,7 +223,10 @@ mod tests {
     #[test]
     fn binary_and_utf16_without_bom() {
         assert_eq!(sniff(b"PK\x03\x04\0\0\x14"), Sniffed::Binary { offset: 4 });
-        let utf16: Vec<u8> = "a,b\n1,2\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let utf16: Vec<u8> = "a,b\n1,2\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         assert_eq!(sniff(&utf16), Sniffed::Utf16WithoutBom);
     }
 

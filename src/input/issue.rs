@@ -148,10 +148,7 @@ impl Code {
                 "身份证号中的出生日期不存在",
                 "the birth date inside the ID number is not a real date",
             ),
-            Code::DateOrder => (
-                "日期先后顺序不合理",
-                "dates are in an impossible order",
-            ),
+            Code::DateOrder => ("日期先后顺序不合理", "dates are in an impossible order"),
             Code::AgeRange => (
                 "初次发现时年龄不在10至100岁之间",
                 "age at first finding must be between 10 and 100; check birth_date and first_found_date",

@@ -80,10 +80,7 @@ pub enum SinkError {
         source: std::io::Error,
     },
     #[error("{path}: {source}")]
-    Polars {
-        path: PathBuf,
-        source: PolarsError,
-    },
+    Polars { path: PathBuf, source: PolarsError },
 }
 
 /// Keeps everything in memory (for `check`, and for metrics on an export folder).
@@ -103,7 +100,10 @@ impl Sink for MemorySink {
 
     fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
         if self.keep_quarantine {
-            self.quarantined.entry(table).or_default().push(record.clone());
+            self.quarantined
+                .entry(table)
+                .or_default()
+                .push(record.clone());
         }
         Ok(())
     }
@@ -345,8 +345,14 @@ pub fn empty_frame(table: Table) -> DataFrame {
 pub fn regions_frame(t: &RegionTable) -> DataFrame {
     let rs: Vec<&Region> = t.by_code.values().collect();
     let cols = vec![
-        Column::new("code".into(), rs.iter().map(|r| r.code.as_str()).collect::<Vec<_>>()),
-        Column::new("name".into(), rs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "code".into(),
+            rs.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "name".into(),
+            rs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ),
         Column::new(
             "level".into(),
             rs.iter().map(|r| r.level.as_str()).collect::<Vec<_>>(),
@@ -490,11 +496,14 @@ impl<'o> State<'o> {
                 RowOutcome::Quarantined(line, issues, raw) => {
                     fr.quarantined += 1;
                     for i in &issues {
-                        let stat = fr.codes.entry(i.code.as_str().to_string()).or_insert(CodeStat {
-                            count: 0,
-                            example_line: line,
-                            example_message: i.message_en(),
-                        });
+                        let stat =
+                            fr.codes
+                                .entry(i.code.as_str().to_string())
+                                .or_insert(CodeStat {
+                                    count: 0,
+                                    example_line: line,
+                                    example_message: i.message_en(),
+                                });
                         stat.count += 1;
                     }
                     sink.quarantine(
@@ -550,7 +559,8 @@ impl<'o> State<'o> {
                 .to_string(),
             );
         } else if fr.error.is_none() && fr.rows_read == 0 {
-            fr.warnings.push("header only: the file has no data rows".to_string());
+            fr.warnings
+                .push("header only: the file has no data rows".to_string());
         }
         if fr.error.is_none() && fr.rows_read > 0 {
             let rate = fr.quarantined as f64 / fr.rows_read as f64;
@@ -606,7 +616,10 @@ impl<'o> State<'o> {
                 let col_static: &'static str = table.columns()[ci].name;
                 let issue = match refs.and_then(|r| r.quarantined.get(&key)) {
                     Some((file, l)) => RowIssue::new(code, Some(col_static)).with_detail(
-                        format!("该{}的记录本身已被隔离（{file} 第{l}行）", target_zh(target)),
+                        format!(
+                            "该{}的记录本身已被隔离（{file} 第{l}行）",
+                            target_zh(target)
+                        ),
                         format!("the {target} row itself was quarantined ({file} line {l})"),
                     ),
                     None if refs.is_none() => RowIssue::new(code, Some(col_static)).with_detail(

@@ -28,7 +28,11 @@ pub fn read_parquet(
         source,
     })?;
     let df = ParquetReader::new(file).finish().map_err(|e| perr(&e))?;
-    let header: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     on_header(&SourceInfo {
         encoding: Encoding::Workbook,
         delimiter: None,

@@ -21,7 +21,9 @@ pub enum KeyError {
          `jindu keygen --out FILE`"
     )]
     Format { path: PathBuf },
-    #[error("{path} already exists; jindu keygen never overwrites a key (pseudonyms made with it would no longer link)")]
+    #[error(
+        "{path} already exists; jindu keygen never overwrites a key (pseudonyms made with it would no longer link)"
+    )]
     Exists { path: PathBuf },
     #[error("{path}: cannot write the key file: {source}")]
     Write {
@@ -169,7 +171,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         assert!(matches!(keygen(&p), Err(KeyError::Exists { .. })));
         fs::write(&p, "not hex").unwrap();

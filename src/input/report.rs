@@ -207,18 +207,30 @@ impl ImportReport {
                     "  warning: {} region codes unknown to the region table (kept, attributed by prefix): {}{}",
                     t.unknown_regions.len(),
                     list.join(", "),
-                    if more > 0 { format!(", … {more} more") } else { String::new() }
+                    if more > 0 {
+                        format!(", … {more} more")
+                    } else {
+                        String::new()
+                    }
                 );
             }
         }
         if !self.ignored.is_empty() {
-            let _ = writeln!(s, "\nignored files (no table name): {}", self.ignored.join(", "));
+            let _ = writeln!(
+                s,
+                "\nignored files (no table name): {}",
+                self.ignored.join(", ")
+            );
         }
         let _ = writeln!(
             s,
             "\ndata cutoff C: {}{}",
             self.cutoff.map(iso).unwrap_or_else(|| "none".into()),
-            if self.as_of.is_some() { " (--as-of)" } else { " (latest record date)" }
+            if self.as_of.is_some() {
+                " (--as-of)"
+            } else {
+                " (latest record date)"
+            }
         );
         if self.failed() {
             let _ = writeln!(s, "\nRESULT: FAILED ({} problems)", self.errors.len());

@@ -132,9 +132,7 @@ pub fn map_header(table: Table, headers: &[String]) -> Result<HeaderMap, HeaderE
                 }
                 index[ci] = Some(pos);
             }
-            None if table == Table::Persons && key == "id_pseudonym" => {
-                pseudonym_index = Some(pos)
-            }
+            None if table == Table::Persons && key == "id_pseudonym" => pseudonym_index = Some(pos),
             None if key.is_empty() => {}
             None => unknown.push(h.trim().to_string()),
         }
@@ -179,7 +177,9 @@ pub fn parse_row(
     let mut name_hash = 0;
     let mut id_info = None;
     for (ci, c) in cols.iter().enumerate() {
-        let cell = map.index[ci].and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty);
+        let cell = map.index[ci]
+            .and_then(|i| cells.get(i))
+            .unwrap_or(&Cell::Empty);
         match c.ty {
             ColType::Name => {
                 if let Cell::Text(t) = cell {
@@ -264,25 +264,29 @@ fn person_checks(
         }
     }
     if values[sex_i] == Val::Null && !sex_failed {
-        issues.push(
-            RowIssue::new(Code::Required, Some("sex"))
-                .with_detail("且无有效身份证号可推出", "and no valid ID number to derive it from"),
-        );
+        issues.push(RowIssue::new(Code::Required, Some("sex")).with_detail(
+            "且无有效身份证号可推出",
+            "and no valid ID number to derive it from",
+        ));
     }
     if values[birth_i] == Val::Null && !birth_failed {
         issues.push(
-            RowIssue::new(Code::Required, Some("birth_date"))
-                .with_detail("且无有效身份证号可推出", "and no valid ID number to derive it from"),
+            RowIssue::new(Code::Required, Some("birth_date")).with_detail(
+                "且无有效身份证号可推出",
+                "and no valid ID number to derive it from",
+            ),
         );
     }
     let found = values[col_of(t, "first_found_date")].as_date();
     let birth = values[birth_i].as_date();
     if let (Some(b), Some(f)) = (birth, found) {
         if b >= f {
-            issues.push(RowIssue::new(Code::DateOrder, Some("birth_date")).with_detail(
-                "出生日期应早于初次发现日期",
-                "birth_date must be before first_found_date",
-            ));
+            issues.push(
+                RowIssue::new(Code::DateOrder, Some("birth_date")).with_detail(
+                    "出生日期应早于初次发现日期",
+                    "birth_date must be before first_found_date",
+                ),
+            );
         }
         let age = values::age_years(b, f);
         if !(10..=100).contains(&age) {
@@ -310,10 +314,10 @@ fn measure_checks(values: &[Val], issues: &mut Vec<RowIssue>) {
     for col in ["report_date", "end_date"] {
         if let (Some(dec), Some(d)) = (decision, values[col_of(t, col)].as_date()) {
             if d < dec {
-                issues.push(RowIssue::new(Code::DateOrder, Some(col)).with_detail(
-                    "不得早于决定日期",
-                    "must not be before decision_date",
-                ));
+                issues.push(
+                    RowIssue::new(Code::DateOrder, Some(col))
+                        .with_detail("不得早于决定日期", "must not be before decision_date"),
+                );
             }
         }
     }
@@ -387,12 +391,15 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
         ColType::Text => Ok(Val::Str(text.into_owned())),
         ColType::Date => values::parse_date(&text).map(Val::Date).map_err(issue),
         ColType::Region => values::parse_region(&text).map(Val::Str).map_err(issue),
-        ColType::Enum(def) => def.parse(&text).map(|v| Val::Str(v.to_string())).ok_or_else(|| {
-            issue(Code::EnumValue).with_detail(
-                format!("允许的取值：{}", def.allowed()),
-                format!("allowed values: {}", def.allowed()),
-            )
-        }),
+        ColType::Enum(def) => def
+            .parse(&text)
+            .map(|v| Val::Str(v.to_string()))
+            .ok_or_else(|| {
+                issue(Code::EnumValue).with_detail(
+                    format!("允许的取值：{}", def.allowed()),
+                    format!("allowed values: {}", def.allowed()),
+                )
+            }),
         ColType::IdNumber | ColType::Name => unreachable!("handled by parse_row"),
     }
 }
@@ -447,7 +454,11 @@ mod tests {
     }
 
     fn map(table: Table, headers: &[&str]) -> HeaderMap {
-        map_header(table, &headers.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+        map_header(
+            table,
+            &headers.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+        .unwrap()
     }
 
     fn texts<'a>(v: &[&'a str]) -> Vec<Cell<'a>> {
@@ -471,21 +482,34 @@ mod tests {
         let m = map(Table::Persons, &PERSON_HEADERS);
         assert_eq!(m.index[0], Some(0));
         assert_eq!(m.unknown, vec!["备注".to_string()]);
-        let m = map(Table::Tests, &[" TEST_ID ", "人员编号", "检测日期", "检测方式", "检测结果"]);
+        let m = map(
+            Table::Tests,
+            &[" TEST_ID ", "人员编号", "检测日期", "检测方式", "检测结果"],
+        );
         assert_eq!(m.index[0], Some(0));
     }
 
     #[test]
     fn missing_and_ambiguous_headers() {
-        let h: Vec<String> = ["人员编号", "户籍地"].iter().map(|s| s.to_string()).collect();
+        let h: Vec<String> = ["人员编号", "户籍地"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         match map_header(Table::Persons, &h) {
             Err(HeaderError::Missing(c)) => assert_eq!(c.name, "residence_region"),
             other => panic!("{other:?}"),
         }
-        let h: Vec<String> = ["test_id", "检测编号"].iter().map(|s| s.to_string()).collect();
+        let h: Vec<String> = ["test_id", "检测编号"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert!(matches!(
             map_header(Table::Tests, &h),
-            Err(HeaderError::Ambiguous { first: 1, second: 2, .. })
+            Err(HeaderError::Ambiguous {
+                first: 1,
+                second: 2,
+                ..
+            })
         ));
     }
 
@@ -520,7 +544,17 @@ mod tests {
         let m = map(Table::Persons, &PERSON_HEADERS);
         let Err((issues, _)) = parse_row(
             &m,
-            &texts(&["P1", "6.40324E+17", "", "64", "640324100", "05/03/2021", "640324", "咖啡", ""]),
+            &texts(&[
+                "P1",
+                "6.40324E+17",
+                "",
+                "64",
+                "640324100",
+                "05/03/2021",
+                "640324",
+                "咖啡",
+                "",
+            ]),
             &key(),
         ) else {
             panic!("should fail")
@@ -541,17 +575,44 @@ mod tests {
     fn measure_date_order_and_end_reason() {
         let m = map(
             Table::Measures,
-            &["措施编号", "人员编号", "措施类型", "决定日期", "报到日期", "结束日期", "结束原因", "执行地"],
+            &[
+                "措施编号",
+                "人员编号",
+                "措施类型",
+                "决定日期",
+                "报到日期",
+                "结束日期",
+                "结束原因",
+                "执行地",
+            ],
         );
         let ok = parse_row(
             &m,
-            &texts(&["M1", "P1", "社区戒毒", "2020-01-01", "2020-01-05", "2023-01-01", "期满解除", "640324"]),
+            &texts(&[
+                "M1",
+                "P1",
+                "社区戒毒",
+                "2020-01-01",
+                "2020-01-05",
+                "2023-01-01",
+                "期满解除",
+                "640324",
+            ]),
             &key(),
         );
         assert!(ok.is_ok());
         let Err((issues, _)) = parse_row(
             &m,
-            &texts(&["M1", "P1", "社区戒毒", "2020-01-01", "2019-12-31", "2023-01-01", "", "640324"]),
+            &texts(&[
+                "M1",
+                "P1",
+                "社区戒毒",
+                "2020-01-01",
+                "2019-12-31",
+                "2023-01-01",
+                "",
+                "640324",
+            ]),
             &key(),
         ) else {
             panic!()
@@ -562,7 +623,10 @@ mod tests {
 
     #[test]
     fn spreadsheet_cells() {
-        let m = map(Table::Detections, &["查获编号", "人员编号", "查获日期", "查获地"]);
+        let m = map(
+            Table::Detections,
+            &["查获编号", "人员编号", "查获日期", "查获地"],
+        );
         let cells = vec![
             Cell::Number(1001.0),
             Cell::Text("P1".into()),

@@ -64,10 +64,7 @@ pub enum DiscoverError {
     #[error("{path}: no such file or folder")]
     NotFound { path: PathBuf },
     #[error("{path}: cannot list the folder: {source}")]
-    ReadDir {
-        path: PathBuf,
-        source: io::Error,
-    },
+    ReadDir { path: PathBuf, source: io::Error },
 }
 
 /// Lists the tables of an export: folders are read one level deep, files taken as they
@@ -115,7 +112,8 @@ pub fn discover(
             None => out.ignored.push(path),
         }
     }
-    out.files.sort_by(|a, b| (a.table, &a.path).cmp(&(b.table, &b.path)));
+    out.files
+        .sort_by(|a, b| (a.table, &a.path).cmp(&(b.table, &b.path)));
     out.files.dedup();
     Ok(out)
 }
@@ -160,8 +158,15 @@ pub fn file_digest(path: &Path) -> io::Result<(String, u64)> {
 
 /// One row handed to the importer.
 pub enum RawRow<'a> {
-    Cells { line: u64, cells: &'a [Cell<'a>] },
-    Broken { line: u64, code: Code, raw: Vec<String> },
+    Cells {
+        line: u64,
+        cells: &'a [Cell<'a>],
+    },
+    Broken {
+        line: u64,
+        code: Code,
+        raw: Vec<String>,
+    },
 }
 
 /// What a source tells about the file besides its rows.
@@ -306,10 +311,7 @@ fn read_csv(
             })?,
             Scanned::Record(rec) => {
                 if rec.len() != width {
-                    let raw = rec
-                        .fields()
-                        .map(|f| lossy(encoding, f))
-                        .collect::<Vec<_>>();
+                    let raw = rec.fields().map(|f| lossy(encoding, f)).collect::<Vec<_>>();
                     on_row(RawRow::Broken {
                         line: rec.line,
                         code: Code::FieldCount,
@@ -338,7 +340,10 @@ fn read_csv(
 /// A field shown in the quarantine: decoded, with undecodable bytes replaced.
 pub fn lossy(encoding: Encoding, bytes: &[u8]) -> String {
     match encoding {
-        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+        Encoding::Gb18030 => encoding_rs::GB18030
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
         _ => String::from_utf8_lossy(bytes).into_owned(),
     }
 }

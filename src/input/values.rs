@@ -58,8 +58,7 @@ pub fn parse_date(raw: &str) -> Result<Days, Code> {
             return Err(Code::DateFormat);
         }
         let mut it = date_part.split(sep);
-        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next())
-        else {
+        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
             return Err(Code::DateFormat);
         };
         (y, m, d)

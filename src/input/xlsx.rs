@@ -54,7 +54,10 @@ pub fn read_xlsx(
             path: path.to_path_buf(),
         });
     };
-    let header: Vec<String> = header_row.iter().map(|c| cell_display(c).trim().to_string()).collect();
+    let header: Vec<String> = header_row
+        .iter()
+        .map(|c| cell_display(c).trim().to_string())
+        .collect();
     on_header(&SourceInfo {
         encoding: Encoding::Workbook,
         delimiter: None,

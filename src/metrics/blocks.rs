@@ -67,12 +67,17 @@ pub fn mgmt(p: &Person, d: Days) -> Code {
 
 /// Whether the person is in compulsory isolation (admitted, not released) at `d`.
 pub fn in_isolation(p: &Person, d: Days) -> bool {
-    p.measures.iter().any(|m| m.kind == ISOLATION && executing(m, d))
+    p.measures
+        .iter()
+        .any(|m| m.kind == ISOLATION && executing(m, d))
 }
 
 /// Whether a community measure (detox or rehab) is executing at `d`.
 pub fn under_community_measure(p: &Person, d: Days) -> bool {
-    !gone(p, d) && p.measures.iter().any(|m| m.is_community() && executing(m, d))
+    !gone(p, d)
+        && p.measures
+            .iter()
+            .any(|m| m.is_community() && executing(m, d))
 }
 
 /// Age groups of the national reports: `<18`, `18-35`, `36-59`, `60+`.
@@ -167,7 +172,13 @@ pub(crate) mod tests {
     fn a_measure_ending_on_d_is_not_in_force() {
         // in_force needs end_date > D: a measure ending on D no longer blocks.
         let mut p = person("2015-01-01");
-        p.measures = vec![measure("M1", DETOX, "2019-01-01", Some("2019-01-05"), Some("2025-12-31"))];
+        p.measures = vec![measure(
+            "M1",
+            DETOX,
+            "2019-01-01",
+            Some("2019-01-05"),
+            Some("2025-12-31"),
+        )];
         assert!(!in_force(&p.measures[0], d("2025-12-31")));
         assert!(abstinent_3y(&p, d("2025-12-31")));
         // The day before, it is in force and blocks abstinence.
@@ -219,7 +230,10 @@ pub(crate) mod tests {
     fn transfer_ids_compare_as_byte_strings() {
         // "T10" < "T9" in byte order, so T9 is the "larger" id on the same day.
         let mut p = person("2015-01-01");
-        p.transfers = vec![transfer("T10", "2020-05-01", 1, 2), transfer("T9", "2020-05-01", 3, 4)];
+        p.transfers = vec![
+            transfer("T10", "2020-05-01", 1, 2),
+            transfer("T9", "2020-05-01", 3, 4),
+        ];
         p.transfers
             .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
         assert_eq!(mgmt(&p, d("2020-05-01")), 4);

@@ -148,7 +148,11 @@ impl Attribution {
     }
 
     fn of(&self, c: Code) -> Option<usize> {
-        self.of_code.get(c as usize).copied().flatten().map(|r| r as usize)
+        self.of_code
+            .get(c as usize)
+            .copied()
+            .flatten()
+            .map(|r| r as usize)
     }
 }
 
@@ -314,7 +318,9 @@ pub fn periods(model: &Model) -> Vec<Period> {
         return Vec::new();
     };
     let last = crate::input::values::from_days(model.cutoff).year();
-    (first..=last).map(|y| Period::new(y, model.cutoff)).collect()
+    (first..=last)
+        .map(|y| Period::new(y, model.cutoff))
+        .collect()
 }
 
 fn hits(dates: &[Days], from: Days, to: Days) -> bool {
@@ -339,9 +345,18 @@ fn person_period(
             acc.registered.add(r, 0, true, false);
             if !blocks::gone(p, d) {
                 let ab = blocks::abstinent_3y(p, d);
-                let grid = if ab { &mut acc.abstinent } else { &mut acc.existing };
+                let grid = if ab {
+                    &mut acc.abstinent
+                } else {
+                    &mut acc.existing
+                };
                 let age = age_group(age_years(p.birth, d));
-                for b in [0, SEX_AT + p.sex as usize, AGE_AT + age, DRUG_AT + p.drug as usize] {
+                for b in [
+                    0,
+                    SEX_AT + p.sex as usize,
+                    AGE_AT + age,
+                    DRUG_AT + p.drug as usize,
+                ] {
                     grid.add(r, b, true, false);
                 }
                 if !ab {
@@ -362,7 +377,12 @@ fn person_period(
     if p.first_found >= per.start && p.first_found <= per.end {
         if let Some(r) = at.of(p.first_found_region) {
             let age = age_group(age_years(p.birth, p.first_found));
-            for b in [0, SEX_AT + p.sex as usize, AGE_AT + age, DRUG_AT + p.drug as usize] {
+            for b in [
+                0,
+                SEX_AT + p.sex as usize,
+                AGE_AT + age,
+                DRUG_AT + p.drug as usize,
+            ] {
                 acc.new_users.add(r, b, true, false);
             }
         }
@@ -387,10 +407,18 @@ fn person_period(
             m.report.is_some_and(|x| x <= per.end) && m.end.is_none_or(|e| e >= per.start);
         if executed_in_y {
             let ended_in_y = m.end.is_some_and(|e| e >= per.start && e <= per.end);
-            acc.loss
-                .add(r, 0, ended_in_y && m.reason == Some(reason::LOST_CONTACT), true);
-            acc.escalation
-                .add(r, 0, ended_in_y && m.reason == Some(reason::ESCALATED), true);
+            acc.loss.add(
+                r,
+                0,
+                ended_in_y && m.reason == Some(reason::LOST_CONTACT),
+                true,
+            );
+            acc.escalation.add(
+                r,
+                0,
+                ended_in_y && m.reason == Some(reason::ESCALATED),
+                true,
+            );
         }
         if let Some(rep) = m.report {
             for (qs, qe) in per.quarters() {
@@ -402,8 +430,8 @@ fn person_period(
     }
     // Service coverage, attributed by mgmt(p, D).
     if let Some(r) = rm {
-        let present_at_start = p.death.is_none_or(|x| x >= per.start)
-            && p.departure.is_none_or(|x| x >= per.start);
+        let present_at_start =
+            p.death.is_none_or(|x| x >= per.start) && p.departure.is_none_or(|x| x >= per.start);
         let eligible = present_at_start
             && p.measures.iter().any(|m| {
                 m.is_community()
@@ -469,7 +497,11 @@ fn county(code: &str) -> &str {
 /// strictly after it, censored at the earliest of death, departure and `C` (an event on
 /// the censoring date counts). None when censored before the index date.
 pub fn subject(p: &Person, index: Days, c: Days) -> Option<Subject> {
-    let cens = [p.death, p.departure, Some(c)].into_iter().flatten().min().expect("C");
+    let cens = [p.death, p.departure, Some(c)]
+        .into_iter()
+        .flatten()
+        .min()
+        .expect("C");
     if cens < index {
         return None;
     }
@@ -517,13 +549,13 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
             }
             acc.cohort_community
                 .sort_by_key(|(r, s)| (*r, s.time, s.event));
-            acc.cohort_release.sort_by_key(|(r, s)| (*r, s.time, s.event));
+            acc.cohort_release
+                .sort_by_key(|(r, s)| (*r, s.time, s.event));
             (*per, acc)
         })
         .collect();
     let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
-    let in_range =
-        |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
+    let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
     let mut rows = Vec::new();
     let mut prev_new: Option<Vec<u64>> = None;
     let mut streak: Vec<u64> = vec![0; n];
@@ -535,7 +567,13 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
         } else {
             Some(match (&prev_new, pi) {
                 (Some(prev), _) => (0..n)
-                    .map(|r| if new_totals[r] < prev[r] { streak[r] + 1 } else { 0 })
+                    .map(|r| {
+                        if new_totals[r] < prev[r] {
+                            streak[r] + 1
+                        } else {
+                            0
+                        }
+                    })
                     .collect(),
                 (None, _) => vec![0; n],
             })
@@ -600,7 +638,16 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                 "new_users_decline_streak" => {
                     for r in 0..n {
                         let v = streak_now.as_ref().map(|s| s[r]);
-                        emit.push(def, r, "", String::new(), v, None, v.map(|x| x as f64), None);
+                        emit.push(
+                            def,
+                            r,
+                            "",
+                            String::new(),
+                            v,
+                            None,
+                            v.map(|x| x as f64),
+                            None,
+                        );
                     }
                 }
                 "relapse_12m" => emit.survival(def, &acc.cohort_community, 365),
@@ -617,13 +664,20 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
 /// The byte order of the machine output: metric, period, region, breakdown, value.
 pub fn sort_rows(rows: &mut [MetricRow]) {
     rows.sort_by(|a, b| {
-        (a.metric, &a.period, &a.region_code, a.breakdown, &a.breakdown_value).cmp(&(
-            b.metric,
-            &b.period,
-            &b.region_code,
-            b.breakdown,
-            &b.breakdown_value,
-        ))
+        (
+            a.metric,
+            &a.period,
+            &a.region_code,
+            a.breakdown,
+            &a.breakdown_value,
+        )
+            .cmp(&(
+                b.metric,
+                &b.period,
+                &b.region_code,
+                b.breakdown,
+                &b.breakdown_value,
+            ))
     });
 }
 
@@ -681,11 +735,29 @@ impl Emitter<'_> {
         debug_assert_eq!(def.kind, Kind::Count);
         for r in 0..self.at.regions.len() {
             let x = g.get(r, 0).0;
-            self.push(def, r, "", String::new(), Some(x), None, Some(x as f64), None);
+            self.push(
+                def,
+                r,
+                "",
+                String::new(),
+                Some(x),
+                None,
+                Some(x as f64),
+                None,
+            );
             for (name, at, values) in breakdowns {
                 for (k, v) in values().into_iter().enumerate() {
                     let x = g.get(r, at + k).0;
-                    self.push(def, r, name, v.to_string(), Some(x), None, Some(x as f64), None);
+                    self.push(
+                        def,
+                        r,
+                        name,
+                        v.to_string(),
+                        Some(x),
+                        None,
+                        Some(x as f64),
+                        None,
+                    );
                 }
             }
         }
@@ -716,8 +788,16 @@ impl Emitter<'_> {
                 Some((v, lo, hi)) => (Some(v), Some((lo, hi))),
                 None => (None, None),
             };
-            self.push(def, r, "", String::new(), Some(events), Some(subjects.len() as u64), value, ci);
+            self.push(
+                def,
+                r,
+                "",
+                String::new(),
+                Some(events),
+                Some(subjects.len() as u64),
+                value,
+                ci,
+            );
         }
     }
 }
-

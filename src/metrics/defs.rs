@@ -42,27 +42,153 @@ macro_rules! m {
 
 /// Every metric, in id order (the order of the machine output).
 pub const METRICS: &[MetricDef] = &[
-    m!("abstinent_3y", "戒断三年未发现复吸人员", "Abstinent for 3 years", Count, [Persons]),
-    m!("consolidation_rate", "戒断巩固率", "Consolidation rate", Rate, [Persons]),
-    m!("cross_region_share", "人户分离占比", "Cross-region share", Rate, [Persons]),
-    m!("escalation_rate", "转强制隔离戒毒率", "Escalation rate", Rate, [Persons, Measures]),
-    m!("execution_rate", "社区戒毒社区康复执行率", "Execution rate of community measures", Rate, [Persons, Measures]),
-    m!("existing", "现有吸毒人员", "Existing drug users", Count, [Persons]),
-    m!("in_society", "社会面吸毒人员", "Users in society", Count, [Persons, Measures]),
-    m!("loss_of_contact_rate", "失控率", "Loss-of-contact rate", Rate, [Persons, Measures]),
-    m!("new_users", "新发现吸毒人员", "New drug users", Count, [Persons]),
-    m!("new_users_decline_streak", "新发现人数连续下降年数", "Consecutive years of decline in new users", Count, [Persons]),
-    m!("officer_caseload", "专干配比（人/专干）", "Persons per officer", Ratio, [Persons, Measures, Officers]),
-    m!("registered", "登记在册吸毒人员", "Registered drug users", Count, [Persons]),
-    m!("relapse_12m", "12个月复吸率", "12-month relapse", Survival, [Persons, Measures]),
-    m!("relapse_36m", "36个月复吸率", "36-month relapse", Survival, [Persons, Measures]),
-    m!("relapse_after_release_12m", "解除强戒后12个月复吸率", "12-month relapse after release from isolation", Survival, [Persons, Measures]),
-    m!("service_coverage", "帮扶覆盖率", "Support service coverage", Rate, [Persons, Measures, Services]),
-    m!("test_compliance", "检测履约率", "Test compliance", Rate, [Persons, Measures, Tests]),
-    m!("timely_report_rate", "按期报到率", "Timely reporting rate", Rate, [Persons, Measures]),
-    m!("transfers_in", "移入人次", "Transfers in", Count, [Persons, Transfers]),
-    m!("transfers_out", "移出人次", "Transfers out", Count, [Persons, Transfers]),
-    m!("under_community_measure", "正在执行社区戒毒社区康复人员", "Persons under community measures", Count, [Persons, Measures]),
+    m!(
+        "abstinent_3y",
+        "戒断三年未发现复吸人员",
+        "Abstinent for 3 years",
+        Count,
+        [Persons]
+    ),
+    m!(
+        "consolidation_rate",
+        "戒断巩固率",
+        "Consolidation rate",
+        Rate,
+        [Persons]
+    ),
+    m!(
+        "cross_region_share",
+        "人户分离占比",
+        "Cross-region share",
+        Rate,
+        [Persons]
+    ),
+    m!(
+        "escalation_rate",
+        "转强制隔离戒毒率",
+        "Escalation rate",
+        Rate,
+        [Persons, Measures]
+    ),
+    m!(
+        "execution_rate",
+        "社区戒毒社区康复执行率",
+        "Execution rate of community measures",
+        Rate,
+        [Persons, Measures]
+    ),
+    m!(
+        "existing",
+        "现有吸毒人员",
+        "Existing drug users",
+        Count,
+        [Persons]
+    ),
+    m!(
+        "in_society",
+        "社会面吸毒人员",
+        "Users in society",
+        Count,
+        [Persons, Measures]
+    ),
+    m!(
+        "loss_of_contact_rate",
+        "失控率",
+        "Loss-of-contact rate",
+        Rate,
+        [Persons, Measures]
+    ),
+    m!(
+        "new_users",
+        "新发现吸毒人员",
+        "New drug users",
+        Count,
+        [Persons]
+    ),
+    m!(
+        "new_users_decline_streak",
+        "新发现人数连续下降年数",
+        "Consecutive years of decline in new users",
+        Count,
+        [Persons]
+    ),
+    m!(
+        "officer_caseload",
+        "专干配比（人/专干）",
+        "Persons per officer",
+        Ratio,
+        [Persons, Measures, Officers]
+    ),
+    m!(
+        "registered",
+        "登记在册吸毒人员",
+        "Registered drug users",
+        Count,
+        [Persons]
+    ),
+    m!(
+        "relapse_12m",
+        "12个月复吸率",
+        "12-month relapse",
+        Survival,
+        [Persons, Measures]
+    ),
+    m!(
+        "relapse_36m",
+        "36个月复吸率",
+        "36-month relapse",
+        Survival,
+        [Persons, Measures]
+    ),
+    m!(
+        "relapse_after_release_12m",
+        "解除强戒后12个月复吸率",
+        "12-month relapse after release from isolation",
+        Survival,
+        [Persons, Measures]
+    ),
+    m!(
+        "service_coverage",
+        "帮扶覆盖率",
+        "Support service coverage",
+        Rate,
+        [Persons, Measures, Services]
+    ),
+    m!(
+        "test_compliance",
+        "检测履约率",
+        "Test compliance",
+        Rate,
+        [Persons, Measures, Tests]
+    ),
+    m!(
+        "timely_report_rate",
+        "按期报到率",
+        "Timely reporting rate",
+        Rate,
+        [Persons, Measures]
+    ),
+    m!(
+        "transfers_in",
+        "移入人次",
+        "Transfers in",
+        Count,
+        [Persons, Transfers]
+    ),
+    m!(
+        "transfers_out",
+        "移出人次",
+        "Transfers out",
+        Count,
+        [Persons, Transfers]
+    ),
+    m!(
+        "under_community_measure",
+        "正在执行社区戒毒社区康复人员",
+        "Persons under community measures",
+        Count,
+        [Persons, Measures]
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static MetricDef> {

@@ -166,10 +166,9 @@ impl TableSource for crate::dataset::Dataset {
     }
 
     fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame> {
-        let lf = self
-            .scan(t)
-            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
-        lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect()
+        let lf = self.scan(t).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+        lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
+            .collect()
     }
 }
 
@@ -200,9 +199,11 @@ impl Model {
         regions: RegionTable,
         as_of: Option<Days>,
     ) -> Result<Model, ModelError> {
-        let pe = |table: Table| move |source| ModelError::Polars {
-            table: table.name(),
-            source,
+        let pe = |table: Table| {
+            move |source| ModelError::Polars {
+                table: table.name(),
+                source,
+            }
         };
         if !src.has(Table::Persons) {
             return Err(ModelError::NoPersons);
@@ -268,7 +269,13 @@ impl Model {
             Some(
                 src.columns(
                     Table::Transfers,
-                    &["transfer_id", "person_id", "date", "from_region", "to_region"],
+                    &[
+                        "transfer_id",
+                        "person_id",
+                        "date",
+                        "from_region",
+                        "to_region",
+                    ],
                 )
                 .map_err(pe(Table::Transfers))?,
             )
@@ -467,9 +474,11 @@ impl Model {
             let d = dates(df, "date").map_err(pe(Table::Services))?;
             let ty = strs(df, "service_type").map_err(pe(Table::Services))?;
             for i in 0..pid.len() {
-                if let (Some(pi), Some(d), Some(t)) =
-                    (person_of(pid[i]), d[i], enum_index(&schema::SERVICE_TYPE, ty[i]))
-                {
+                if let (Some(pi), Some(d), Some(t)) = (
+                    person_of(pid[i]),
+                    d[i],
+                    enum_index(&schema::SERVICE_TYPE, ty[i]),
+                ) {
                     if d <= cutoff {
                         persons[pi as usize].services.push((d, t));
                     }

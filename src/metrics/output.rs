@@ -250,7 +250,16 @@ fn pad(s: &str, w: usize) -> String {
 
 /// A terminal table with Chinese metric names.
 pub fn to_table(rows: &[MetricRow], rule: Rule) -> String {
-    let head = ["指标", "年份", "地区", "分组", "值", "95%置信区间", "分子/分母", "标记"];
+    let head = [
+        "指标",
+        "年份",
+        "地区",
+        "分组",
+        "值",
+        "95%置信区间",
+        "分子/分母",
+        "标记",
+    ];
     let mut lines: Vec<[String; 8]> = vec![head.map(str::to_string)];
     for r in rows {
         let name = defs::find(r.metric).map(|d| d.zh).unwrap_or(r.metric);
@@ -308,8 +317,19 @@ pub fn to_xlsx(rows: &[MetricRow], rule: Rule) -> Result<Vec<u8>, OutputError> {
     let pct = Format::new().set_num_format("0.0%");
     let dec = Format::new().set_num_format("0.0");
     let headers = [
-        "年份", "截止日期", "区划代码", "地区", "级别", "分组", "分组值", "分子", "分母", "值",
-        "95%下限", "95%上限", "标记",
+        "年份",
+        "截止日期",
+        "区划代码",
+        "地区",
+        "级别",
+        "分组",
+        "分组值",
+        "分子",
+        "分母",
+        "值",
+        "95%下限",
+        "95%上限",
+        "标记",
     ];
     let mut start = 0;
     while start < rows.len() {

@@ -6,6 +6,9 @@
 //! everything printed goes through this module (reports to stdout, progress and
 //! warnings to stderr, never a raw ID number or name).
 
+pub mod query_cmd;
+pub mod report_cmd;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,13 +16,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::dataset::Dataset;
 use crate::dataset::{Manifest, ParquetSink, Staging};
 use crate::input::decode::Encoding;
 use crate::input::pseudo::{self, Key};
 use crate::input::source::{InputFile, discover};
 use crate::input::values::{Days, parse_date};
 use crate::input::{self, ImportOptions, MemorySink};
-use crate::dataset::Dataset;
 use crate::metrics::output::{PrintFormat, write_rows};
 use crate::metrics::{self, Model, Request, TableSource};
 use crate::publish::{self, Rule};
@@ -48,6 +51,43 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Compute the indicators of METRICS.md per region and year.
     Metrics(MetricsArgs),
+    /// Generate a synthetic export (fake persons) for tests, demos and benchmarks.
+    Sample(SampleArgs),
+    /// Render the annual bulletin or county briefs to PDF (default: the sample bulletin).
+    Report(report_cmd::ReportArgs),
+    /// Run SQL (or a saved query from queries/) over the canonical tables.
+    Query(query_cmd::QueryArgs),
+    /// Kaplan–Meier relapse curves for an entry cohort, with log-rank tests.
+    Cohort(query_cmd::CohortArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleFormat {
+    /// A platform-like export: CSV with Chinese headers, some GB18030, some gzip.
+    Csv,
+    /// Every table as an XLSX workbook.
+    Xlsx,
+    /// A canonical dataset (Parquet), as `jindu import` writes it.
+    Parquet,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// `ningxia` (calibrated to the published figures), `national` (2.5 million
+    /// persons) or a number of persons.
+    #[arg(long, default_value = "ningxia")]
+    pub scale: String,
+    /// Seed of the generator: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 20251231)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Add the defects real exports have (a few per mille of rows).
+    #[arg(long)]
+    pub dirty: bool,
+    #[arg(long, value_enum, default_value_t = SampleFormat::Csv)]
+    pub format: SampleFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -178,13 +218,21 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Import(a) => run_import(a),
         Command::Keygen(a) => run_keygen(a),
         Command::Metrics(a) => run_metrics(a),
+        Command::Sample(a) => run_sample(a),
+        Command::Report(a) => report_cmd::run(a),
+        Command::Query(a) => query_cmd::run_query(a),
+        Command::Cohort(a) => query_cmd::run_cohort(a),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             let data = e.downcast_ref::<DataInvalid>().is_some();
             eprintln!("error: {e:#}");
-            if data { ExitCode::from(1) } else { ExitCode::from(2) }
+            if data {
+                ExitCode::from(1)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }
@@ -203,7 +251,9 @@ pub fn parse_rate(s: &str) -> Result<f64> {
     } else {
         t.parse::<f64>()
     }
-    .with_context(|| format!("--max-reject-rate {s:?}: give a fraction like 0.02 or a percentage like 2%"))?;
+    .with_context(|| {
+        format!("--max-reject-rate {s:?}: give a fraction like 0.02 or a percentage like 2%")
+    })?;
     if !(0.0..=1.0).contains(&v) {
         bail!("--max-reject-rate {s:?} must be between 0 and 1 (or 0% and 100%)");
     }
@@ -212,7 +262,10 @@ pub fn parse_rate(s: &str) -> Result<f64> {
 
 pub fn parse_as_of(s: &str) -> Result<Days> {
     parse_date(s).map_err(|c| {
-        anyhow::anyhow!("--as-of {s:?} is not a date ({}); write it as YYYY-MM-DD", c.describe().1)
+        anyhow::anyhow!(
+            "--as-of {s:?} is not a date ({}); write it as YYYY-MM-DD",
+            c.describe().1
+        )
     })
 }
 
@@ -225,7 +278,10 @@ impl ReadConfig {
                 .with_context(|| format!("--table {spec:?}: write it as NAME=FILE"))?;
             let table = Table::from_name(name).with_context(|| {
                 let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
-                format!("--table {spec:?}: unknown table {name:?}; tables are {}", names.join(", "))
+                format!(
+                    "--table {spec:?}: unknown table {name:?}; tables are {}",
+                    names.join(", ")
+                )
             })?;
             overrides.push((table, PathBuf::from(file)));
         }
@@ -251,7 +307,8 @@ impl ReadConfig {
 
 /// A progress line on stderr for long reads (hidden when stderr is not a terminal).
 pub fn progress_bar() -> indicatif::ProgressBar {
-    let pb = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let pb =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     pb.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
             .expect("valid template"),
@@ -263,10 +320,16 @@ fn run_check(a: CheckArgs) -> Result<ExitCode> {
     let cfg = ReadConfig::from_args(&a.read, Key::ephemeral()?)?;
     let mut sink = MemorySink::default();
     let pb = progress_bar();
-    let outcome = input::import(&cfg.files, &cfg.ignored, &cfg.options, &mut sink, &|f, n| {
-        pb.set_message(format!("{f}: {n} rows"));
-        pb.tick();
-    })?;
+    let outcome = input::import(
+        &cfg.files,
+        &cfg.ignored,
+        &cfg.options,
+        &mut sink,
+        &|f, n| {
+            pb.set_message(format!("{f}: {n} rows"));
+            pb.tick();
+        },
+    )?;
     pb.finish_and_clear();
     let report = &outcome.report;
     let mut out = std::io::stdout().lock();
@@ -277,7 +340,11 @@ fn run_check(a: CheckArgs) -> Result<ExitCode> {
             writeln!(out)?;
         }
     }
-    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn load_key(path: Option<&Path>) -> Result<Key> {
@@ -300,10 +367,16 @@ fn run_import(a: ImportArgs) -> Result<ExitCode> {
     let staging = Staging::new(&a.out)?;
     let mut sink = ParquetSink::new(&staging.tmp);
     let pb = progress_bar();
-    let outcome = input::import(&cfg.files, &cfg.ignored, &cfg.options, &mut sink, &|f, n| {
-        pb.set_message(format!("{f}: {n} rows"));
-        pb.tick();
-    });
+    let outcome = input::import(
+        &cfg.files,
+        &cfg.ignored,
+        &cfg.options,
+        &mut sink,
+        &|f, n| {
+            pb.set_message(format!("{f}: {n} rows"));
+            pb.tick();
+        },
+    );
     pb.finish_and_clear();
     let outcome = match outcome {
         Ok(o) => o,
@@ -317,7 +390,10 @@ fn run_import(a: ImportArgs) -> Result<ExitCode> {
     eprint!("{}", report.render_text(5));
     if report.failed() {
         if let Some(q) = staging.abandon() {
-            eprintln!("the quarantined rows of this failed import are in {}", q.display());
+            eprintln!(
+                "the quarantined rows of this failed import are in {}",
+                q.display()
+            );
         }
         return Err(DataInvalid(format!(
             "import failed; {} was not written (an existing dataset there is unchanged)",
@@ -333,7 +409,11 @@ fn run_import(a: ImportArgs) -> Result<ExitCode> {
 
 fn run_keygen(a: KeygenArgs) -> Result<ExitCode> {
     let key = pseudo::keygen(&a.out)?;
-    println!("key written to {} (key id {}); keep it safe and out of version control", a.out.display(), key.id());
+    println!(
+        "key written to {} (key id {}); keep it safe and out of version control",
+        a.out.display(),
+        key.id()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -367,10 +447,16 @@ pub fn load_data(path: &Path) -> Result<Loaded> {
     let options = ImportOptions::new(Key::ephemeral()?);
     let mut sink = MemorySink::default();
     let pb = progress_bar();
-    let outcome = input::import(&found.files, &found.ignored, &options, &mut sink, &|f, n| {
-        pb.set_message(format!("importing {f}: {n} rows"));
-        pb.tick();
-    })?;
+    let outcome = input::import(
+        &found.files,
+        &found.ignored,
+        &options,
+        &mut sink,
+        &|f, n| {
+            pb.set_message(format!("importing {f}: {n} rows"));
+            pb.tick();
+        },
+    )?;
     pb.finish_and_clear();
     let report = &outcome.report;
     let quarantined: u64 = report.tables.iter().map(|t| t.quarantined).sum();
@@ -384,7 +470,9 @@ pub fn load_data(path: &Path) -> Result<Loaded> {
         for e in &report.errors {
             eprintln!("  - {e}");
         }
-        return Err(DataInvalid(format!("{}: the export failed validation", path.display())).into());
+        return Err(
+            DataInvalid(format!("{}: the export failed validation", path.display())).into(),
+        );
     }
     let mut tables = sink.into_tables();
     // Only tables the export had are "present"; regions always come from the import.
@@ -404,14 +492,19 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
     for id in &a.metrics {
         let d = metrics::defs::find(id).with_context(|| {
             let ids: Vec<&str> = metrics::defs::METRICS.iter().map(|m| m.id).collect();
-            format!("--metric {id:?} is not a metric; metrics are: {}", ids.join(", "))
+            format!(
+                "--metric {id:?} is not a metric; metrics are: {}",
+                ids.join(", ")
+            )
         })?;
         defs.push(d);
     }
     let level: Level = a.level.into();
     if let Some(r) = &a.region {
         if !r.bytes().all(|b| b.is_ascii_digit()) || !(r.len() == 6 || r.len() == 9) {
-            bail!("--region {r:?}: give a 6-digit (province, city or county) or 9-digit (township) code");
+            bail!(
+                "--region {r:?}: give a 6-digit (province, city or county) or 9-digit (township) code"
+            );
         }
         if level_of(r) > level {
             bail!(
@@ -438,8 +531,15 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
 
 fn run_metrics(a: MetricsArgs) -> Result<ExitCode> {
     let req = metrics_request(&a)?;
-    if matches!(a.format, PrintFormat::Parquet | PrintFormat::Xlsx | PrintFormat::Arrow) && a.out.is_none() {
-        bail!("--format {:?} writes a binary file: add --out FILE", a.format);
+    if matches!(
+        a.format,
+        PrintFormat::Parquet | PrintFormat::Xlsx | PrintFormat::Arrow
+    ) && a.out.is_none()
+    {
+        bail!(
+            "--format {:?} writes a binary file: add --out FILE",
+            a.format
+        );
     }
     let loaded = load_data(&a.data)?;
     let as_of = match &a.as_of {
@@ -451,7 +551,9 @@ fn run_metrics(a: MetricsArgs) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     let mut rows = metrics::compute(&model, &req);
-    let rule = Rule { threshold: a.threshold.max(1) };
+    let rule = Rule {
+        threshold: a.threshold.max(1),
+    };
     if a.publish {
         publish::publish_rows(&mut rows, rule);
     }
@@ -462,4 +564,91 @@ fn run_metrics(a: MetricsArgs) -> Result<ExitCode> {
         None => std::io::stdout().lock().write_all(&buf)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_sample(a: SampleArgs) -> Result<ExitCode> {
+    use crate::sample::{self, Format, SampleConfig, Scale};
+    let scale: Scale = a.scale.parse()?;
+    let pb = progress_bar();
+    let progress = |n: u64| {
+        pb.set_message(format!("{n} rows written"));
+        pb.tick();
+    };
+    let started = std::time::Instant::now();
+    if a.format != SampleFormat::Parquet {
+        let cfg = SampleConfig {
+            scale,
+            seed: a.seed,
+            dirty: a.dirty,
+            format: if a.format == SampleFormat::Xlsx {
+                Format::Xlsx
+            } else {
+                Format::Csv
+            },
+        };
+        let summary = sample::generate(&cfg, &a.out, &progress)?;
+        pb.finish_and_clear();
+        for f in &summary.files {
+            println!(
+                "{:<12} {:>10} rows  {}",
+                f.table.name(),
+                f.rows,
+                f.path.display()
+            );
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{} persons, {} rows in {secs:.1} s ({:.0} rows/s)",
+            summary.persons,
+            summary.rows(),
+            summary.rows() as f64 / secs.max(1e-9)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Parquet: generate the CSV export beside the target, then import it with a key
+    // derived from the seed (the persons are synthetic), so the dataset is reproducible.
+    let tmp = tempfile_dir(&a.out)?;
+    let cfg = SampleConfig {
+        scale,
+        seed: a.seed,
+        dirty: a.dirty,
+        format: Format::Csv,
+    };
+    sample::generate(&cfg, &tmp, &progress)?;
+    let mut key_bytes = [0u8; 32];
+    for (i, b) in a.seed.to_le_bytes().iter().enumerate() {
+        key_bytes[i] = *b;
+    }
+    let found = discover(&[tmp.clone()], &[])?;
+    let mut options = ImportOptions::new(Key::from_bytes(key_bytes, false));
+    options.max_reject_rate = 1.0;
+    let staging = Staging::new(&a.out)?;
+    let mut sink = ParquetSink::new(&staging.tmp);
+    let outcome = input::import(
+        &found.files,
+        &found.ignored,
+        &options,
+        &mut sink,
+        &|f, n| {
+            pb.set_message(format!("importing {f}: {n} rows"));
+            pb.tick();
+        },
+    )?;
+    let rows = sink.finish()?;
+    let dest = staging.commit(&Manifest::from_report(&outcome.report, &rows))?;
+    std::fs::remove_dir_all(&tmp).ok();
+    pb.finish_and_clear();
+    println!("synthetic dataset written to {}", dest.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn tempfile_dir(beside: &Path) -> Result<PathBuf> {
+    let parent = beside
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let dir = parent.join(format!(".jindu-sample-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
