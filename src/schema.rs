@@ -30,6 +30,13 @@ impl EnumDef {
     /// Looks a raw cell up by code, Chinese label or synonym, ignoring case,
     /// full-width forms and surrounding spaces. Returns the canonical code.
     pub fn parse(&self, raw: &str) -> Option<&'static str> {
+        // Fast path: the value exactly as a platform writes it.
+        let trimmed = raw.trim();
+        if let Some(v) = self.values.iter().find(|v| {
+            v.zh == trimmed || v.code == trimmed || v.synonyms.contains(&trimmed)
+        }) {
+            return Some(v.code);
+        }
         let key = normalize_name(raw);
         self.values.iter().find_map(|v| {
             let hit = normalize_name(v.code) == key

@@ -303,3 +303,17 @@ pub enum FileError {
         cause: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The analysts' documentation lists every code the importer can give.
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../../docs/data-contract.md");
+        for c in Code::ALL {
+            assert!(doc.contains(&format!("`{}`", c.as_str())), "{c} missing from docs/data-contract.md");
+        }
+    }
+}

@@ -191,7 +191,13 @@ pub fn import(
             .map(|(c, n)| (c.clone(), *n))
             .collect();
         tr.accepted_ids = ts.dup.len() as u64;
-        state.tables.insert(table, ts.into_refs());
+        // Only persons and measures are referred to by other tables.
+        let refs = if matches!(table, Table::Persons | Table::Measures) {
+            ts.into_refs()
+        } else {
+            Refs::default()
+        };
+        state.tables.insert(table, refs);
         report.tables.push(tr);
     }
     report.derived_cutoff = state.cutoff;
@@ -272,12 +278,12 @@ impl TableState {
         }
     }
 
-    fn push(&mut self, row: &ParsedRow) {
+    fn push(&mut self, mut row: ParsedRow) {
         for (b, c) in self.builders.iter_mut().zip(&self.out) {
-            match (b, &row.values[c.source]) {
-                (ColBuilder::Str(v), Val::Str(s)) => v.push(Some(s.clone())),
+            match (b, std::mem::replace(&mut row.values[c.source], Val::Null)) {
+                (ColBuilder::Str(v), Val::Str(s)) => v.push(Some(s)),
                 (ColBuilder::Str(v), _) => v.push(None),
-                (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(*d)),
+                (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(d)),
                 (ColBuilder::Date(v), _) => v.push(None),
             }
         }
@@ -593,8 +599,8 @@ impl<'o> State<'o> {
     ) -> RowOutcome {
         let table = map.table;
         let parsed = rows::parse_row(map, cells, &self.opts.key);
-        let (mut issues, values, parsed) = match parsed {
-            Ok(p) => (Vec::new(), p.values.clone(), Some(p)),
+        let (mut issues, values, facts) = match parsed {
+            Ok(p) => (Vec::new(), p.values, Some((p.name_hash, p.id_contradiction))),
             Err((issues, values)) => (issues, values, None),
         };
         // Undecodable bytes anywhere in the row, mapped column or not.
@@ -641,9 +647,14 @@ impl<'o> State<'o> {
             }
             return RowOutcome::Quarantined(line, issues, raw());
         }
-        let parsed = parsed.expect("no issues means parsed");
+        let (name_hash, id_contradiction) = facts.expect("no issues means parsed");
+        let parsed = ParsedRow {
+            values,
+            name_hash,
+            id_contradiction,
+        };
         // Duplicates among the rows still standing.
-        let id = values[id_col].as_str().expect("required id");
+        let id = parsed.values[id_col].as_str().expect("required id");
         let id_key = rows::hash128(id.as_bytes());
         let content = rows::content_hash(&parsed);
         if let Some(&(first_content, first_file, first_line)) = ts.dup.get(&id_key) {
@@ -659,11 +670,11 @@ impl<'o> State<'o> {
             return RowOutcome::Quarantined(line, vec![issue], raw());
         }
         ts.dup.insert(id_key, (content, file_idx, line));
-        self.accept(ts, &parsed);
+        self.accept(ts, parsed);
         RowOutcome::Accepted
     }
 
-    fn accept(&mut self, ts: &mut TableState, row: &ParsedRow) {
+    fn accept(&mut self, ts: &mut TableState, row: ParsedRow) {
         let table = ts.table;
         for col in cutoff_columns(table) {
             let ci = column_index(table, col).expect("cutoff column");

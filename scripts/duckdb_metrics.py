@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""DuckDB baseline for the metrics benchmark (issue 4).
+
+Computes `existing`, `execution_rate` and `test_compliance` at county level for every
+year with SQL equivalent to METRICS.md, on the Parquet files of a jindu dataset, times
+it, and compares the numbers with jindu's CSV output (an independent second
+implementation of three metrics).
+
+Usage: scripts/duckdb_metrics.py DATASET JINDU_METRICS.csv
+"""
+import csv
+import json
+import sys
+import time
+
+import duckdb
+
+
+def main():
+    ds, jindu_csv = sys.argv[1], sys.argv[2]
+    manifest = json.load(open(f"{ds}/manifest.json"))
+    cutoff = manifest["cutoff"]
+    con = duckdb.connect()
+    t0 = time.time()
+    for t in ["persons", "measures", "detections", "tests", "transfers"]:
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{ds}/{t}.parquet')")
+    con.execute(f"SET VARIABLE c = DATE '{cutoff}'")
+    first = con.execute(
+        """SELECT year(min(d)) FROM (
+             SELECT min(first_found_date) d FROM persons UNION ALL
+             SELECT min(decision_date) FROM measures UNION ALL
+             SELECT min(date) FROM detections UNION ALL SELECT min(date) FROM tests UNION ALL
+             SELECT min(date) FROM transfers)"""
+    ).fetchone()[0]
+    last = int(cutoff[:4])
+    con.execute(
+        f"""CREATE TEMP TABLE years AS
+            SELECT y, least(make_date(y, 12, 31), getvariable('c')) AS d
+            FROM range({first}, {last + 1}) t(y)"""
+    )
+    existing = con.execute(
+        """
+        WITH uses AS (
+          SELECT person_id, date FROM detections
+          UNION ALL SELECT person_id, date FROM tests WHERE result = 'positive'),
+        reg AS (
+          SELECT y.y, y.d, p.person_id, p.first_found_date, p.residence_region
+          FROM years y JOIN persons p ON p.first_found_date <= y.d
+          WHERE NOT coalesce(p.death_date <= y.d, false)
+            AND NOT coalesce(p.departure_date <= y.d, false)),
+        lu AS (
+          SELECT r.y, r.person_id, max(u.date) AS last_det
+          FROM reg r JOIN uses u ON u.person_id = r.person_id AND u.date <= r.d
+          GROUP BY r.y, r.person_id),
+        inforce AS (
+          SELECT DISTINCT r.y, r.person_id FROM reg r JOIN measures m
+            ON m.person_id = r.person_id AND m.decision_date <= r.d
+           AND (m.end_date IS NULL OR m.end_date > r.d)),
+        tr_before AS (
+          SELECT r.y, r.person_id, arg_max(t.to_region, (t.date, t.transfer_id)) AS to_region
+          FROM reg r JOIN transfers t ON t.person_id = r.person_id AND t.date <= r.d
+          GROUP BY r.y, r.person_id),
+        tr_first AS (
+          SELECT person_id, arg_min(from_region, (date, transfer_id)) AS from_region
+          FROM transfers GROUP BY person_id),
+        st AS (
+          SELECT r.y,
+                 coalesce(tb.to_region, tf.from_region, r.residence_region) AS mgmt,
+                 greatest(r.first_found_date, coalesce(lu.last_det, r.first_found_date)) AS last_use,
+                 r.d, i.person_id IS NOT NULL AS blocked
+          FROM reg r
+          LEFT JOIN lu ON lu.y = r.y AND lu.person_id = r.person_id
+          LEFT JOIN inforce i ON i.y = r.y AND i.person_id = r.person_id
+          LEFT JOIN tr_before tb ON tb.y = r.y AND tb.person_id = r.person_id
+          LEFT JOIN tr_first tf ON tf.person_id = r.person_id)
+        SELECT y, substr(mgmt, 1, 6) AS county, count(*) AS n
+        FROM st
+        WHERE NOT (last_use <= CAST(d - INTERVAL 3 YEAR AS DATE) AND NOT blocked)
+        GROUP BY ALL
+        """
+    ).fetchall()
+    execution = con.execute(
+        """
+        SELECT year(decision_date) AS y, substr(region, 1, 6) AS county,
+               count(report_date) AS num, count(*) AS den
+        FROM measures
+        WHERE measure_type IN ('community_detox', 'community_rehab')
+          AND NOT (report_date IS NULL AND end_reason IN ('died', 'departed', 'imprisoned'))
+          AND NOT (report_date IS NULL AND end_date IS NULL
+                   AND date_diff('day', decision_date, getvariable('c')) < 15)
+        GROUP BY ALL
+        """
+    ).fetchall()
+    compliance = con.execute(
+        """
+        WITH q AS (
+          SELECT y, qn, make_date(y, 3 * qn - 2, 1) AS qs,
+                 CAST(make_date(y, 3 * qn - 2, 1) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE) AS qe
+          FROM years, range(1, 5) t(qn)),
+        units AS (
+          SELECT q.y, q.qs, q.qe, m.person_id, substr(m.region, 1, 6) AS county
+          FROM measures m JOIN q ON m.report_date <= q.qs
+           AND (m.end_date IS NULL OR m.end_date > q.qe) AND q.qe <= getvariable('c')
+          JOIN persons p ON p.person_id = m.person_id
+          WHERE m.measure_type IN ('community_detox', 'community_rehab')
+            AND NOT coalesce(p.death_date <= q.qe, false)
+            AND NOT coalesce(p.departure_date <= q.qe, false)),
+        tested AS (
+          SELECT DISTINCT person_id, year(date) AS y, quarter(date) AS qn
+          FROM tests WHERE result IN ('negative', 'positive'))
+        SELECT u.y, u.county,
+               count(t.person_id) AS num, count(*) AS den
+        FROM units u LEFT JOIN tested t
+          ON t.person_id = u.person_id AND t.y = u.y AND t.qn = quarter(u.qs)
+        GROUP BY ALL
+        """
+    ).fetchall()
+    secs = time.time() - t0
+    print(f"duckdb {duckdb.__version__}: existing + execution_rate + test_compliance in {secs:.1f} s")
+
+    # Compare with jindu.
+    jindu = {}
+    with open(jindu_csv, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["breakdown"] == "" and r["metric"] in ("existing", "execution_rate", "test_compliance"):
+                jindu[(r["metric"], int(r["period"]), r["region_code"])] = (r["numerator"], r["denominator"])
+    mismatches = 0
+    checked = 0
+    for name, rows in [("existing", existing), ("execution_rate", execution), ("test_compliance", compliance)]:
+        for row in rows:
+            if name == "existing":
+                y, county, n = row
+                want = (str(n), "")
+            else:
+                y, county, num, den = row
+                want = (str(num), str(den))
+            got = jindu.get((name, y, county))
+            if got is None:
+                continue  # outside jindu's periods or regions
+            checked += 1
+            if got != want:
+                mismatches += 1
+                if mismatches <= 10:
+                    print(f"  mismatch {name} {y} {county}: jindu {got} duckdb {want}")
+    print(f"compared {checked} (metric, year, county) cells with jindu: {mismatches} mismatches")
+    sys.exit(1 if mismatches else 0)
+
+
+if __name__ == "__main__":
+    main()
