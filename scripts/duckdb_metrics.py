@@ -85,7 +85,7 @@ def main():
                count(report_date) AS num, count(*) AS den
         FROM measures
         WHERE measure_type IN ('community_detox', 'community_rehab')
-          AND NOT (report_date IS NULL AND end_reason IN ('died', 'departed', 'imprisoned'))
+          AND NOT (report_date IS NULL AND coalesce(end_reason IN ('died', 'departed', 'imprisoned'), false))
           AND NOT (report_date IS NULL AND end_date IS NULL
                    AND date_diff('day', decision_date, getvariable('c')) < 15)
         GROUP BY ALL

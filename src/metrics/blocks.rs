@@ -39,9 +39,14 @@ pub fn last_use(p: &Person, d: Days) -> Days {
 /// `abstinent_3y(p, D)`: registered, not gone, last use on or before `D − 3 years`
 /// (calendar subtraction), and no measure of any type in force at `D`.
 pub fn abstinent_3y(p: &Person, d: Days) -> bool {
+    abstinent_3y_with(p, d, minus_years(d, 3))
+}
+
+/// [`abstinent_3y`] with `D − 3 years` computed once by the caller.
+pub fn abstinent_3y_with(p: &Person, d: Days, d_minus_3y: Days) -> bool {
     registered(p, d)
         && !gone(p, d)
-        && last_use(p, d) <= minus_years(d, 3)
+        && last_use(p, d) <= d_minus_3y
         && !p.measures.iter().any(|m| in_force(m, d))
 }
 

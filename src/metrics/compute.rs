@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::blocks::{self, AGE_GROUPS, age_group};
 use super::defs::{self, Kind, MetricDef};
 use super::model::{Code, Codes, ISOLATION, Model, Person, reason};
-use crate::input::values::{Days, age_years, to_days};
+use crate::input::values::{Days, age_years, minus_years, to_days};
 use crate::regions::{Level, ancestor, significant_prefix};
 use crate::schema;
 use crate::stats::{self, KaplanMeier, Subject};
@@ -284,31 +284,33 @@ pub struct Period {
     pub end: Days,
     /// `D = min(Y-12-31, C)`.
     pub d: Days,
+    /// `D − 3 years`, calendar subtraction.
+    pub d_minus_3y: Days,
     pub partial: bool,
+    /// The calendar quarters of the year as (start, end).
+    pub quarters: [(Days, Days); 4],
 }
 
 impl Period {
     pub fn new(year: i32, cutoff: Days) -> Period {
         let start = to_days(NaiveDate::from_ymd_opt(year, 1, 1).expect("year"));
         let end = to_days(NaiveDate::from_ymd_opt(year, 12, 31).expect("year"));
+        let q = |m1: u32, m2: u32, d2: u32| {
+            (
+                to_days(NaiveDate::from_ymd_opt(year, m1, 1).expect("q")),
+                to_days(NaiveDate::from_ymd_opt(year, m2, d2).expect("q")),
+            )
+        };
+        let d = end.min(cutoff);
         Period {
             year,
             start,
             end,
-            d: end.min(cutoff),
+            d,
+            d_minus_3y: minus_years(d, 3),
             partial: end > cutoff,
+            quarters: [q(1, 3, 31), q(4, 6, 30), q(7, 9, 30), q(10, 12, 31)],
         }
-    }
-
-    /// The calendar quarters of the year as (start, end).
-    pub fn quarters(&self) -> [(Days, Days); 4] {
-        let q = |m1: u32, m2: u32, d2: u32| {
-            (
-                to_days(NaiveDate::from_ymd_opt(self.year, m1, 1).expect("q")),
-                to_days(NaiveDate::from_ymd_opt(self.year, m2, d2).expect("q")),
-            )
-        };
-        [q(1, 3, 31), q(4, 6, 30), q(7, 9, 30), q(10, 12, 31)]
     }
 }
 
@@ -344,7 +346,7 @@ fn person_period(
         if blocks::registered(p, d) {
             acc.registered.add(r, 0, true, false);
             if !blocks::gone(p, d) {
-                let ab = blocks::abstinent_3y(p, d);
+                let ab = blocks::abstinent_3y_with(p, d, per.d_minus_3y);
                 let grid = if ab {
                     &mut acc.abstinent
                 } else {
@@ -421,7 +423,7 @@ fn person_period(
             );
         }
         if let Some(rep) = m.report {
-            for (qs, qe) in per.quarters() {
+            for &(qs, qe) in &per.quarters {
                 if rep <= qs && m.end.is_none_or(|e| e > qe) && qe <= c && !blocks::gone(p, qe) {
                     acc.compliance.add(r, 0, hits(&p.valid_tests, qs, qe), true);
                 }
@@ -529,16 +531,21 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
     let accs: Vec<(Period, Acc)> = all
         .iter()
         .map(|per| {
+            // One accumulator per rayon split (not per chunk): with thousands of
+            // regions an accumulator is megabytes.
             let mut acc = model
                 .persons
-                .par_chunks(2048)
-                .map(|chunk| {
-                    let mut a = Acc::new(n);
-                    for p in chunk {
-                        person_period(p, per, c, &at, codes, &mut a);
-                    }
-                    a
-                })
+                .par_chunks(4096)
+                .with_min_len(64)
+                .fold(
+                    || Acc::new(n),
+                    |mut a, chunk| {
+                        for p in chunk {
+                            person_period(p, per, c, &at, codes, &mut a);
+                        }
+                        a
+                    },
+                )
                 .reduce(|| Acc::new(n), Acc::merge);
             for o in &model.officers {
                 if o.start <= per.d && o.end.is_none_or(|e| e > per.d) {

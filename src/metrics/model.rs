@@ -257,7 +257,7 @@ impl Model {
         } else {
             None
         };
-        let tst = if src.has(Table::Tests) {
+        let mut tst = if src.has(Table::Tests) {
             Some(
                 src.columns(Table::Tests, &["person_id", "date", "result"])
                     .map_err(pe(Table::Tests))?,
@@ -418,30 +418,60 @@ impl Model {
             }
         }
         let mut refused_min: Option<Days> = None;
-        if let Some(df) = &tst {
-            let pid = strs(df, "person_id").map_err(pe(Table::Tests))?;
-            let d = dates(df, "date").map_err(pe(Table::Tests))?;
-            let r = strs(df, "result").map_err(pe(Table::Tests))?;
-            // Map person ids in parallel: this is the largest table.
-            let idx: Vec<Option<u32>> = pid.par_iter().map(|p| person_of(*p)).collect();
-            for i in 0..pid.len() {
-                let (Some(pi), Some(d)) = (idx[i], d[i]) else {
-                    continue;
-                };
-                if d > cutoff {
-                    continue;
+        if let Some(df) = tst.take() {
+            // The largest table (tens of millions of rows): map person ids in parallel
+            // slices into compact (person, date, kind) triples, then distribute.
+            let e = pe(Table::Tests);
+            let pid = df.column("person_id").and_then(|c| c.str().cloned()).map_err(e)?;
+            let dts = df
+                .column("date")
+                .and_then(|c| c.date().map(|d| d.physical().clone()))
+                .map_err(pe(Table::Tests))?;
+            let res = df.column("result").and_then(|c| c.str().cloned()).map_err(pe(Table::Tests))?;
+            drop(df);
+            const SLICE: usize = 1 << 20;
+            let n = pid.len();
+            let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
+            let parts: Vec<(Vec<(u32, Days, u8)>, Option<Days>)> = offsets
+                .par_iter()
+                .map(|&off| {
+                    let len = SLICE.min(n - off);
+                    let p = pid.slice(off as i64, len);
+                    let d = dts.slice(off as i64, len);
+                    let r = res.slice(off as i64, len);
+                    let mut out = Vec::with_capacity(len);
+                    let mut refused: Option<Days> = None;
+                    for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
+                        let (Some(pi), Some(d)) = (person_of(p), d) else {
+                            continue;
+                        };
+                        if d > cutoff {
+                            continue;
+                        }
+                        let kind = match r {
+                            Some("positive") => 1,
+                            Some("negative") => 0,
+                            _ => {
+                                refused = Some(refused.map_or(d, |m: Days| m.min(d)));
+                                continue;
+                            }
+                        };
+                        out.push((pi, d, kind));
+                    }
+                    (out, refused)
+                })
+                .collect();
+            drop((pid, dts, res));
+            for (part, refused) in parts {
+                if let Some(r) = refused {
+                    refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
                 }
-                let person = &mut persons[pi as usize];
-                match r[i] {
-                    Some("refused") => {
-                        refused_min = Some(refused_min.map_or(d, |m: Days| m.min(d)));
-                    }
-                    Some("positive") => {
+                for (pi, d, kind) in part {
+                    let person = &mut persons[pi as usize];
+                    if kind == 1 {
                         person.uses.push(d);
-                        person.valid_tests.push(d);
                     }
-                    Some("negative") => person.valid_tests.push(d),
-                    _ => {}
+                    person.valid_tests.push(d);
                 }
             }
         }
