@@ -32,9 +32,11 @@ impl EnumDef {
     pub fn parse(&self, raw: &str) -> Option<&'static str> {
         // Fast path: the value exactly as a platform writes it.
         let trimmed = raw.trim();
-        if let Some(v) = self.values.iter().find(|v| {
-            v.zh == trimmed || v.code == trimmed || v.synonyms.contains(&trimmed)
-        }) {
+        if let Some(v) = self
+            .values
+            .iter()
+            .find(|v| v.zh == trimmed || v.code == trimmed || v.synonyms.contains(&trimmed))
+        {
             return Some(v.code);
         }
         let key = normalize_name(raw);

@@ -408,17 +408,38 @@ fn every_format_writes() {
 fn pending_is_less_than_15_days_before_the_cutoff() {
     // M005 was decided 2019-11-20 and never reported.
     let day14 = metrics(&["--as-of", "2019-12-04", "--metric", "execution_rate"]);
-    assert_eq!(frac(&day14, "execution_rate", "2019", "640324"), ("0".into(), "0".into()));
+    assert_eq!(
+        frac(&day14, "execution_rate", "2019", "640324"),
+        ("0".into(), "0".into())
+    );
     let day15 = metrics(&["--as-of", "2019-12-05", "--metric", "execution_rate"]);
-    assert_eq!(frac(&day15, "execution_rate", "2019", "640324"), ("0".into(), "1".into()));
+    assert_eq!(
+        frac(&day15, "execution_rate", "2019", "640324"),
+        ("0".into(), "1".into())
+    );
 }
 
 #[test]
 fn snapshot_of_the_province_table() {
     let o = run(&[
-        "metrics", BASIC, "--level", "province", "--from", "2019", "--to", "2020",
-        "--metric", "consolidation_rate", "--metric", "existing", "--metric", "execution_rate",
-        "--metric", "relapse_12m", "--metric", "officer_caseload",
+        "metrics",
+        BASIC,
+        "--level",
+        "province",
+        "--from",
+        "2019",
+        "--to",
+        "2020",
+        "--metric",
+        "consolidation_rate",
+        "--metric",
+        "existing",
+        "--metric",
+        "execution_rate",
+        "--metric",
+        "relapse_12m",
+        "--metric",
+        "officer_caseload",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_snapshot!("province_table", stdout(&o));
@@ -426,7 +447,9 @@ fn snapshot_of_the_province_table() {
 
 #[test]
 fn snapshot_of_the_county_csv() {
-    let o = run(&["metrics", BASIC, "--format", "csv", "--from", "2019", "--to", "2019", "--region", "640300"]);
+    let o = run(&[
+        "metrics", BASIC, "--format", "csv", "--from", "2019", "--to", "2019", "--region", "640300",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_snapshot!("county_csv_2019_wuzhong", stdout(&o));
 }

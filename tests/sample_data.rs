@@ -16,16 +16,31 @@ const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia")
 fn committed_sample_regenerates_identically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("nx");
-    let o = run(&["sample", "--scale", "ningxia", "--seed", "20251231", "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "sample",
+        "--scale",
+        "ningxia",
+        "--seed",
+        "20251231",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia.sha256")).unwrap();
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-data/ningxia.sha256"
+    ))
+    .unwrap();
     let mut n = 0;
     for line in manifest.lines() {
         let (_, name) = line.split_once("  ").unwrap();
         let name = name.trim_start_matches("ningxia/");
         let committed = std::fs::read(format!("{SAMPLE}/{name}")).unwrap();
         let regenerated = std::fs::read(out.join(name)).unwrap();
-        assert!(committed == regenerated, "{name} differs from a fresh generation");
+        assert!(
+            committed == regenerated,
+            "{name} differs from a fresh generation"
+        );
         n += 1;
     }
     assert_eq!(n, 8);
@@ -49,8 +64,11 @@ fn totals(args: &[&str]) -> Rows {
         if !f[6].is_empty() {
             continue;
         }
-        let row: BTreeMap<String, String> =
-            header.iter().cloned().zip(f.iter().map(|s| s.to_string())).collect();
+        let row: BTreeMap<String, String> = header
+            .iter()
+            .cloned()
+            .zip(f.iter().map(|s| s.to_string()))
+            .collect();
         out.insert((f[0].to_string(), f[1].to_string(), f[3].to_string()), row);
     }
     out
@@ -90,22 +108,44 @@ fn sample_reproduces_the_published_figures() {
     let nu19 = value(&p, "new_users", 2019, nx);
     assert!(within(nu19, 199.0, 0.05), "new users 2019 {nu19}");
     for y in 2014..=2019 {
-        assert!(value(&p, "new_users", y, nx) < value(&p, "new_users", y - 1, nx), "new users fall in {y}");
+        assert!(
+            value(&p, "new_users", y, nx) < value(&p, "new_users", y - 1, nx),
+            "new users fall in {y}"
+        );
     }
     for y in 2020..=2025 {
-        assert!(value(&p, "new_users", y, nx) < nu19, "new users {y} below 2019");
+        assert!(
+            value(&p, "new_users", y, nx) < nu19,
+            "new users {y} below 2019"
+        );
     }
     let caseload = value(&p, "officer_caseload", 2019, nx);
-    assert!((18.0..=22.0).contains(&caseload), "caseload 2019 {caseload}");
+    assert!(
+        (18.0..=22.0).contains(&caseload),
+        "caseload 2019 {caseload}"
+    );
     let reg16 = value(&p, "registered", 2016, nx);
     assert!(within(reg16, 28_818.0, 0.03), "registered 2016 {reg16}");
     let um16 = value(&p, "under_community_measure", 2016, nx);
     assert!(within(um16, 6_893.0, 0.03), "under measures 2016 {um16}");
 
-    let c = totals(&["--region", "640324", "--metric", "new_users_decline_streak", "--metric", "officer_caseload"]);
-    let streak = (2014..=2025).map(|y| value(&c, "new_users_decline_streak", y, "640324")).fold(0.0, f64::max);
+    let c = totals(&[
+        "--region",
+        "640324",
+        "--metric",
+        "new_users_decline_streak",
+        "--metric",
+        "officer_caseload",
+    ]);
+    let streak = (2014..=2025)
+        .map(|y| value(&c, "new_users_decline_streak", y, "640324"))
+        .fold(0.0, f64::max);
     assert!(streak >= 8.0, "同心县 longest decline streak {streak}");
-    let officers = &c[&("officer_caseload".to_string(), "2025".to_string(), "640324".to_string())]["denominator"];
+    let officers = &c[&(
+        "officer_caseload".to_string(),
+        "2025".to_string(),
+        "640324".to_string(),
+    )]["denominator"];
     assert_eq!(officers, "142", "同心县 officers");
 }
 
@@ -117,7 +157,15 @@ fn dirty_exports_give_the_same_numbers() {
     let clean = dir.path().join("clean");
     let dirty = dir.path().join("dirty");
     for (out, extra) in [(&clean, None), (&dirty, Some("--dirty"))] {
-        let mut args = vec!["sample", "--scale", "4000", "--seed", "7", "--out", out.to_str().unwrap()];
+        let mut args = vec![
+            "sample",
+            "--scale",
+            "4000",
+            "--seed",
+            "7",
+            "--out",
+            out.to_str().unwrap(),
+        ];
         args.extend(extra);
         let o = run(&args);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -125,11 +173,41 @@ fn dirty_exports_give_the_same_numbers() {
     let check = run(&["check", "--format", "json", dirty.to_str().unwrap()]);
     assert!(check.status.success(), "{}", stdout(&check));
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
-    let quarantined: u64 = report["tables"].as_array().unwrap().iter().map(|t| t["quarantined"].as_u64().unwrap()).sum();
-    let merged: u64 = report["tables"].as_array().unwrap().iter().map(|t| t["merged"].as_u64().unwrap()).sum();
-    assert!(quarantined > 0 && merged > 0, "dirty sample has defects: {quarantined} quarantined, {merged} merged");
-    let a = run(&["metrics", clean.to_str().unwrap(), "--format", "csv", "--level", "township"]);
-    let b = run(&["metrics", dirty.to_str().unwrap(), "--format", "csv", "--level", "township"]);
+    let quarantined: u64 = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["quarantined"].as_u64().unwrap())
+        .sum();
+    let merged: u64 = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["merged"].as_u64().unwrap())
+        .sum();
+    assert!(
+        quarantined > 0 && merged > 0,
+        "dirty sample has defects: {quarantined} quarantined, {merged} merged"
+    );
+    let a = run(&[
+        "metrics",
+        clean.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--level",
+        "township",
+    ]);
+    let b = run(&[
+        "metrics",
+        dirty.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--level",
+        "township",
+    ]);
     assert!(a.status.success() && b.status.success());
-    assert!(a.stdout == b.stdout, "metrics differ between the clean and the dirty export");
+    assert!(
+        a.stdout == b.stdout,
+        "metrics differ between the clean and the dirty export"
+    );
 }

@@ -313,7 +313,10 @@ mod tests {
     fn every_code_is_documented() {
         let doc = include_str!("../../docs/data-contract.md");
         for c in Code::ALL {
-            assert!(doc.contains(&format!("`{}`", c.as_str())), "{c} missing from docs/data-contract.md");
+            assert!(
+                doc.contains(&format!("`{}`", c.as_str())),
+                "{c} missing from docs/data-contract.md"
+            );
         }
     }
 }

@@ -67,9 +67,22 @@ impl ImportOptions {
 }
 
 /// Where accepted rows and quarantined rows go.
-pub trait Sink {
+pub trait Sink: Send {
     fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError>;
     fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError>;
+}
+
+/// A sink shared by the tables imported in parallel (each table writes its own files).
+pub struct SharedSink<'a>(std::sync::Mutex<&'a mut dyn Sink>);
+
+impl SharedSink<'_> {
+    fn rows(&self, table: Table, chunk: DataFrame) -> Result<(), SinkError> {
+        self.0.lock().expect("sink lock").rows(table, chunk)
+    }
+
+    fn quarantine(&self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
+        self.0.lock().expect("sink lock").quarantine(table, record)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,9 +163,10 @@ pub fn import(
     ignored: &[PathBuf],
     opts: &ImportOptions,
     sink: &mut dyn Sink,
-    progress: &dyn Fn(&str, u64),
+    progress: &(dyn Fn(&str, u64) + Sync),
 ) -> Result<Outcome, ImportError> {
     let mut state = State::new(opts);
+    let sink = SharedSink(std::sync::Mutex::new(sink));
     let mut report = ImportReport {
         key_id: opts.key.id(),
         ephemeral_key: opts.key.is_ephemeral(),
@@ -166,38 +180,63 @@ pub fn import(
                 .to_string(),
         );
     }
-    for table in Table::ALL {
+    // Regions, persons and measures first (the others refer to them), then the other
+    // tables in parallel: they only read the accepted persons and measures.
+    let import_table = |state: &State<'_>,
+                        table: Table|
+     -> Result<Option<(TableReport, TableState)>, ImportError> {
         let table_files: Vec<&InputFile> = files.iter().filter(|f| f.table == table).collect();
         if table_files.is_empty() {
-            continue;
+            return Ok(None);
         }
         let mut tr = TableReport::new(table);
         let mut ts = TableState::new(table, opts.chunk_rows);
         for f in table_files {
-            let fr = state.import_file(f, &mut ts, sink, progress)?;
-            if let Some(e) = &fr.error {
-                report.errors.push(e.clone());
-            }
+            let fr = state.import_file(f, &mut ts, &sink, progress)?;
             tr.add(fr);
         }
-        ts.flush(sink)?;
-        if table == Table::Regions {
-            state.regions_from(&ts);
+        ts.flush(&sink)?;
+        Ok(Some((tr, ts)))
+    };
+    let mut done: Vec<(TableReport, TableState)> = Vec::new();
+    for table in [Table::Regions, Table::Persons, Table::Measures] {
+        if let Some((tr, ts)) = import_table(&state, table)? {
+            if table == Table::Regions {
+                state.regions_from(&ts);
+            }
+            let refs_ts = finish_table(&state, tr, ts, &mut done);
+            if let Some(refs) = refs_ts {
+                state.tables.insert(table, refs);
+            }
         }
-        tr.unknown_regions = ts
-            .region_counts
-            .iter()
-            .filter(|(code, _)| !state.regions.contains(code))
-            .map(|(c, n)| (c.clone(), *n))
-            .collect();
-        tr.accepted_ids = ts.dup.len() as u64;
-        // Only persons and measures are referred to by other tables.
-        let refs = if matches!(table, Table::Persons | Table::Measures) {
-            ts.into_refs()
-        } else {
-            Refs::default()
-        };
-        state.tables.insert(table, refs);
+    }
+    let rest = [
+        Table::Detections,
+        Table::Tests,
+        Table::Transfers,
+        Table::Services,
+        Table::Officers,
+    ];
+    let results: Vec<Result<Option<(TableReport, TableState)>, ImportError>> = {
+        use rayon::prelude::*;
+        rest.par_iter().map(|t| import_table(&state, *t)).collect()
+    };
+    for r in results {
+        if let Some((tr, ts)) = r? {
+            let table = ts.table;
+            finish_table(&state, tr, ts, &mut done);
+            state.tables.insert(table, Refs::default());
+        }
+    }
+    for (tr, ts) in done {
+        if let Some(c) = ts.cutoff {
+            state.cutoff = Some(state.cutoff.map_or(c, |x| x.max(c)));
+        }
+        for f in &tr.files {
+            if let Some(e) = &f.error {
+                report.errors.push(e.clone());
+            }
+        }
         report.tables.push(tr);
     }
     report.derived_cutoff = state.cutoff;
@@ -209,10 +248,39 @@ pub fn import(
     }
     // The effective region table goes into the dataset.
     sink.rows(Table::Regions, regions_frame(&state.regions))?;
+    drop(sink);
     Ok(Outcome {
         report,
         regions: state.regions,
     })
+}
+
+/// Completes a table's report; returns the table's references when other tables refer
+/// to it (persons, measures). The table state is kept for the cutoff.
+fn finish_table(
+    state: &State<'_>,
+    mut tr: TableReport,
+    mut ts: TableState,
+    done: &mut Vec<(TableReport, TableState)>,
+) -> Option<Refs> {
+    tr.unknown_regions = ts
+        .region_counts
+        .iter()
+        .filter(|(code, _)| !state.regions.contains(code))
+        .map(|(c, n)| (c.clone(), *n))
+        .collect();
+    tr.accepted_ids = ts.dup.len() as u64;
+    let refs = matches!(ts.table, Table::Persons | Table::Measures).then(|| {
+        let dup = std::mem::take(&mut ts.dup);
+        Refs {
+            accepted: dup.into_keys().map(|k| (k, ())).collect(),
+            quarantined: std::mem::take(&mut ts.quarantined_ids),
+        }
+    });
+    ts.dup = HashMap::new();
+    ts.region_counts.clear();
+    done.push((tr, ts));
+    refs
 }
 
 /// Ids accepted in a table (for reference checks) and ids whose rows were quarantined.
@@ -245,6 +313,8 @@ struct TableState {
     file_names: Vec<String>,
     /// Rows of the current file whose explicit sex/birth date contradict the ID.
     contradictions: u64,
+    /// Latest date of this table's accepted rows among the cutoff columns.
+    cutoff: Option<Days>,
 }
 
 enum ColBuilder {
@@ -275,6 +345,7 @@ impl TableState {
             file_index: 0,
             file_names: Vec::new(),
             contradictions: 0,
+            cutoff: None,
         }
     }
 
@@ -290,14 +361,14 @@ impl TableState {
         self.buffered += 1;
     }
 
-    fn maybe_flush(&mut self, sink: &mut dyn Sink) -> Result<(), SinkError> {
+    fn maybe_flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
         if self.buffered >= self.chunk_rows {
             self.flush(sink)?;
         }
         Ok(())
     }
 
-    fn flush(&mut self, sink: &mut dyn Sink) -> Result<(), SinkError> {
+    fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
         if self.table == Table::Regions {
             return Ok(()); // the effective region table is written once, at the end
         }
@@ -310,13 +381,6 @@ impl TableState {
         let df = DataFrame::new(self.buffered, cols).expect("equal lengths");
         self.buffered = 0;
         sink.rows(self.table, df)
-    }
-
-    fn into_refs(self) -> Refs {
-        Refs {
-            accepted: self.dup.into_keys().map(|k| (k, ())).collect(),
-            quarantined: self.quarantined_ids,
-        }
     }
 }
 
@@ -418,11 +482,11 @@ impl<'o> State<'o> {
     }
 
     fn import_file(
-        &mut self,
+        &self,
         f: &InputFile,
         ts: &mut TableState,
-        sink: &mut dyn Sink,
-        progress: &dyn Fn(&str, u64),
+        sink: &SharedSink<'_>,
+        progress: &(dyn Fn(&str, u64) + Sync),
     ) -> Result<FileReport, ImportError> {
         let name = display_name(&f.path);
         let file_idx = ts.file_index;
@@ -590,7 +654,7 @@ impl<'o> State<'o> {
 
     /// The contract's order: the row on its own, then references, then duplicates.
     fn check_row(
-        &mut self,
+        &self,
         map: &rows::HeaderMap,
         ts: &mut TableState,
         file_idx: u32,
@@ -600,7 +664,11 @@ impl<'o> State<'o> {
         let table = map.table;
         let parsed = rows::parse_row(map, cells, &self.opts.key);
         let (mut issues, values, facts) = match parsed {
-            Ok(p) => (Vec::new(), p.values, Some((p.name_hash, p.id_contradiction))),
+            Ok(p) => (
+                Vec::new(),
+                p.values,
+                Some((p.name_hash, p.id_contradiction)),
+            ),
             Err((issues, values)) => (issues, values, None),
         };
         // Undecodable bytes anywhere in the row, mapped column or not.
@@ -674,12 +742,12 @@ impl<'o> State<'o> {
         RowOutcome::Accepted
     }
 
-    fn accept(&mut self, ts: &mut TableState, row: ParsedRow) {
+    fn accept(&self, ts: &mut TableState, row: ParsedRow) {
         let table = ts.table;
         for col in cutoff_columns(table) {
             let ci = column_index(table, col).expect("cutoff column");
             if let Some(d) = row.values[ci].as_date() {
-                self.cutoff = Some(self.cutoff.map_or(d, |c| c.max(d)));
+                ts.cutoff = Some(ts.cutoff.map_or(d, |c| c.max(d)));
             }
         }
         for (ci, c) in table.columns().iter().enumerate() {

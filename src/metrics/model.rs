@@ -422,12 +422,18 @@ impl Model {
             // The largest table (tens of millions of rows): map person ids in parallel
             // slices into compact (person, date, kind) triples, then distribute.
             let e = pe(Table::Tests);
-            let pid = df.column("person_id").and_then(|c| c.str().cloned()).map_err(e)?;
+            let pid = df
+                .column("person_id")
+                .and_then(|c| c.str().cloned())
+                .map_err(e)?;
             let dts = df
                 .column("date")
                 .and_then(|c| c.date().map(|d| d.physical().clone()))
                 .map_err(pe(Table::Tests))?;
-            let res = df.column("result").and_then(|c| c.str().cloned()).map_err(pe(Table::Tests))?;
+            let res = df
+                .column("result")
+                .and_then(|c| c.str().cloned())
+                .map_err(pe(Table::Tests))?;
             drop(df);
             const SLICE: usize = 1 << 20;
             let n = pid.len();
