@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod input;
 pub mod metrics;
 pub mod publish;
+pub mod query;
 pub mod regions;
 pub mod report;
 pub mod sample;

@@ -1,0 +1,18 @@
+//! Ad-hoc questions over the canonical dataset: `jindu query` (polars SQL over the
+//! canonical tables and a few views) and `jindu cohort` (Kaplan–Meier relapse curves).
+//!
+//! This stage owns the SQL environment ([`sql`]: tables registered as lazy scans under
+//! their canonical names, error messages that name the table, column or parameter at
+//! fault), the views computed with the metrics building blocks ([`views`]), the saved
+//! queries of `queries/` with their typed, safely substituted parameters ([`saved`]),
+//! relapse cohorts ([`cohort`]), disclosure control for aggregate results
+//! ([`disclosure`]) and the writer of result frames in every output format
+//! ([`output`]). It reads data only through [`crate::cli::load_data`] and never writes
+//! to a dataset. User documentation: `docs/queries.md`.
+
+pub mod cohort;
+pub mod disclosure;
+pub mod output;
+pub mod saved;
+pub mod sql;
+pub mod views;
