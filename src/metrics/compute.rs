@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::blocks::{self, AGE_GROUPS, age_group};
 use super::defs::{self, Kind, MetricDef};
-use super::model::{Code, Codes, ISOLATION, Model, Person, reason};
+use super::model::{Code, Codes, ISOLATION, Measure, Model, Person, reason};
 use crate::input::values::{Days, age_years, minus_years, to_days};
 use crate::regions::{Level, ancestor, significant_prefix};
 use crate::schema;
@@ -465,30 +465,48 @@ fn person_period(
         }
     }
     // Relapse cohorts entered in Y.
-    let entry = p
-        .measures
-        .iter()
-        .filter(|m| m.is_community() && m.report.is_some_and(|x| x >= per.start && x <= per.end))
-        .min_by(|a, b| (a.report, a.id.as_bytes()).cmp(&(b.report, b.id.as_bytes())));
-    if let Some(m) = entry {
-        if let (Some(r), Some(s)) = (at.of(m.region), subject(p, m.report.expect("reported"), c)) {
-            acc.cohort_community.push((r as u32, s));
+    for (entry, list) in [
+        (Entry::Community, &mut acc.cohort_community),
+        (Entry::Release, &mut acc.cohort_release),
+    ] {
+        if let Some((m, index)) = cohort_entry(p, entry, per) {
+            if let (Some(r), Some(s)) = (at.of(m.region), subject(p, index, c)) {
+                list.push((r as u32, s));
+            }
         }
     }
-    let release = p
-        .measures
+}
+
+/// How a person enters a relapse cohort (METRICS.md "Relapse cohorts").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Entry {
+    /// Earliest community-measure report date in the year (`relapse_12m`, `relapse_36m`).
+    Community,
+    /// Release from compulsory isolation (completed or early release) in the year
+    /// (`relapse_after_release_12m`).
+    Release,
+}
+
+/// The measure that puts `p` into the `entry` cohort of the period and the index date:
+/// the earliest qualifying date in the year, ties broken by the smaller measure id.
+pub fn cohort_entry<'p>(p: &'p Person, entry: Entry, per: &Period) -> Option<(&'p Measure, Days)> {
+    let in_year = |d: Option<Days>| d.filter(|&x| x >= per.start && x <= per.end);
+    p.measures
         .iter()
-        .filter(|m| {
-            m.kind == ISOLATION
-                && matches!(m.reason, Some(reason::COMPLETED | reason::EARLY_RELEASE))
-                && m.end.is_some_and(|x| x >= per.start && x <= per.end)
+        .filter_map(|m| {
+            let index = match entry {
+                Entry::Community if m.is_community() => in_year(m.report)?,
+                Entry::Release
+                    if m.kind == ISOLATION
+                        && matches!(m.reason, Some(reason::COMPLETED | reason::EARLY_RELEASE)) =>
+                {
+                    in_year(m.end)?
+                }
+                _ => return None,
+            };
+            Some((m, index))
         })
-        .min_by(|a, b| (a.end, a.id.as_bytes()).cmp(&(b.end, b.id.as_bytes())));
-    if let Some(m) = release {
-        if let (Some(r), Some(s)) = (at.of(m.region), subject(p, m.end.expect("ended"), c)) {
-            acc.cohort_release.push((r as u32, s));
-        }
-    }
+        .min_by(|a, b| (a.1, a.0.id.as_bytes()).cmp(&(b.1, b.0.id.as_bytes())))
 }
 
 fn county(code: &str) -> &str {

@@ -10,20 +10,12 @@ use polars::prelude::*;
 
 use crate::input::values::{Days, age_years};
 use crate::metrics::blocks::{AGE_GROUPS, age_group};
-use crate::metrics::compute::{Period, subject};
-use crate::metrics::model::{ISOLATION, Model, reason};
+use crate::metrics::compute::{Period, cohort_entry, subject};
+use crate::metrics::model::Model;
 use crate::schema;
 use crate::stats::{KaplanMeier, Subject, logrank};
 
-/// How persons enter a cohort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Entry {
-    /// Earliest community-measure report date in the year (`relapse_12m`, `relapse_36m`).
-    Community,
-    /// Release from compulsory isolation (completed or early release) in the year
-    /// (`relapse_after_release_12m`).
-    Release,
-}
+pub use crate::metrics::compute::Entry;
 
 impl Entry {
     pub fn as_str(self) -> &'static str {
@@ -73,35 +65,8 @@ pub fn members(model: &Model, entry: Entry, year: i32) -> Vec<Member> {
     let c = model.cutoff;
     let mut out = Vec::new();
     for (i, p) in model.persons.iter().enumerate() {
-        let (m, index) = match entry {
-            Entry::Community => {
-                let m = p
-                    .measures
-                    .iter()
-                    .filter(|m| {
-                        m.is_community() && m.report.is_some_and(|x| x >= per.start && x <= per.end)
-                    })
-                    .min_by(|a, b| (a.report, a.id.as_bytes()).cmp(&(b.report, b.id.as_bytes())));
-                match m {
-                    Some(m) => (m, m.report.expect("reported")),
-                    None => continue,
-                }
-            }
-            Entry::Release => {
-                let m = p
-                    .measures
-                    .iter()
-                    .filter(|m| {
-                        m.kind == ISOLATION
-                            && matches!(m.reason, Some(reason::COMPLETED | reason::EARLY_RELEASE))
-                            && m.end.is_some_and(|x| x >= per.start && x <= per.end)
-                    })
-                    .min_by(|a, b| (a.end, a.id.as_bytes()).cmp(&(b.end, b.id.as_bytes())));
-                match m {
-                    Some(m) => (m, m.end.expect("ended")),
-                    None => continue,
-                }
-            }
+        let Some((m, index)) = cohort_entry(p, entry, &per) else {
+            continue;
         };
         if let Some(s) = subject(p, index, c) {
             out.push(Member {
