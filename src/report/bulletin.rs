@@ -237,7 +237,7 @@ pub fn fmt_count(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1249,14 +1249,14 @@ impl Doc<'_, '_> {
 
     fn control(&mut self) -> Value {
         let ms = ["loss_of_contact_rate", "escalation_rate", "test_compliance"];
-        let trend: Vec<TrendSeries> = ms
+        // Test compliance (near 100%) is left to the table so the two small rates read.
+        let trend: Vec<TrendSeries> = ms[..2]
             .iter()
             .map(|m| (self.tr.metric(m), self.trend(m, 1.0)))
             .collect();
-        let title = self.tr.t(
-            "失控率、转强制隔离戒毒率与检测履约率",
-            "Loss of contact, escalation and test compliance",
-        );
+        let title = self
+            .tr
+            .t("失控率与转强制隔离戒毒率", "Loss of contact and escalation");
         self.add_chart(
             "control",
             chart::trend_line(&title, &trend, None, YAxis::Percent),
@@ -1532,10 +1532,47 @@ impl Doc<'_, '_> {
     fn annex(&self) -> Value {
         let y = self.year;
         let rule = self.cx.rule;
-        let rows: Vec<Vec<String>> = defs::METRICS
+        let order = [
+            "registered",
+            "existing",
+            "abstinent_3y",
+            "consolidation_rate",
+            "in_society",
+            "under_community_measure",
+            "new_users",
+            "new_users_decline_streak",
+            "execution_rate",
+            "timely_report_rate",
+            "loss_of_contact_rate",
+            "escalation_rate",
+            "test_compliance",
+            "relapse_12m",
+            "relapse_36m",
+            "relapse_after_release_12m",
+            "service_coverage",
+            "officer_caseload",
+            "cross_region_share",
+            "transfers_in",
+            "transfers_out",
+        ];
+        let rows: Vec<Vec<String>> = order
             .iter()
+            .filter_map(|id| defs::find(id))
             .filter_map(|d| {
                 let r = self.row(d.id, y)?;
+                if d.id == "new_users_decline_streak" {
+                    // A number of years, shown as in the text (see `streak`).
+                    let v = self
+                        .streak(&self.code, false)
+                        .map_or_else(|| "—".to_string(), |s| s.to_string());
+                    return Some(vec![
+                        self.tr.metric(d.id),
+                        v,
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]);
+                }
                 let nd = if r.suppressed {
                     String::new()
                 } else {
@@ -1573,8 +1610,8 @@ impl Doc<'_, '_> {
             vec![
                 table(
                     self.tr.t(
-                        &format!("附表1 {}{}年全部指标", self.name, y),
-                        &format!("Table A1. All indicators, {} {}", self.name, y),
+                        &format!("{}{}年全部指标", self.name, y),
+                        &format!("All indicators, {} {}", self.name, y),
                     ),
                     vec![
                         self.tr.t("指标", "Indicator"),
@@ -1591,8 +1628,8 @@ impl Doc<'_, '_> {
                 ),
                 table(
                     self.tr.t(
-                        &format!("附表2 各{}人员情况", self.area_word()),
-                        "Table A2. Persons by area",
+                        &format!("各{}人员情况", self.area_word()),
+                        "Persons by area",
                     ),
                     vec![
                         self.area_word(),
@@ -1636,7 +1673,8 @@ impl Doc<'_, '_> {
             )),
         ];
         let (files, quarantine) = input_files(&self.cx.import_report);
-        let mut blocks = vec![json!({"kind": "terms", "items": terms})];
+        let mut blocks =
+            vec![json!({"kind": "terms", "sep": self.tr.t("：", ": "), "items": terms})];
         blocks.extend(rules);
         let total_q: u64 = quarantine.iter().map(|(_, q)| *q).sum();
         blocks.push(par(self.tr.t(
@@ -1824,12 +1862,11 @@ pub fn cohort_subjects(model: &Model, region: &str, year: i32) -> Vec<Subject> {
                 m.is_community() && m.report.is_some_and(|x| x >= per.start && x <= per.end)
             })
             .min_by(|a, b| (a.report, a.id.as_bytes()).cmp(&(b.report, b.id.as_bytes())));
-        if let Some(m) = entry {
-            if model.codes.get(m.region).starts_with(prefix) {
-                if let Some(s) = subject(p, m.report.expect("reported"), model.cutoff) {
-                    out.push(s);
-                }
-            }
+        if let Some(m) = entry
+            && model.codes.get(m.region).starts_with(prefix)
+            && let Some(s) = subject(p, m.report.expect("reported"), model.cutoff)
+        {
+            out.push(s);
         }
     }
     out
