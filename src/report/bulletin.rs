@@ -433,6 +433,8 @@ struct Doc<'c, 'a> {
     years: Vec<i32>,
     children: Vec<(String, String)>,
     charts: Vec<(String, String)>,
+    /// Charts left out because nothing in them can be published.
+    empty: Vec<String>,
 }
 
 impl Doc<'_, '_> {
@@ -551,6 +553,26 @@ impl Doc<'_, '_> {
             .cx
             .find(level, "new_users_decline_streak", self.year, code)?;
         self.cx.raw(level, i).numerator
+    }
+
+    /// ` (95% interval a–b)` / `（95%置信区间a–b）`, or nothing when hidden or empty.
+    fn ci_paren(&self, r: Option<&MetricRow>) -> String {
+        match r.map(show_ci).filter(|c| !c.is_empty()) {
+            Some(c) => self.tr.t(
+                &format!("（95%置信区间{c}）"),
+                &format!(" (95% interval {c})"),
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// A bar chart, unless no bar has a published value (then it is left out).
+    fn add_bars(&mut self, name: &str, items: &[(String, Option<f64>)], svg: String) {
+        if items.iter().any(|(_, v)| v.is_some()) {
+            self.add_chart(name, svg);
+        } else {
+            self.empty.push(name.to_string());
+        }
     }
 
     fn add_chart(&mut self, name: &str, svg: String) {
@@ -934,21 +956,11 @@ impl Doc<'_, '_> {
                 cross_text
             ),
         );
-        let p2 = self.tr.t(
-            &format!(
-                "{}（95%置信区间{}）。",
-                self.sentence("consolidation_rate"),
-                self.row("consolidation_rate", y)
-                    .map(show_ci)
-                    .unwrap_or_default()
-            ),
-            &format!(
-                "{} (95% interval {}).",
-                self.sentence("consolidation_rate"),
-                self.row("consolidation_rate", y)
-                    .map(show_ci)
-                    .unwrap_or_default()
-            ),
+        let p2 = format!(
+            "{}{}{}",
+            self.sentence("consolidation_rate"),
+            self.ci_paren(self.row("consolidation_rate", y)),
+            self.tr.t("。", ".")
         );
         let mut rows = self.child_count_table(&[("existing", y), ("abstinent_3y", y)]);
         for (i, r) in rows.iter_mut().enumerate() {
@@ -1044,10 +1056,8 @@ impl Doc<'_, '_> {
         );
         let items = self.ranked("execution_rate", 100.0);
         let label = self.tr.t("目标 99%", "target 99%");
-        self.add_chart(
-            "execution",
-            chart::ranked_bars(&title, &items, Some((99.0, &label))),
-        );
+        let svg = chart::ranked_bars(&title, &items, Some((99.0, &label)));
+        self.add_bars("execution", &items, svg);
         let trend: Vec<TrendSeries> = vec![
             (
                 self.tr.metric("execution_rate"),
@@ -1172,9 +1182,7 @@ impl Doc<'_, '_> {
             let pts: Vec<(u32, f64)> = km
                 .steps
                 .iter()
-                .filter(|s| {
-                    s.events > 0 && !rule.too_small(s.at_risk) && s.at_risk >= rule.threshold
-                })
+                .filter(|s| s.events > 0 && s.at_risk >= rule.threshold)
                 .map(|s| (s.time, 1.0 - s.survival))
                 .collect();
             let max_t = km.steps.last().map_or(0, |s| s.time);
@@ -1184,6 +1192,16 @@ impl Doc<'_, '_> {
                 .map(|&d| (d, km.at_risk_at(d)))
                 .filter(|(_, k)| *k >= rule.threshold)
                 .collect();
+            // A curve drawn from 1 to threshold−1 relapses would show a small count.
+            let drawn: u64 = km
+                .steps
+                .iter()
+                .filter(|s| s.events > 0 && s.at_risk >= rule.threshold)
+                .map(|s| s.events)
+                .sum();
+            if rule.too_small(drawn) {
+                continue;
+            }
             let mut pts = pts;
             pts.insert(0, (0, 0.0));
             curves.push((
@@ -1200,19 +1218,19 @@ impl Doc<'_, '_> {
         self.add_chart("relapse", chart::km_curves(&title, &curves));
         let p = self.tr.t(
             &format!(
-                "{}年开始执行社区戒毒社区康复的人员，12个月复吸率为{}（95%置信区间{}）；{}年入组人员36个月复吸率为{}。解除强制隔离戒毒人员12个月复吸率为{}。",
+                "{}年开始执行社区戒毒社区康复的人员，12个月复吸率为{}{}；{}年入组人员36个月复吸率为{}。解除强制隔离戒毒人员12个月复吸率为{}。",
                 y - 1,
                 self.val("relapse_12m", y - 1),
-                self.row("relapse_12m", y - 1).map(show_ci).unwrap_or_default(),
+                self.ci_paren(self.row("relapse_12m", y - 1)),
                 y - 3,
                 self.val("relapse_36m", y - 3),
                 self.val("relapse_after_release_12m", y - 1),
             ),
             &format!(
-                "Of the persons who started community measures in {}, {} relapsed within 12 months (95% interval {}); the 36-month relapse of the {} cohort was {}. The 12-month relapse after release from compulsory isolation ({} releases) was {}.",
+                "Of the persons who started community measures in {}, {} relapsed within 12 months{}; the 36-month relapse of the {} cohort was {}. The 12-month relapse after release from compulsory isolation ({} releases) was {}.",
                 y - 1,
                 self.val("relapse_12m", y - 1),
-                self.row("relapse_12m", y - 1).map(show_ci).unwrap_or_default(),
+                self.ci_paren(self.row("relapse_12m", y - 1)),
                 y - 3,
                 self.val("relapse_36m", y - 3),
                 y - 1,
@@ -1239,8 +1257,8 @@ impl Doc<'_, '_> {
                     ],
                     rows,
                     Some(self.tr.t(
-                        "注：随访不足12（36）个月的入组年份无对应复吸率；仍在观察人数少于10人的时点不显示，曲线在该处截止。",
-                        "Note: cohorts followed for less than 12 (36) months have no such rate; numbers at risk below 10 are not shown and the curve stops there.",
+                        &format!("注：随访不足12（36）个月的入组年份无对应复吸率；仍在观察人数少于{th}人的时点不显示，曲线在该处截止；入组少于{th}人或复吸少于{th}人的年份不绘曲线。", th = rule.threshold),
+                        &format!("Note: cohorts followed for less than 12 (36) months have no such rate; numbers at risk below {th} are not shown and the curve stops there; cohorts with fewer than {th} persons or relapses are not drawn.", th = rule.threshold),
                     )),
                 ),
             ],
@@ -1330,7 +1348,8 @@ impl Doc<'_, '_> {
             &format!("{y}年帮扶覆盖率（按帮扶类型，%）"),
             &format!("Support coverage by service type, {y} (%)"),
         );
-        self.add_chart("services", chart::ranked_bars(&title, &items, None));
+        let svg = chart::ranked_bars(&title, &items, None);
+        self.add_bars("services", &items, svg);
         let total = self.row("service_coverage", y);
         rows.push(vec![
             self.tr.t("合计（任一帮扶）", "Any service"),
@@ -1390,10 +1409,8 @@ impl Doc<'_, '_> {
         );
         let items = self.ranked("officer_caseload", 1.0);
         let label = self.tr.t("标准 1:20", "norm 1:20");
-        self.add_chart(
-            "caseload",
-            chart::ranked_bars(&title, &items, Some((CASELOAD_NORM, &label))),
-        );
+        let svg = chart::ranked_bars(&title, &items, Some((CASELOAD_NORM, &label)));
+        self.add_bars("caseload", &items, svg);
         // Officers per child: the caseload denominator, an additive count.
         let values: Vec<u64> = self
             .children
@@ -1925,6 +1942,7 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
         years,
         children,
         charts: Vec::new(),
+        empty: Vec::new(),
     };
     let partial = Period::new(spec.year, cx.model.cutoff).partial;
     let y = spec.year;
@@ -2011,6 +2029,14 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             s
         }
     };
+    let mut sections = sections;
+    for sec in &mut sections {
+        if let Some(blocks) = sec["blocks"].as_array_mut() {
+            blocks.retain(|b| {
+                b["kind"] != "chart" || !doc.empty.iter().any(|e| b["name"] == e.as_str())
+            });
+        }
+    }
     let cutoff = doc.tr.date(cx.model.cutoff);
     let data = json!({
         "meta": {
