@@ -1,18 +1,310 @@
 //! `jindu report`: the annual bulletin and county briefs as PDF.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use clap::Args;
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use super::{Loaded, load_data};
+use crate::input::values::from_days;
+use crate::metrics::Model;
+use crate::metrics::compute::{Period, periods};
+use crate::publish::Rule;
+use crate::regions::{Level, level_of, significant_prefix};
+use crate::report::bulletin::{self, Built, Context, Lang, Spec, Template, child_level};
+use crate::report::{RenderOptions, TemplateSource, render_pdf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateArg {
+    /// 年度禁毒工作统计公报: the full bulletin of a province, city or county.
+    AnnualBulletin,
+    /// A one- or two-page brief of a county.
+    CountyBrief,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EachArg {
+    /// One document per county of the region.
+    County,
+}
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A dataset or export folder (default: the bundled sample data).
+    /// A dataset or export folder (default: sample-data/ningxia if present, else a
+    /// freshly generated sample).
     #[arg(value_name = "DATA")]
     pub data: Option<PathBuf>,
+    /// The document: annual-bulletin, or county-brief (the default with --each county).
+    #[arg(long, value_enum)]
+    pub template: Option<TemplateArg>,
+    /// The year (default: the year of the data cutoff if complete, else the one before).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Region code: province, city or county (default: the only province of the data).
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
+    /// Language of the document.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: LangArg,
+    /// Output PDF (default bulletin.pdf), or folder with --each (default county-briefs).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// One document per county of the region, rendered in parallel into the --out folder.
+    #[arg(long, value_enum)]
+    pub each: Option<EachArg>,
+    /// A folder of Typst templates to use instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// An extra font folder (searched recursively); may be repeated.
+    #[arg(long, value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
+    /// Disclosure threshold: counts from 1 to N−1 are shown as <N.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub threshold: u64,
 }
 
-pub fn run(_a: ReportArgs) -> Result<ExitCode> {
-    bail!("jindu report is being built (issue 5)")
+/// A temporary folder removed on drop (tempfile is only a dev-dependency).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        let base = std::env::temp_dir();
+        for i in 0..1000u32 {
+            let path = base.join(format!("jindu-sample-{}-{i}", std::process::id()));
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Ok(TempDir(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other("cannot create a temporary folder"))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The bundled sample: `sample-data/ningxia` under the current folder, or one
+/// generated into a temporary folder (kept while the returned guard lives).
+fn sample_data() -> Result<(PathBuf, Option<TempDir>)> {
+    let local = Path::new("sample-data/ningxia");
+    if local.is_dir() {
+        return Ok((local.to_path_buf(), None));
+    }
+    use crate::sample::{Format, SampleConfig, Scale, generate};
+    let dir = TempDir::new()?;
+    let path = dir.0.join("ningxia");
+    eprintln!("no sample-data/ningxia here: generating the sample data in a temporary folder");
+    generate(
+        &SampleConfig {
+            scale: Scale::Ningxia,
+            seed: 20251231,
+            dirty: false,
+            format: Format::Csv,
+        },
+        &path,
+        &|_| {},
+    )?;
+    Ok((path, Some(dir)))
+}
+
+/// The year of the cutoff when it is complete, else the year before.
+fn default_year(model: &Model) -> Result<i32> {
+    let ps = periods(model);
+    let Some(last) = ps.last() else {
+        bail!("the data has no periods");
+    };
+    Ok(if last.partial {
+        last.year - 1
+    } else {
+        last.year
+    })
+}
+
+fn default_region(model: &Model) -> Result<String> {
+    let provinces: Vec<_> = model.regions.at_level(Level::Province).collect();
+    match provinces.as_slice() {
+        [one] => Ok(one.code.clone()),
+        [] => bail!("the region table has no province: pass --region CODE"),
+        many => bail!(
+            "the data has {} provinces ({}): pass --region CODE",
+            many.len(),
+            many.iter()
+                .map(|r| format!("{} {}", r.code, r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn file_name(code: &str, name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .filter(|c| !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .collect();
+    if safe.is_empty() {
+        format!("{code}.pdf")
+    } else {
+        format!("{code}-{safe}.pdf")
+    }
+}
+
+/// The import report without what changes from run to run (the ephemeral key id).
+fn strip_volatile(mut report: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = report.as_object_mut() {
+        o.remove("key_id");
+        o.remove("ephemeral_key");
+    }
+    report
+}
+
+pub fn run(a: ReportArgs) -> Result<ExitCode> {
+    if a.threshold == 0 {
+        bail!("--threshold must be at least 1");
+    }
+    let (data, _guard) = match &a.data {
+        Some(p) => (p.clone(), None),
+        None => sample_data()?,
+    };
+    let Loaded {
+        source,
+        regions,
+        as_of,
+        import_report,
+    } = load_data(&data)?;
+    let model = Model::load(source.as_ref(), regions, as_of)?;
+    let year = match a.year {
+        Some(y) => y,
+        None => default_year(&model)?,
+    };
+    let region = match &a.region {
+        Some(r) => r.clone(),
+        None => default_region(&model)?,
+    };
+    bulletin::validate(&model, &region, year).map_err(anyhow::Error::msg)?;
+    let level = level_of(&region);
+    let template = match (a.template, a.each) {
+        (Some(TemplateArg::AnnualBulletin), _) => Template::AnnualBulletin,
+        (Some(TemplateArg::CountyBrief), _) | (None, Some(EachArg::County)) => {
+            Template::CountyBrief
+        }
+        (None, None) => Template::AnnualBulletin,
+    };
+    if a.each.is_none() && template == Template::CountyBrief && level != Level::County {
+        bail!(
+            "--template county-brief needs a county --region (a 6-digit code such as 640324), or --each county"
+        );
+    }
+    if a.each.is_some() && level == Level::County {
+        bail!("--each county needs a province or city --region, not the county {region}");
+    }
+    let rule = Rule {
+        threshold: a.threshold,
+    };
+    let lang = match a.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    let templates = match &a.templates {
+        Some(d) => TemplateSource::Dir(d.clone()),
+        None => TemplateSource::Embedded,
+    };
+    // Documents: the region itself, or each of its counties.
+    let docs: Vec<(String, String)> = match a.each {
+        None => vec![(region.clone(), String::new())],
+        Some(EachArg::County) => model
+            .regions
+            .at_level(Level::County)
+            .filter(|r| r.code.starts_with(significant_prefix(&region)))
+            .map(|r| (r.code.clone(), r.name.clone()))
+            .collect(),
+    };
+    if docs.is_empty() {
+        bail!("--region {region} has no counties in the region table");
+    }
+    // Metric rows, computed once for every level the documents need.
+    let first = periods(&model).first().map_or(year, |p| p.year);
+    let doc_level = if a.each.is_some() {
+        Level::County
+    } else {
+        level
+    };
+    let mut levels = vec![(doc_level, (year - 10).max(first), year)];
+    let child = child_level(doc_level);
+    if child != doc_level {
+        levels.push((child, (year - 1).max(first), year));
+    }
+    let cx = Context::new(&model, rule, strip_volatile(import_report), &levels);
+    let today = from_days(model.cutoff);
+    if Period::new(year, model.cutoff).partial {
+        eprintln!(
+            "warning: {year} is not complete (data cutoff {today}); its figures run to the cutoff"
+        );
+    }
+    let render = |code: &str| -> Result<Vec<u8>> {
+        let spec = Spec {
+            template,
+            region: code.to_string(),
+            year,
+            lang,
+            rule,
+        };
+        let Built { data, charts } = bulletin::build(&cx, &spec);
+        let opts = RenderOptions {
+            font_paths: a.font_path.clone(),
+            ident: Some(format!(
+                "jindu/{}/{code}/{year}/{}",
+                template.main(),
+                if lang == Lang::En { "en" } else { "zh" }
+            )),
+        };
+        render_pdf(&templates, template.main(), &data, &charts, today, &opts)
+            .with_context(|| format!("rendering {} for {code}", template.main()))
+    };
+    match a.each {
+        None => {
+            let out = a
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("bulletin.pdf"));
+            let pdf = render(&region)?;
+            std::fs::write(&out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("wrote {} ({} bytes)", out.display(), pdf.len());
+        }
+        Some(EachArg::County) => {
+            let out = a
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("county-briefs"));
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let results: Vec<Result<PathBuf>> = docs
+                .par_iter()
+                .map(|(code, name)| {
+                    let pdf = render(code)?;
+                    let path = out.join(file_name(code, name));
+                    std::fs::write(&path, &pdf)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    Ok(path)
+                })
+                .collect();
+            let mut n = 0;
+            for r in results {
+                r?;
+                n += 1;
+            }
+            eprintln!("wrote {n} PDFs to {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@
 //!                      &RenderOptions::default())?;
 //! ```
 
+pub mod bulletin;
 pub mod fonts;
 pub mod world;
 

@@ -288,22 +288,51 @@ fn bad_inputs_are_rejected() {
     assert!(matches!(err, ReportError::ChartName(_)), "{err}");
 }
 
+/// The data layout of `bulletin.rs` (meta, labels, headline, sections of blocks),
+/// minimal, with every block kind: both templates compile it.
+fn bulletin_data() -> Value {
+    json!({
+        "meta": {
+            "template": "annual-bulletin", "lang": "zh",
+            "title": "某省2025年度禁毒工作统计公报",
+            "title_lines": ["某省", "2025年度禁毒工作统计公报"],
+            "subtitle": "（数据截至2025年12月31日）", "region_code": "640000",
+            "region_name": "某省", "region_level": "province", "year": 2025,
+            "partial": false, "cutoff": "2025年12月31日", "engine": "jindu test"
+        },
+        "labels": {"headline": "主要数据", "contents": "目　录", "suppression": "说明。", "generated": "jindu 生成"},
+        "headline": [{"label": "现有吸毒人员", "value": "<10", "change": "不作比较"}],
+        "sections": [
+            {"id": "overview", "title": "一、总体情况", "blocks": [
+                {"kind": "par", "text": "全年情况概述，*星号*与#井号原样输出。"},
+                {"kind": "table", "caption": "主要指标", "header": ["项目", "数量"],
+                 "rows": [["查获吸毒人员", "<10"]], "note": null},
+                {"kind": "chart", "name": "trend", "caption": "趋势"}
+            ]},
+            {"id": "methods", "title": "指标口径与数据说明", "blocks": [
+                {"kind": "terms", "items": [{"term": "新发现吸毒人员", "text": "首次发现。"}]},
+                {"kind": "files", "caption": "输入文件",
+                 "header": ["文件", "表", "SHA-256", "读入", "接受", "合并", "隔离"],
+                 "rows": [["人员.csv", "persons", "ab12", "1", "1", "0", "0"]]}
+            ]}
+        ],
+        "notes": "仅含统计汇总。"
+    })
+}
+
 #[test]
-fn annual_bulletin_skeleton_compiles() {
-    let data = json!({
-        "title": "2025年度禁毒工作统计公报",
-        "issuer": "某市禁毒委员会办公室",
-        "overview": {"text": "全年情况概述。", "tables": [{"header": ["项目", "数量"], "rows": [["查获吸毒人员", "<10"]]}]},
-    });
-    compile_document(
-        &TemplateSource::Embedded,
-        "annual-bulletin.typ",
-        &data,
-        &[],
-        cutoff(),
-        &RenderOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+fn bulletin_templates_compile_every_block_kind() {
+    for main in ["annual-bulletin.typ", "county-brief.typ"] {
+        compile_document(
+            &TemplateSource::Embedded,
+            main,
+            &bulletin_data(),
+            &demo_charts()[..1],
+            cutoff(),
+            &RenderOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{main}: {e}"));
+    }
 }
 
 #[test]

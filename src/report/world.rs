@@ -26,6 +26,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         "annual-bulletin.typ",
         include_str!("../../report-templates/annual-bulletin.typ"),
     ),
+    (
+        "county-brief.typ",
+        include_str!("../../report-templates/county-brief.typ"),
+    ),
 ];
 
 /// Where the Typst templates come from.
