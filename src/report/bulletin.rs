@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::chart::{self, KmCurve, TrendSeries, YAxis};
 use crate::input::values::{Days, from_days};
-use crate::metrics::compute::{Period, periods, subject};
+use crate::metrics::compute::{Entry, Period, cohort_entry, periods, subject};
 use crate::metrics::defs::{self, Kind};
 use crate::metrics::output::display_value;
 use crate::metrics::{MetricRow, Model, Request, compute};
@@ -1872,16 +1872,9 @@ pub fn cohort_subjects(model: &Model, region: &str, year: i32) -> Vec<Subject> {
     let prefix = significant_prefix(region);
     let mut out = Vec::new();
     for p in &model.persons {
-        let entry = p
-            .measures
-            .iter()
-            .filter(|m| {
-                m.is_community() && m.report.is_some_and(|x| x >= per.start && x <= per.end)
-            })
-            .min_by(|a, b| (a.report, a.id.as_bytes()).cmp(&(b.report, b.id.as_bytes())));
-        if let Some(m) = entry
+        if let Some((m, index)) = cohort_entry(p, Entry::Community, &per)
             && model.codes.get(m.region).starts_with(prefix)
-            && let Some(s) = subject(p, m.report.expect("reported"), model.cutoff)
+            && let Some(s) = subject(p, index, model.cutoff)
         {
             out.push(s);
         }
