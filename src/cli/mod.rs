@@ -305,6 +305,22 @@ impl ReadConfig {
     }
 }
 
+/// Runs the import with a progress line on stderr.
+pub fn import_with_progress(
+    files: &[InputFile],
+    ignored: &[PathBuf],
+    options: &ImportOptions,
+    sink: &mut dyn input::Sink,
+) -> Result<input::Outcome, input::ImportError> {
+    let pb = progress_bar();
+    let outcome = input::import(files, ignored, options, sink, &|f, n| {
+        pb.set_message(format!("reading {f}: {n} rows"));
+        pb.tick();
+    });
+    pb.finish_and_clear();
+    outcome
+}
+
 /// A progress line on stderr for long reads (hidden when stderr is not a terminal).
 pub fn progress_bar() -> indicatif::ProgressBar {
     let pb =
@@ -319,18 +335,7 @@ pub fn progress_bar() -> indicatif::ProgressBar {
 fn run_check(a: CheckArgs) -> Result<ExitCode> {
     let cfg = ReadConfig::from_args(&a.read, Key::ephemeral()?)?;
     let mut sink = MemorySink::default();
-    let pb = progress_bar();
-    let outcome = input::import(
-        &cfg.files,
-        &cfg.ignored,
-        &cfg.options,
-        &mut sink,
-        &|f, n| {
-            pb.set_message(format!("{f}: {n} rows"));
-            pb.tick();
-        },
-    )?;
-    pb.finish_and_clear();
+    let outcome = import_with_progress(&cfg.files, &cfg.ignored, &cfg.options, &mut sink)?;
     let report = &outcome.report;
     let mut out = std::io::stdout().lock();
     match a.format {
@@ -366,18 +371,7 @@ fn run_import(a: ImportArgs) -> Result<ExitCode> {
     let cfg = ReadConfig::from_args(&a.read, key)?;
     let staging = Staging::new(&a.out)?;
     let mut sink = ParquetSink::new(&staging.tmp);
-    let pb = progress_bar();
-    let outcome = input::import(
-        &cfg.files,
-        &cfg.ignored,
-        &cfg.options,
-        &mut sink,
-        &|f, n| {
-            pb.set_message(format!("{f}: {n} rows"));
-            pb.tick();
-        },
-    );
-    pb.finish_and_clear();
+    let outcome = import_with_progress(&cfg.files, &cfg.ignored, &cfg.options, &mut sink);
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
@@ -446,18 +440,7 @@ pub fn load_data(path: &Path) -> Result<Loaded> {
     let found = discover(&[path.to_path_buf()], &[])?;
     let options = ImportOptions::new(Key::ephemeral()?);
     let mut sink = MemorySink::default();
-    let pb = progress_bar();
-    let outcome = input::import(
-        &found.files,
-        &found.ignored,
-        &options,
-        &mut sink,
-        &|f, n| {
-            pb.set_message(format!("importing {f}: {n} rows"));
-            pb.tick();
-        },
-    )?;
-    pb.finish_and_clear();
+    let outcome = import_with_progress(&found.files, &found.ignored, &options, &mut sink)?;
     let report = &outcome.report;
     let quarantined: u64 = report.tables.iter().map(|t| t.quarantined).sum();
     let read: u64 = report.tables.iter().map(|t| t.rows_read).sum();
@@ -624,20 +607,11 @@ fn run_sample(a: SampleArgs) -> Result<ExitCode> {
     options.max_reject_rate = 1.0;
     let staging = Staging::new(&a.out)?;
     let mut sink = ParquetSink::new(&staging.tmp);
-    let outcome = input::import(
-        &found.files,
-        &found.ignored,
-        &options,
-        &mut sink,
-        &|f, n| {
-            pb.set_message(format!("importing {f}: {n} rows"));
-            pb.tick();
-        },
-    )?;
+    pb.finish_and_clear();
+    let outcome = import_with_progress(&found.files, &found.ignored, &options, &mut sink)?;
     let rows = sink.finish()?;
     let dest = staging.commit(&Manifest::from_report(&outcome.report, &rows))?;
     std::fs::remove_dir_all(&tmp).ok();
-    pb.finish_and_clear();
     println!("synthetic dataset written to {}", dest.display());
     Ok(ExitCode::SUCCESS)
 }
