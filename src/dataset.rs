@@ -139,7 +139,7 @@ impl Sink for ParquetSink {
             path: path.clone(),
             source,
         };
-        if !self.writers.contains_key(&table) {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.writers.entry(table) {
             let f = File::create(&path).map_err(|source| SinkError::Io {
                 path: path.clone(),
                 source,
@@ -148,9 +148,9 @@ impl Sink for ParquetSink {
                 .with_compression(ParquetCompression::Zstd(None))
                 .with_row_group_size(Some(ROW_GROUP))
                 .set_parallel(false)
-                .batched(&chunk.schema())
+                .batched(chunk.schema())
                 .map_err(perr)?;
-            self.writers.insert(table, w);
+            e.insert(w);
         }
         *self.rows.entry(table.name().to_string()).or_default() += chunk.height() as u64;
         if chunk.height() == 0 {
@@ -171,7 +171,7 @@ impl Sink for ParquetSink {
             path: path.clone(),
             source,
         };
-        if !self.quarantine.contains_key(&table) {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.quarantine.entry(table) {
             fs::create_dir_all(&qdir).map_err(ioe)?;
             #[cfg(unix)]
             {
@@ -180,7 +180,7 @@ impl Sink for ParquetSink {
             }
             let f = create_private(&path).map_err(ioe)?;
             let w = QuarantineWriter::new(BufWriter::new(f)).map_err(ioe)?;
-            self.quarantine.insert(table, w);
+            e.insert(w);
         }
         self.quarantine
             .get_mut(&table)

@@ -498,10 +498,10 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
             );
         }
     }
-    if let (Some(f), Some(t)) = (a.from, a.to) {
-        if f > t {
-            bail!("--from {f} is after --to {t}");
-        }
+    if let (Some(f), Some(t)) = (a.from, a.to)
+        && f > t
+    {
+        bail!("--from {f} is after --to {t}");
     }
     Ok(Request {
         metrics: defs,
@@ -602,7 +602,7 @@ fn run_sample(a: SampleArgs) -> Result<ExitCode> {
     for (i, b) in a.seed.to_le_bytes().iter().enumerate() {
         key_bytes[i] = *b;
     }
-    let found = discover(&[tmp.clone()], &[])?;
+    let found = discover(std::slice::from_ref(&tmp), &[])?;
     let mut options = ImportOptions::new(Key::from_bytes(key_bytes, false));
     options.max_reject_rate = 1.0;
     let staging = Staging::new(&a.out)?;

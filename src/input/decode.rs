@@ -18,9 +18,12 @@ pub enum Encoding {
     Utf16Le,
     #[serde(rename = "UTF-16BE")]
     Utf16Be,
-    /// Spreadsheet or Parquet input: cells are already text.
-    #[serde(rename = "binary workbook")]
+    /// Spreadsheet input: cells are typed values.
+    #[serde(rename = "XLSX")]
     Workbook,
+    /// The engine's own Parquet.
+    #[serde(rename = "Parquet")]
+    Parquet,
 }
 
 impl Encoding {
@@ -31,7 +34,8 @@ impl Encoding {
             Encoding::Gb18030 => "GB18030",
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
-            Encoding::Workbook => "binary workbook",
+            Encoding::Workbook => "XLSX",
+            Encoding::Parquet => "Parquet",
         }
     }
 

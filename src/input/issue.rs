@@ -212,7 +212,7 @@ impl RowIssue {
             None => zh.to_string(),
         };
         if let Some(d) = &self.detail_zh {
-            s.push_str("：");
+            s.push('：');
             s.push_str(d);
         }
         s

@@ -248,7 +248,6 @@ pub fn import(
     }
     // The effective region table goes into the dataset.
     sink.rows(Table::Regions, regions_frame(&state.regions))?;
-    drop(sink);
     Ok(Outcome {
         report,
         regions: state.regions,
@@ -543,7 +542,7 @@ impl<'o> State<'o> {
         let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
             let mut fr = fr_cell.borrow_mut();
             fr.rows_read += 1;
-            if fr.rows_read % 100_000 == 0 {
+            if fr.rows_read.is_multiple_of(100_000) {
                 progress(&name, fr.rows_read);
             }
             let map_ref = header.borrow();
@@ -600,7 +599,6 @@ impl<'o> State<'o> {
         if let Some(e) = failure {
             return Err(e);
         }
-        drop(fr_cell);
         match read {
             Ok((sha, size)) => {
                 fr.sha256 = Some(sha);
@@ -751,13 +749,14 @@ impl<'o> State<'o> {
             }
         }
         for (ci, c) in table.columns().iter().enumerate() {
-            if c.ty == ColType::Region && table != Table::Regions {
-                if let Some(code) = row.values[ci].as_str() {
-                    if let Some(n) = ts.region_counts.get_mut(code) {
-                        *n += 1;
-                    } else {
-                        ts.region_counts.insert(code.to_string(), 1);
-                    }
+            if c.ty == ColType::Region
+                && table != Table::Regions
+                && let Some(code) = row.values[ci].as_str()
+            {
+                if let Some(n) = ts.region_counts.get_mut(code) {
+                    *n += 1;
+                } else {
+                    ts.region_counts.insert(code.to_string(), 1);
                 }
             }
         }

@@ -34,7 +34,7 @@ pub fn read_parquet(
         .map(|s| s.to_string())
         .collect();
     on_header(&SourceInfo {
-        encoding: Encoding::Workbook,
+        encoding: Encoding::Parquet,
         delimiter: None,
         sheet: None,
         header,

@@ -205,12 +205,12 @@ pub fn parse_row(
             },
         }
     }
-    if let (Some(pi), Some(ci)) = (map.pseudonym_index, column_index(map.table, "id_number")) {
-        if let Some(Cell::Text(t)) = cells.get(pi) {
-            if !t.trim().is_empty() && values[ci] == Val::Null {
-                values[ci] = Val::Str(t.trim().to_string());
-            }
-        }
+    if let (Some(pi), Some(ci)) = (map.pseudonym_index, column_index(map.table, "id_number"))
+        && let Some(Cell::Text(t)) = cells.get(pi)
+        && !t.trim().is_empty()
+        && values[ci] == Val::Null
+    {
+        values[ci] = Val::Str(t.trim().to_string());
     }
     let mut id_contradiction = false;
     match map.table {
@@ -295,13 +295,13 @@ fn person_checks(
     }
     if let Some(f) = found {
         for col in ["death_date", "departure_date"] {
-            if let Some(d) = values[col_of(t, col)].as_date() {
-                if d < f {
-                    issues.push(RowIssue::new(Code::DateOrder, Some(col)).with_detail(
-                        "不得早于初次发现日期",
-                        "must not be before first_found_date",
-                    ));
-                }
+            if let Some(d) = values[col_of(t, col)].as_date()
+                && d < f
+            {
+                issues.push(RowIssue::new(Code::DateOrder, Some(col)).with_detail(
+                    "不得早于初次发现日期",
+                    "must not be before first_found_date",
+                ));
             }
         }
     }
@@ -312,13 +312,13 @@ fn measure_checks(values: &[Val], issues: &mut Vec<RowIssue>) {
     let t = Table::Measures;
     let decision = values[col_of(t, "decision_date")].as_date();
     for col in ["report_date", "end_date"] {
-        if let (Some(dec), Some(d)) = (decision, values[col_of(t, col)].as_date()) {
-            if d < dec {
-                issues.push(
-                    RowIssue::new(Code::DateOrder, Some(col))
-                        .with_detail("不得早于决定日期", "must not be before decision_date"),
-                );
-            }
+        if let (Some(dec), Some(d)) = (decision, values[col_of(t, col)].as_date())
+            && d < dec
+        {
+            issues.push(
+                RowIssue::new(Code::DateOrder, Some(col))
+                    .with_detail("不得早于决定日期", "must not be before decision_date"),
+            );
         }
     }
     let end_failed = issues.iter().any(|i| i.column == Some("end_date"));

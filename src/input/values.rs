@@ -84,7 +84,7 @@ pub fn parse_date(raw: &str) -> Result<Days, Code> {
 /// (serial 1 = 1900-01-01). Fractions (times) are dropped.
 /// Source: ECMA-376 Part 1, §18.17.4.1 (date systems).
 pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
-    if !serial.is_finite() || serial < 1.0 || serial >= 2_958_466.0 {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return Err(Code::DateInvalid);
     }
     let whole = serial.floor() as i64;

@@ -376,17 +376,18 @@ fn person_period(
         }
     }
     // New users in Y, attributed by first_found_region.
-    if p.first_found >= per.start && p.first_found <= per.end {
-        if let Some(r) = at.of(p.first_found_region) {
-            let age = age_group(age_years(p.birth, p.first_found));
-            for b in [
-                0,
-                SEX_AT + p.sex as usize,
-                AGE_AT + age,
-                DRUG_AT + p.drug as usize,
-            ] {
-                acc.new_users.add(r, b, true, false);
-            }
+    if p.first_found >= per.start
+        && p.first_found <= per.end
+        && let Some(r) = at.of(p.first_found_region)
+    {
+        let age = age_group(age_years(p.birth, p.first_found));
+        for b in [
+            0,
+            SEX_AT + p.sex as usize,
+            AGE_AT + age,
+            DRUG_AT + p.drug as usize,
+        ] {
+            acc.new_users.add(r, b, true, false);
         }
     }
     // Measure flows, attributed by the measure's region.
@@ -469,10 +470,10 @@ fn person_period(
         (Entry::Community, &mut acc.cohort_community),
         (Entry::Release, &mut acc.cohort_release),
     ] {
-        if let Some((m, index)) = cohort_entry(p, entry, per) {
-            if let (Some(r), Some(s)) = (at.of(m.region), subject(p, index, c)) {
-                list.push((r as u32, s));
-            }
+        if let Some((m, index)) = cohort_entry(p, entry, per)
+            && let (Some(r), Some(s)) = (at.of(m.region), subject(p, index, c))
+        {
+            list.push((r as u32, s));
         }
     }
 }
@@ -566,10 +567,11 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                 )
                 .reduce(|| Acc::new(n), Acc::merge);
             for o in &model.officers {
-                if o.start <= per.d && o.end.is_none_or(|e| e > per.d) {
-                    if let Some(r) = at.of(o.region) {
-                        acc.officers.add(r, 0, false, true);
-                    }
+                if o.start <= per.d
+                    && o.end.is_none_or(|e| e > per.d)
+                    && let Some(r) = at.of(o.region)
+                {
+                    acc.officers.add(r, 0, false, true);
                 }
             }
             acc.cohort_community

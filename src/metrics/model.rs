@@ -410,10 +410,10 @@ impl Model {
             let pid = strs(df, "person_id").map_err(pe(Table::Detections))?;
             let d = dates(df, "date").map_err(pe(Table::Detections))?;
             for i in 0..pid.len() {
-                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i]) {
-                    if d <= cutoff {
-                        persons[pi as usize].uses.push(d);
-                    }
+                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i])
+                    && d <= cutoff
+                {
+                    persons[pi as usize].uses.push(d);
                 }
             }
         }
@@ -438,7 +438,9 @@ impl Model {
             const SLICE: usize = 1 << 20;
             let n = pid.len();
             let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
-            let parts: Vec<(Vec<(u32, Days, u8)>, Option<Days>)> = offsets
+            // (person, date, 1 = positive / 0 = negative) and the earliest refused test.
+            type Part = (Vec<(u32, Days, u8)>, Option<Days>);
+            let parts: Vec<Part> = offsets
                 .par_iter()
                 .map(|&off| {
                     let len = SLICE.min(n - off);
@@ -514,10 +516,9 @@ impl Model {
                     person_of(pid[i]),
                     d[i],
                     enum_index(&schema::SERVICE_TYPE, ty[i]),
-                ) {
-                    if d <= cutoff {
-                        persons[pi as usize].services.push((d, t));
-                    }
+                ) && d <= cutoff
+                {
+                    persons[pi as usize].services.push((d, t));
                 }
             }
         }
