@@ -453,3 +453,29 @@ fn snapshot_of_the_county_csv() {
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_snapshot!("county_csv_2019_wuzhong", stdout(&o));
 }
+
+/// `jindu import --as-of` records the cutoff; `jindu metrics` on that dataset reads the
+/// data as it stood then, exactly as `jindu metrics --as-of` on the export does.
+#[test]
+fn import_as_of_is_used_by_metrics() {
+    let work = tempfile::tempdir().unwrap();
+    let ds = work.path().join("ds");
+    let o = run(&[
+        "import",
+        BASIC,
+        "--out",
+        ds.to_str().unwrap(),
+        "--as-of",
+        "2019-12-31",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ds.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["as_of"], "2019-12-31");
+    assert_eq!(m["cutoff"], "2019-12-31");
+    let from_dataset = run(&["metrics", ds.to_str().unwrap(), "--format", "csv"]);
+    let from_export = run(&["metrics", BASIC, "--format", "csv", "--as-of", "2019-12-31"]);
+    assert!(from_dataset.status.success());
+    assert_eq!(stdout(&from_dataset), stdout(&from_export));
+    assert!(!stdout(&from_dataset).contains(",2020,"));
+}

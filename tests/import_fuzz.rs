@@ -1,0 +1,103 @@
+//! Randomly damaged exports never crash the importer: every run ends with exit code 0
+//! or 1 and a report, whatever the damage (flipped bytes, stray quotes, delimiters and
+//! line breaks, truncation, damaged workbooks and gzip streams).
+
+mod common;
+
+use common::*;
+
+/// SplitMix64: a fixed, seeded generator so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn damage(bytes: &mut Vec<u8>, rng: &mut Rng) {
+    for _ in 0..1 + rng.below(6) {
+        if bytes.is_empty() {
+            return;
+        }
+        let at = rng.below(bytes.len());
+        match rng.below(6) {
+            0 => bytes[at] = rng.next() as u8,
+            1 => bytes.insert(at, b'"'),
+            2 => bytes.insert(at, b','),
+            3 => bytes.insert(at, b'\n'),
+            4 => bytes.truncate(at),
+            _ => {
+                let end = (at + 1 + rng.below(20)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+        }
+    }
+}
+
+#[test]
+fn damaged_files_end_in_a_report_not_a_crash() {
+    let mut rng = Rng(20251231);
+    let files = [
+        "persons.csv",
+        "measures.csv",
+        "tests.csv",
+        "transfers.csv",
+        "regions.csv",
+    ];
+    for round in 0..60 {
+        let e = Export::basic();
+        let name = files[round % files.len()];
+        let mut bytes = std::fs::read(e.file(name)).unwrap();
+        if round % 7 == 3 {
+            bytes = encoding_rs::GB18030
+                .encode(&String::from_utf8_lossy(&bytes))
+                .0
+                .into_owned();
+        }
+        damage(&mut bytes, &mut rng);
+        e.write(name, &bytes);
+        let o = run(&["check", e.path().to_str().unwrap()]);
+        let code = o.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "round {round} ({name}): exit {code:?}\n{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).contains("RESULT:"), "round {round}: no report");
+    }
+}
+
+#[test]
+fn damaged_workbooks_and_gzip_streams_are_file_errors() {
+    use std::io::Write;
+    let e = Export::basic();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "专干编号").unwrap();
+    let mut xlsx = wb.save_to_buffer().unwrap();
+    xlsx.truncate(xlsx.len() / 2);
+    e.write("专干.xlsx", xlsx);
+    e.remove("officers.csv");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(e.read("services.csv").as_bytes()).unwrap();
+    let mut gz = gz.finish().unwrap();
+    gz.truncate(gz.len() - 10);
+    e.write("帮扶.csv.gz", gz);
+    e.remove("services.csv");
+    let o = run(&["check", e.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("专干.xlsx: cannot read the workbook"), "{out}");
+    assert!(
+        out.contains("帮扶.csv.gz: cannot read: incomplete deflate stream"),
+        "{out}"
+    );
+}
