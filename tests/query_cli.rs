@@ -473,3 +473,61 @@ fn cohort_groups_logrank_and_chart() {
         stdout(&o)
     );
 }
+
+/// The saved `new_users` query (persons table only) agrees with the `new_users`
+/// metric's drug and age-group breakdowns (29 February birthdays and birthdays late in
+/// the year included).
+#[test]
+fn saved_new_users_agrees_with_the_metric() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
+    for year in ["2013", "2019", "2024"] {
+        let q = jindu()
+            .args([
+                "query",
+                sample,
+                "new_users",
+                "--param",
+                &format!("year={year}"),
+                "--format",
+                "csv",
+            ])
+            .output()
+            .unwrap();
+        assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+        let mut by_drug = std::collections::BTreeMap::<String, u64>::new();
+        let mut by_age = std::collections::BTreeMap::<String, u64>::new();
+        for l in String::from_utf8_lossy(&q.stdout).lines().skip(1) {
+            let f: Vec<&str> = l.split(',').collect();
+            let n: u64 = f[2].parse().unwrap();
+            *by_drug.entry(f[0].to_string()).or_default() += n;
+            *by_age.entry(f[1].to_string()).or_default() += n;
+        }
+        let m = jindu()
+            .args([
+                "metrics",
+                sample,
+                "--metric",
+                "new_users",
+                "--level",
+                "province",
+                "--from",
+                year,
+                "--to",
+                year,
+                "--format",
+                "csv",
+            ])
+            .output()
+            .unwrap();
+        for l in String::from_utf8_lossy(&m.stdout).lines().skip(1) {
+            let f: Vec<&str> = l.split(',').collect();
+            let n: u64 = f[8].parse().unwrap();
+            let got = match f[6] {
+                "primary_drug" => by_drug.get(f[7]).copied().unwrap_or(0),
+                "age_group" => by_age.get(f[7]).copied().unwrap_or(0),
+                _ => continue,
+            };
+            assert_eq!(got, n, "{year} {} {}", f[6], f[7]);
+        }
+    }
+}
