@@ -118,17 +118,70 @@ def main():
     secs = time.time() - t0
     print(f"duckdb {duckdb.__version__}: existing + execution_rate + test_compliance in {secs:.1f} s")
 
+    # Further cross-checks (not timed): more flows, with the same definitions in SQL.
+    timely = con.execute(
+        """
+        SELECT year(decision_date) AS y, substr(region, 1, 6) AS county,
+               count(*) FILTER (WHERE report_date <= decision_date + INTERVAL 15 DAY) AS num,
+               count(*) AS den
+        FROM measures
+        WHERE measure_type IN ('community_detox', 'community_rehab')
+          AND NOT (report_date IS NULL AND coalesce(end_reason IN ('died', 'departed', 'imprisoned'), false))
+          AND NOT (report_date IS NULL AND end_date IS NULL
+                   AND date_diff('day', decision_date, getvariable('c')) < 15)
+        GROUP BY ALL
+        """
+    ).fetchall()
+
+    def ended_as(reason):
+        return con.execute(
+            f"""
+            SELECT y.y, substr(m.region, 1, 6) AS county,
+                   count(*) FILTER (WHERE m.end_reason = '{reason}' AND year(m.end_date) = y.y) AS num,
+                   count(*) AS den
+            FROM measures m JOIN years y
+              ON m.report_date <= make_date(y.y, 12, 31)
+             AND (m.end_date IS NULL OR m.end_date >= make_date(y.y, 1, 1))
+            WHERE m.measure_type IN ('community_detox', 'community_rehab')
+            GROUP BY ALL
+            """
+        ).fetchall()
+
+    new_users = con.execute(
+        """SELECT year(first_found_date) AS y, substr(first_found_region, 1, 6) AS county, count(*)
+           FROM persons GROUP BY ALL"""
+    ).fetchall()
+    t_in = con.execute(
+        """SELECT year(date) AS y, substr(to_region, 1, 6) AS county, count(*)
+           FROM transfers WHERE date <= getvariable('c') GROUP BY ALL"""
+    ).fetchall()
+    t_out = con.execute(
+        """SELECT year(date) AS y, substr(from_region, 1, 6) AS county, count(*)
+           FROM transfers WHERE date <= getvariable('c') GROUP BY ALL"""
+    ).fetchall()
+
     # Compare with jindu.
     jindu = {}
     with open(jindu_csv, newline="") as f:
         for r in csv.DictReader(f):
-            if r["breakdown"] == "" and r["metric"] in ("existing", "execution_rate", "test_compliance"):
+            if r["breakdown"] == "":
                 jindu[(r["metric"], int(r["period"]), r["region_code"])] = (r["numerator"], r["denominator"])
     mismatches = 0
     checked = 0
-    for name, rows in [("existing", existing), ("execution_rate", execution), ("test_compliance", compliance)]:
+    counts = {"existing", "new_users", "transfers_in", "transfers_out"}
+    for name, rows in [
+        ("existing", existing),
+        ("execution_rate", execution),
+        ("test_compliance", compliance),
+        ("timely_report_rate", timely),
+        ("loss_of_contact_rate", ended_as("lost_contact")),
+        ("escalation_rate", ended_as("escalated")),
+        ("new_users", new_users),
+        ("transfers_in", t_in),
+        ("transfers_out", t_out),
+    ]:
         for row in rows:
-            if name == "existing":
+            if name in counts:
                 y, county, n = row
                 want = (str(n), "")
             else:
@@ -142,7 +195,7 @@ def main():
                 mismatches += 1
                 if mismatches <= 10:
                     print(f"  mismatch {name} {y} {county}: jindu {got} duckdb {want}")
-    print(f"compared {checked} (metric, year, county) cells with jindu: {mismatches} mismatches")
+    print(f"compared {checked} (metric, year, county) cells of 9 metrics with jindu: {mismatches} mismatches")
     sys.exit(1 if mismatches else 0)
 
 

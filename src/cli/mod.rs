@@ -49,7 +49,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a new random 256-bit pseudonymisation key file (mode 0600).
     Keygen(KeygenArgs),
-    /// Compute the indicators of METRICS.md per region and year.
+    /// Compute the indicators of docs/metrics.md per region and year.
     Metrics(MetricsArgs),
     /// Generate a synthetic export (fake persons) for tests, demos and benchmarks.
     Sample(SampleArgs),
