@@ -129,20 +129,79 @@ pub struct MetricsArgs {
     /// Last year to report.
     #[arg(long, value_name = "YEAR")]
     pub to: Option<i32>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+/// The cutoff, format and destination of a command that prints results.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Data cutoff C (YYYY-MM-DD): read the data as it stood on that day.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value_t = PrintFormat::Table)]
     pub format: PrintFormat,
-    /// Apply disclosure control (counts 1–9 hidden, complementary suppression).
+    /// Output file (default: standard output; required for parquet, xlsx and arrow).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Binary formats need a file.
+    pub fn validate(&self) -> Result<()> {
+        if matches!(
+            self.format,
+            PrintFormat::Parquet | PrintFormat::Xlsx | PrintFormat::Arrow
+        ) && self.out.is_none()
+        {
+            bail!(
+                "--format {:?} writes a binary file: add --out FILE",
+                self.format
+            );
+        }
+        Ok(())
+    }
+
+    /// `--as-of`, or else `recorded` (the cutoff an import recorded).
+    pub fn as_of(&self, recorded: Option<Days>) -> Result<Option<Days>> {
+        Ok(match &self.as_of {
+            Some(s) => Some(parse_as_of(s)?),
+            None => recorded,
+        })
+    }
+
+    /// Writes the finished output to `--out` or standard output.
+    pub fn emit(&self, buf: &[u8]) -> Result<()> {
+        match &self.out {
+            Some(p) => {
+                std::fs::write(p, buf).with_context(|| format!("writing {}", p.display()))?
+            }
+            None => std::io::stdout().lock().write_all(buf)?,
+        }
+        Ok(())
+    }
+}
+
+/// Disclosure control of printed results.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Apply disclosure control (counts 1–9 hidden, complementary suppression; see
+    /// docs/metrics.md and docs/queries.md).
     #[arg(long)]
     pub publish: bool,
     /// Publication threshold: counts below it (and above 0) are hidden.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub threshold: u64,
-    /// Output file (default: standard output; required for parquet, xlsx and arrow).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+}
+
+impl PublishArgs {
+    pub fn rule(&self) -> Rule {
+        Rule {
+            threshold: self.threshold.max(1),
+        }
+    }
 }
 
 /// Options shared by every command that reads an export.
@@ -514,38 +573,21 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
 
 fn run_metrics(a: MetricsArgs) -> Result<ExitCode> {
     let req = metrics_request(&a)?;
-    if matches!(
-        a.format,
-        PrintFormat::Parquet | PrintFormat::Xlsx | PrintFormat::Arrow
-    ) && a.out.is_none()
-    {
-        bail!(
-            "--format {:?} writes a binary file: add --out FILE",
-            a.format
-        );
-    }
+    a.output.validate()?;
     let loaded = load_data(&a.data)?;
-    let as_of = match &a.as_of {
-        Some(s) => Some(parse_as_of(s)?),
-        None => loaded.as_of,
-    };
+    let as_of = a.output.as_of(loaded.as_of)?;
     let model = Model::load(loaded.source.as_ref(), loaded.regions, as_of)?;
     for w in metrics::missing_table_warnings(&model, &req) {
         eprintln!("warning: {w}");
     }
     let mut rows = metrics::compute(&model, &req);
-    let rule = Rule {
-        threshold: a.threshold.max(1),
-    };
-    if a.publish {
+    let rule = a.publish.rule();
+    if a.publish.publish {
         publish::publish_rows(&mut rows, rule);
     }
     let mut buf = Vec::new();
-    write_rows(&rows, a.format, rule, &mut buf)?;
-    match &a.out {
-        Some(p) => std::fs::write(p, &buf).with_context(|| format!("writing {}", p.display()))?,
-        None => std::io::stdout().lock().write_all(&buf)?,
-    }
+    write_rows(&rows, a.output.format, rule, &mut buf)?;
+    a.output.emit(&buf)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,9 +8,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::parse_as_of;
+use super::{OutputArgs, PublishArgs};
 use crate::metrics::output::PrintFormat;
-use crate::publish::Rule;
 use crate::query::cohort::{self, By, Entry};
 use crate::query::disclosure::publish_frame;
 use crate::query::output::write_frame;
@@ -32,20 +31,11 @@ pub struct QueryArgs {
     /// List the saved queries (from ./queries/ and built in) and exit.
     #[arg(long)]
     pub list: bool,
-    /// Data cutoff C (YYYY-MM-DD): read the data as it stood on that day.
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
-    #[arg(long, value_enum, default_value_t = PrintFormat::Table)]
-    pub format: PrintFormat,
-    /// Apply disclosure control to the count columns (see docs/queries.md).
-    #[arg(long)]
-    pub publish: bool,
-    /// Publication threshold: counts below it (and above 0) are hidden.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub threshold: u64,
-    /// Output file (default: standard output; required for parquet, xlsx and arrow).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Disclosure control of the count columns (see docs/queries.md).
+    #[command(flatten)]
+    pub publish: PublishArgs,
     /// Folder of saved queries.
     #[arg(long, value_name = "DIR", default_value = "queries")]
     pub queries: PathBuf,
@@ -68,36 +58,11 @@ pub struct CohortArgs {
     /// Follow-up window in days (horizons beyond it are not reported).
     #[arg(long, value_name = "DAYS", default_value_t = 1095)]
     pub window: u32,
-    /// Data cutoff C (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
-    #[arg(long, value_enum, default_value_t = PrintFormat::Table)]
-    pub format: PrintFormat,
-    /// Output file (default: standard output; required for parquet, xlsx and arrow).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Write the Kaplan–Meier chart (cumulative relapse, numbers at risk) as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
-}
-
-fn needs_out(format: PrintFormat, out: &Option<PathBuf>) -> Result<()> {
-    if matches!(
-        format,
-        PrintFormat::Parquet | PrintFormat::Xlsx | PrintFormat::Arrow
-    ) && out.is_none()
-    {
-        bail!("--format {format:?} writes a binary file: add --out FILE");
-    }
-    Ok(())
-}
-
-fn emit(buf: &[u8], out: &Option<PathBuf>) -> Result<()> {
-    match out {
-        Some(p) => std::fs::write(p, buf).with_context(|| format!("writing {}", p.display()))?,
-        None => std::io::stdout().lock().write_all(buf)?,
-    }
-    Ok(())
 }
 
 fn list(a: &QueryArgs) -> Result<ExitCode> {
@@ -124,7 +89,7 @@ fn list(a: &QueryArgs) -> Result<ExitCode> {
             ));
         }
     }
-    emit(s.as_bytes(), &None)?;
+    std::io::stdout().lock().write_all(s.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -132,11 +97,11 @@ pub fn run_query(a: QueryArgs) -> Result<ExitCode> {
     if a.list {
         return list(&a);
     }
-    needs_out(a.format, &a.out)?;
+    a.output.validate()?;
     let (Some(data), Some(text)) = (&a.data, &a.query) else {
         bail!("give DATA and a query (SQL text or a saved query), or --list");
     };
-    let as_of = a.as_of.as_deref().map(parse_as_of).transpose()?;
+    let as_of = a.output.as_of(None)?;
     let given = a
         .params
         .iter()
@@ -194,10 +159,8 @@ pub fn run_query(a: QueryArgs) -> Result<ExitCode> {
     let values = saved::resolve(declared, &given, &b)?;
     let sql = saved::substitute(&sql_text, &values, declared)?;
     let mut df = env.run(&sql, view_date)?;
-    let rule = Rule {
-        threshold: a.threshold.max(1),
-    };
-    if a.publish {
+    let rule = a.publish.rule();
+    if a.publish.publish {
         let (p, cols) = publish_frame(&df, rule)?;
         if cols.is_empty() {
             eprintln!(
@@ -207,17 +170,17 @@ pub fn run_query(a: QueryArgs) -> Result<ExitCode> {
         df = p;
     }
     let mut buf = Vec::new();
-    write_frame(&df, a.format, &mut buf)?;
-    emit(&buf, &a.out)?;
+    write_frame(&df, a.output.format, &mut buf)?;
+    a.output.emit(&buf)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_cohort(a: CohortArgs) -> Result<ExitCode> {
-    needs_out(a.format, &a.out)?;
+    a.output.validate()?;
     if a.window == 0 {
         bail!("--window must be at least 1 day");
     }
-    let as_of = a.as_of.as_deref().map(parse_as_of).transpose()?;
+    let as_of = a.output.as_of(None)?;
     let mut env = Env::open(&a.data, as_of)?;
     let (model, _) = env.model()?;
     let r = cohort::analyse(model, a.entry, a.entered, a.by, a.window)?;
@@ -229,12 +192,12 @@ pub fn run_cohort(a: CohortArgs) -> Result<ExitCode> {
         );
     }
     let mut buf = Vec::new();
-    if a.format == PrintFormat::Table {
-        write_frame(&for_people(&r.table)?, a.format, &mut buf)?;
+    if a.output.format == PrintFormat::Table {
+        write_frame(&for_people(&r.table)?, a.output.format, &mut buf)?;
     } else {
-        write_frame(&r.table, a.format, &mut buf)?;
+        write_frame(&r.table, a.output.format, &mut buf)?;
     }
-    if a.format == PrintFormat::Table {
+    if a.output.format == PrintFormat::Table {
         let line = match (a.by, r.logrank) {
             (None, _) => String::new(),
             (Some(_), Some((chi2, df, p))) => {
@@ -246,7 +209,7 @@ pub fn run_cohort(a: CohortArgs) -> Result<ExitCode> {
         };
         buf.extend_from_slice(line.as_bytes());
     }
-    emit(&buf, &a.out)?;
+    a.output.emit(&buf)?;
     if let Some(path) = &a.chart {
         let ext = path
             .extension()

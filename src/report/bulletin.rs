@@ -1694,42 +1694,29 @@ impl Doc<'_, '_> {
             vec![json!({"kind": "terms", "sep": self.tr.t("：", ": "), "items": terms})];
         blocks.extend(rules);
         let total_q: u64 = quarantine.iter().map(|(_, q)| *q).sum();
+        let per_table = |open: &str, sep: &str, close: &str| -> String {
+            if quarantine.is_empty() {
+                return String::new();
+            }
+            let list: Vec<String> = quarantine
+                .iter()
+                .map(|(t, q)| format!("{t} {}", fmt_count(*q)))
+                .collect();
+            format!("{open}{}{close}", list.join(sep))
+        };
+        let version = env!("CARGO_PKG_VERSION");
         blocks.push(par(self.tr.t(
             &format!(
-                "输入数据共{}个文件，隔离（拒收）记录{}行{}。本公报由 jindu {} 生成。",
+                "输入数据共{}个文件，隔离（拒收）记录{}行{}。本公报由 jindu {version} 生成。",
                 files.len(),
                 fmt_count(total_q),
-                if quarantine.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "（{}）",
-                        quarantine
-                            .iter()
-                            .map(|(t, q)| format!("{t} {}", fmt_count(*q)))
-                            .collect::<Vec<_>>()
-                            .join("，")
-                    )
-                },
-                env!("CARGO_PKG_VERSION")
+                per_table("（", "，", "）"),
             ),
             &format!(
-                "The input has {} files; {} rows were quarantined{}. Produced by jindu {}.",
+                "The input has {} files; {} rows were quarantined{}. Produced by jindu {version}.",
                 files.len(),
                 fmt_count(total_q),
-                if quarantine.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " ({})",
-                        quarantine
-                            .iter()
-                            .map(|(t, q)| format!("{t} {}", fmt_count(*q)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                },
-                env!("CARGO_PKG_VERSION")
+                per_table(" (", ", ", ")"),
             ),
         )));
         blocks.push(json!({
