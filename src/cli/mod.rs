@@ -576,11 +576,19 @@ fn run_metrics(a: MetricsArgs) -> Result<ExitCode> {
     a.output.validate()?;
     let loaded = load_data(&a.data)?;
     let as_of = a.output.as_of(loaded.as_of)?;
+    let pb = progress_bar();
+    pb.set_message("reading the canonical tables");
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
     let model = Model::load(loaded.source.as_ref(), loaded.regions, as_of)?;
+    pb.set_message(format!(
+        "computing metrics for {} persons",
+        model.persons.len()
+    ));
+    let mut rows = metrics::compute(&model, &req);
+    pb.finish_and_clear();
     for w in metrics::missing_table_warnings(&model, &req) {
         eprintln!("warning: {w}");
     }
-    let mut rows = metrics::compute(&model, &req);
     let rule = a.publish.rule();
     if a.publish.publish {
         publish::publish_rows(&mut rows, rule);
