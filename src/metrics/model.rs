@@ -498,7 +498,10 @@ impl Model {
                 let from_c = codes.intern(from[i].unwrap_or(""));
                 let to_c = codes.intern(to[i].unwrap_or(""));
                 attribution.insert(from_c);
-                attribution.insert(to_c);
+                if date <= cutoff {
+                    // A receiving region after C attributes nothing up to C.
+                    attribution.insert(to_c);
+                }
                 persons[pi as usize].transfers.push(Transfer {
                     id: tid[i].unwrap_or("").to_string(),
                     date,
