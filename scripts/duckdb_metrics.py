@@ -16,6 +16,14 @@ import time
 import duckdb
 
 
+# Community measures decided in the year, less the excused and the pending ones
+# (METRICS.md, execution_rate); shared by execution_rate and timely_report_rate.
+EXECUTION_DENOMINATOR = """WHERE measure_type IN ('community_detox', 'community_rehab')
+          AND NOT (report_date IS NULL AND coalesce(end_reason IN ('died', 'departed', 'imprisoned'), false))
+          AND NOT (report_date IS NULL AND end_date IS NULL
+                   AND date_diff('day', decision_date, getvariable('c')) < 15)"""
+
+
 def main():
     ds, jindu_csv = sys.argv[1], sys.argv[2]
     manifest = json.load(open(f"{ds}/manifest.json"))
@@ -80,14 +88,11 @@ def main():
         """
     ).fetchall()
     execution = con.execute(
-        """
+        f"""
         SELECT year(decision_date) AS y, substr(region, 1, 6) AS county,
                count(report_date) AS num, count(*) AS den
         FROM measures
-        WHERE measure_type IN ('community_detox', 'community_rehab')
-          AND NOT (report_date IS NULL AND coalesce(end_reason IN ('died', 'departed', 'imprisoned'), false))
-          AND NOT (report_date IS NULL AND end_date IS NULL
-                   AND date_diff('day', decision_date, getvariable('c')) < 15)
+        {EXECUTION_DENOMINATOR}
         GROUP BY ALL
         """
     ).fetchall()
@@ -120,15 +125,12 @@ def main():
 
     # Further cross-checks (not timed): more flows, with the same definitions in SQL.
     timely = con.execute(
-        """
+        f"""
         SELECT year(decision_date) AS y, substr(region, 1, 6) AS county,
                count(*) FILTER (WHERE report_date <= decision_date + INTERVAL 15 DAY) AS num,
                count(*) AS den
         FROM measures
-        WHERE measure_type IN ('community_detox', 'community_rehab')
-          AND NOT (report_date IS NULL AND coalesce(end_reason IN ('died', 'departed', 'imprisoned'), false))
-          AND NOT (report_date IS NULL AND end_date IS NULL
-                   AND date_diff('day', decision_date, getvariable('c')) < 15)
+        {EXECUTION_DENOMINATOR}
         GROUP BY ALL
         """
     ).fetchall()

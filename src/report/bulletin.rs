@@ -650,36 +650,27 @@ impl Doc<'_, '_> {
                 ]
             })
             .collect();
+        let as_of = self
+            .tr
+            .date(self.row("registered", y).map_or(0, |r| r.as_of));
+        let (registered, existing, abstinent, rate, new_users) = (
+            self.val("registered", y),
+            self.val("existing", y),
+            self.val("abstinent_3y", y),
+            self.val("consolidation_rate", y),
+            self.val("new_users", y),
+        );
+        let new_change = self.tr.change(
+            change(self.row("new_users", y - 1), self.row("new_users", y)),
+            Kind::Count,
+        );
+        let name = &self.name;
         let intro = self.tr.t(
             &format!(
-                "截至{}，{}登记在册吸毒人员{}名，其中现有吸毒人员{}名，戒断三年未发现复吸人员{}名，戒断巩固率{}。{}年新发现吸毒人员{}名，{}。",
-                self.tr.date(self.row("registered", y).map_or(0, |r| r.as_of)),
-                self.name,
-                self.val("registered", y),
-                self.val("existing", y),
-                self.val("abstinent_3y", y),
-                self.val("consolidation_rate", y),
-                y,
-                self.val("new_users", y),
-                self.tr.change(
-                    change(self.row("new_users", y - 1), self.row("new_users", y)),
-                    Kind::Count
-                ),
+                "截至{as_of}，{name}登记在册吸毒人员{registered}名，其中现有吸毒人员{existing}名，戒断三年未发现复吸人员{abstinent}名，戒断巩固率{rate}。{y}年新发现吸毒人员{new_users}名，{new_change}。"
             ),
             &format!(
-                "As of {}, {} had {} registered drug users, of whom {} were existing users and {} had been abstinent for three years; the consolidation rate was {}. In {} there were {} new users ({}).",
-                self.tr.date(self.row("registered", y).map_or(0, |r| r.as_of)),
-                self.name,
-                self.val("registered", y),
-                self.val("existing", y),
-                self.val("abstinent_3y", y),
-                self.val("consolidation_rate", y),
-                y,
-                self.val("new_users", y),
-                self.tr.change(
-                    change(self.row("new_users", y - 1), self.row("new_users", y)),
-                    Kind::Count
-                ),
+                "As of {as_of}, {name} had {registered} registered drug users, of whom {existing} were existing users and {abstinent} had been abstinent for three years; the consolidation rate was {rate}. In {y} there were {new_users} new users ({new_change})."
             ),
         );
         let more = [
