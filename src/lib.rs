@@ -7,6 +7,7 @@ pub mod cli;
 pub mod dataset;
 pub mod input;
 pub mod metrics;
+pub mod output;
 pub mod publish;
 pub mod query;
 pub mod regions;

@@ -143,6 +143,32 @@ impl RegionTable {
     }
 
     /// The regions of one level, in code order.
+    /// The table as a frame with the canonical columns of the `regions` table: code,
+    /// name, level, parent (empty for a province), in code order.
+    pub fn to_frame(&self) -> polars::prelude::DataFrame {
+        use polars::prelude::{Column, DataFrame};
+        let rs: Vec<&Region> = self.by_code.values().collect();
+        let cols = vec![
+            Column::new(
+                "code".into(),
+                rs.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "name".into(),
+                rs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "level".into(),
+                rs.iter().map(|r| r.level.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "parent".into(),
+                rs.iter().map(|r| r.parent.as_deref()).collect::<Vec<_>>(),
+            ),
+        ];
+        DataFrame::new(rs.len(), cols).expect("columns of equal length")
+    }
+
     pub fn at_level(&self, level: Level) -> impl Iterator<Item = &Region> {
         self.by_code.values().filter(move |r| r.level == level)
     }

@@ -387,6 +387,30 @@ impl Table {
         self.columns().iter().find(|c| c.name == name)
     }
 
+    /// The date that dates a whole row (METRICS.md "Snapshot semantics"): a row dated
+    /// after the cutoff `C` does not exist in the snapshot at `C`. Regions are undated.
+    pub fn row_date(self) -> Option<&'static str> {
+        match self {
+            Table::Persons => Some("first_found_date"),
+            Table::Measures => Some("decision_date"),
+            Table::Detections | Table::Tests | Table::Transfers | Table::Services => Some("date"),
+            Table::Officers => Some("start_date"),
+            Table::Regions => None,
+        }
+    }
+
+    /// The date columns that define the data cutoff `C` (METRICS.md "Time"): the latest
+    /// date found in any of them (officer dates, birth, death and departure dates do
+    /// not count).
+    pub fn cutoff_columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Persons => &["first_found_date"],
+            Table::Measures => &["decision_date", "report_date", "end_date"],
+            Table::Detections | Table::Tests | Table::Transfers | Table::Services => &["date"],
+            Table::Officers | Table::Regions => &[],
+        }
+    }
+
     /// The column that identifies a row (`person_id` for persons, `code` for regions).
     pub fn id_column(self) -> &'static str {
         self.columns()[0].name

@@ -18,12 +18,6 @@ pub enum Encoding {
     Utf16Le,
     #[serde(rename = "UTF-16BE")]
     Utf16Be,
-    /// Spreadsheet input: cells are typed values.
-    #[serde(rename = "XLSX")]
-    Workbook,
-    /// The engine's own Parquet.
-    #[serde(rename = "Parquet")]
-    Parquet,
 }
 
 impl Encoding {
@@ -34,8 +28,6 @@ impl Encoding {
             Encoding::Gb18030 => "GB18030",
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
-            Encoding::Workbook => "XLSX",
-            Encoding::Parquet => "Parquet",
         }
     }
 
@@ -61,7 +53,9 @@ impl Encoding {
                 let s = std::str::from_utf8(bytes).ok()?;
                 (!s.contains('\u{FFFD}')).then_some(Cow::Borrowed(s))
             }
-            _ => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+            Encoding::Utf8 | Encoding::Utf8Bom => {
+                std::str::from_utf8(bytes).ok().map(Cow::Borrowed)
+            }
         }
     }
 }

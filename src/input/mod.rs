@@ -17,6 +17,7 @@ pub mod pseudo;
 pub mod quarantine;
 pub mod report;
 pub mod rows;
+pub mod sink;
 pub mod source;
 pub mod values;
 pub mod xlsx;
@@ -25,14 +26,14 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
-
 use self::decode::Encoding;
 use self::issue::{Code, FileError, RowIssue};
 use self::pseudo::Key;
 use self::quarantine::QuarantineRecord;
 use self::report::{CodeStat, FileReport, ImportReport, TableReport};
-use self::rows::{Cell, HeaderError, OutColumn, OutType, ParsedRow, Val, column_index};
+use self::rows::{Cell, HeaderError, ParsedRow, Val, column_index};
+use self::sink::TableState;
+pub use self::sink::{MemorySink, SharedSink, Sink, SinkError, empty_frame};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
 use self::values::Days;
 use crate::regions::{Level, Region, RegionTable};
@@ -63,80 +64,6 @@ impl ImportOptions {
             as_of: None,
             chunk_rows: 1 << 20,
         }
-    }
-}
-
-/// Where accepted rows and quarantined rows go.
-pub trait Sink: Send {
-    fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError>;
-    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError>;
-}
-
-/// A sink shared by the tables imported in parallel (each table writes its own files).
-pub struct SharedSink<'a>(std::sync::Mutex<&'a mut dyn Sink>);
-
-impl SharedSink<'_> {
-    fn rows(&self, table: Table, chunk: DataFrame) -> Result<(), SinkError> {
-        self.0.lock().expect("sink lock").rows(table, chunk)
-    }
-
-    fn quarantine(&self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
-        self.0.lock().expect("sink lock").quarantine(table, record)
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SinkError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {source}")]
-    Polars { path: PathBuf, source: PolarsError },
-}
-
-/// Keeps everything in memory (for `check`, and for metrics on an export folder).
-#[derive(Default)]
-pub struct MemorySink {
-    pub frames: BTreeMap<Table, Vec<DataFrame>>,
-    pub quarantined: BTreeMap<Table, Vec<QuarantineRecord>>,
-    /// When false, quarantine records are counted by the report only.
-    pub keep_quarantine: bool,
-}
-
-impl Sink for MemorySink {
-    fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError> {
-        self.frames.entry(table).or_default().push(chunk);
-        Ok(())
-    }
-
-    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
-        if self.keep_quarantine {
-            self.quarantined
-                .entry(table)
-                .or_default()
-                .push(record.clone());
-        }
-        Ok(())
-    }
-}
-
-impl MemorySink {
-    /// One frame per table (empty frames with the canonical schema for tables that
-    /// had files but no accepted rows).
-    pub fn into_tables(self) -> BTreeMap<Table, DataFrame> {
-        let mut out = BTreeMap::new();
-        for (t, chunks) in self.frames {
-            let mut it = chunks.into_iter();
-            let mut df = it.next().unwrap_or_else(|| empty_frame(t));
-            for c in it {
-                df.vstack_mut_owned(c).expect("same schema");
-            }
-            df.rechunk_mut();
-            out.insert(t, df);
-        }
-        out
     }
 }
 
@@ -247,7 +174,7 @@ pub fn import(
         report.cutoff = state.cutoff;
     }
     // The effective region table goes into the dataset.
-    sink.rows(Table::Regions, regions_frame(&state.regions))?;
+    sink.rows(Table::Regions, state.regions.to_frame())?;
     Ok(Outcome {
         report,
         regions: state.regions,
@@ -294,154 +221,6 @@ struct State<'o> {
     tables: BTreeMap<Table, Refs>,
     regions: RegionTable,
     cutoff: Option<Days>,
-}
-
-/// Per-table state across its files.
-struct TableState {
-    table: Table,
-    out: Vec<OutColumn>,
-    /// id fingerprint → (content fingerprint, file, line of the first accepted row).
-    dup: HashMap<u128, (u128, u32, u64)>,
-    quarantined_ids: HashMap<u128, (String, u64)>,
-    builders: Vec<ColBuilder>,
-    buffered: usize,
-    chunk_rows: usize,
-    region_counts: BTreeMap<String, u64>,
-    region_rows: Vec<Region>,
-    file_index: u32,
-    file_names: Vec<String>,
-    /// Rows of the current file whose explicit sex/birth date contradict the ID.
-    contradictions: u64,
-    /// Latest date of this table's accepted rows among the cutoff columns.
-    cutoff: Option<Days>,
-}
-
-enum ColBuilder {
-    Str(Vec<Option<String>>),
-    Date(Vec<Option<i32>>),
-}
-
-impl TableState {
-    fn new(table: Table, chunk_rows: usize) -> Self {
-        let out = rows::out_columns(table);
-        let builders = out
-            .iter()
-            .map(|c| match c.ty {
-                OutType::Str => ColBuilder::Str(Vec::new()),
-                OutType::Date => ColBuilder::Date(Vec::new()),
-            })
-            .collect();
-        TableState {
-            table,
-            out,
-            dup: HashMap::new(),
-            quarantined_ids: HashMap::new(),
-            builders,
-            buffered: 0,
-            chunk_rows,
-            region_counts: BTreeMap::new(),
-            region_rows: Vec::new(),
-            file_index: 0,
-            file_names: Vec::new(),
-            contradictions: 0,
-            cutoff: None,
-        }
-    }
-
-    fn push(&mut self, mut row: ParsedRow) {
-        for (b, c) in self.builders.iter_mut().zip(&self.out) {
-            match (b, std::mem::replace(&mut row.values[c.source], Val::Null)) {
-                (ColBuilder::Str(v), Val::Str(s)) => v.push(Some(s)),
-                (ColBuilder::Str(v), _) => v.push(None),
-                (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(d)),
-                (ColBuilder::Date(v), _) => v.push(None),
-            }
-        }
-        self.buffered += 1;
-    }
-
-    fn maybe_flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
-        if self.buffered >= self.chunk_rows {
-            self.flush(sink)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
-        if self.table == Table::Regions {
-            return Ok(()); // the effective region table is written once, at the end
-        }
-        let cols: Vec<Column> = self
-            .builders
-            .iter_mut()
-            .zip(&self.out)
-            .map(|(b, c)| build_column(c.name, b))
-            .collect();
-        let df = DataFrame::new(self.buffered, cols).expect("equal lengths");
-        self.buffered = 0;
-        sink.rows(self.table, df)
-    }
-}
-
-fn build_column(name: &str, b: &mut ColBuilder) -> Column {
-    match b {
-        ColBuilder::Str(v) => {
-            let data = std::mem::take(v);
-            Column::new(name.into(), data)
-        }
-        ColBuilder::Date(v) => {
-            let data = std::mem::take(v);
-            Int32Chunked::from_iter_options(name.into(), data.into_iter())
-                .into_date()
-                .into_column()
-        }
-    }
-}
-
-/// An empty frame with a table's canonical schema.
-pub fn empty_frame(table: Table) -> DataFrame {
-    let cols: Vec<Column> = rows::out_columns(table)
-        .iter()
-        .map(|c| match c.ty {
-            OutType::Str => build_column(c.name, &mut ColBuilder::Str(Vec::new())),
-            OutType::Date => build_column(c.name, &mut ColBuilder::Date(Vec::new())),
-        })
-        .collect();
-    DataFrame::new(0, cols).expect("empty")
-}
-
-/// The effective region table as a frame (code, name, level, parent).
-pub fn regions_frame(t: &RegionTable) -> DataFrame {
-    let rs: Vec<&Region> = t.by_code.values().collect();
-    let cols = vec![
-        Column::new(
-            "code".into(),
-            rs.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "name".into(),
-            rs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "level".into(),
-            rs.iter().map(|r| r.level.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "parent".into(),
-            rs.iter().map(|r| r.parent.as_deref()).collect::<Vec<_>>(),
-        ),
-    ];
-    DataFrame::new(rs.len(), cols).expect("equal lengths")
-}
-
-/// Date columns that define the data cutoff `C` (METRICS.md "Time").
-fn cutoff_columns(table: Table) -> &'static [&'static str] {
-    match table {
-        Table::Persons => &["first_found_date"],
-        Table::Measures => &["decision_date", "report_date", "end_date"],
-        Table::Detections | Table::Tests | Table::Transfers | Table::Services => &["date"],
-        Table::Officers | Table::Regions => &[],
-    }
 }
 
 /// The table a table's `person_id` / `measure_id` refer to.
@@ -504,7 +283,7 @@ impl<'o> State<'o> {
         let fr_cell = RefCell::new(&mut fr);
         let mut on_header = |info: &SourceInfo| -> Result<(), FileError> {
             let mut fr = fr_cell.borrow_mut();
-            fr.encoding = Some(info.encoding.label().to_string());
+            fr.encoding = Some(info.format.label().to_string());
             fr.delimiter = info.delimiter.map(|d| match d {
                 '\t' => "tab".to_string(),
                 c => c.to_string(),
@@ -742,7 +521,7 @@ impl<'o> State<'o> {
 
     fn accept(&self, ts: &mut TableState, row: ParsedRow) {
         let table = ts.table;
-        for col in cutoff_columns(table) {
+        for col in table.cutoff_columns() {
             let ci = column_index(table, col).expect("cutoff column");
             if let Some(d) = row.values[ci].as_date() {
                 ts.cutoff = Some(ts.cutoff.map_or(d, |c| c.max(d)));

@@ -8,10 +8,9 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::decode::Encoding;
 use super::issue::FileError;
 use super::rows::Cell;
-use super::source::{RawRow, SourceInfo};
+use super::source::{RawRow, SourceFormat, SourceInfo};
 use super::values::iso;
 
 pub fn read_parquet(
@@ -34,7 +33,7 @@ pub fn read_parquet(
         .map(|s| s.to_string())
         .collect();
     on_header(&SourceInfo {
-        encoding: Encoding::Parquet,
+        format: SourceFormat::Parquet,
         delimiter: None,
         sheet: None,
         header,

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::issue::RowIssue;
+use crate::output::csv_field;
 
 /// One quarantined row.
 #[derive(Debug, Clone)]
@@ -37,12 +38,14 @@ impl<W: Write> QuarantineWriter<W> {
         let zh: Vec<String> = r.issues.iter().map(RowIssue::message_zh).collect();
         let en: Vec<String> = r.issues.iter().map(RowIssue::message_en).collect();
         let raw = serde_json::to_string(&r.raw).expect("strings serialise");
+        let (codes, zh, en) = (codes.join(";"), zh.join("；"), en.join("; "));
+        let line = r.line.to_string();
         let fields = [
             csv_field(&r.file),
-            r.line.to_string(),
-            csv_field(&codes.join(";")),
-            csv_field(&zh.join("；")),
-            csv_field(&en.join("; ")),
+            csv_field(&line),
+            csv_field(&codes),
+            csv_field(&zh),
+            csv_field(&en),
             csv_field(&raw),
         ];
         writeln!(self.out, "{}", fields.join(","))?;
@@ -56,15 +59,6 @@ impl<W: Write> QuarantineWriter<W> {
 
     pub fn into_inner(self) -> W {
         self.out
-    }
-}
-
-/// Quotes a CSV field when needed (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

@@ -169,10 +169,31 @@ pub enum RawRow<'a> {
     },
 }
 
+/// The kind of a source file: CSV text in an encoding, or a typed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Csv(Encoding),
+    /// Spreadsheet input: cells are typed values.
+    Xlsx,
+    /// The engine's own Parquet.
+    Parquet,
+}
+
+impl SourceFormat {
+    /// How the data-quality report names it: the CSV encoding, `XLSX` or `Parquet`.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceFormat::Csv(e) => e.label(),
+            SourceFormat::Xlsx => "XLSX",
+            SourceFormat::Parquet => "Parquet",
+        }
+    }
+}
+
 /// What a source tells about the file besides its rows.
 #[derive(Debug, Clone)]
 pub struct SourceInfo {
-    pub encoding: Encoding,
+    pub format: SourceFormat,
     pub delimiter: Option<char>,
     pub sheet: Option<String>,
     pub header: Vec<String>,
@@ -295,7 +316,7 @@ fn read_csv(
         _ => Vec::new(),
     };
     let info = SourceInfo {
-        encoding,
+        format: SourceFormat::Csv(encoding),
         delimiter: Some(delimiter as char),
         sheet: None,
         header: header.clone(),

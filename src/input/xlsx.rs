@@ -7,10 +7,9 @@ use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto};
 
-use super::decode::Encoding;
 use super::issue::FileError;
 use super::rows::Cell;
-use super::source::{RawRow, SourceInfo};
+use super::source::{RawRow, SourceFormat, SourceInfo};
 
 pub fn read_xlsx(
     path: &Path,
@@ -59,7 +58,7 @@ pub fn read_xlsx(
         .map(|c| cell_display(c).trim().to_string())
         .collect();
     on_header(&SourceInfo {
-        encoding: Encoding::Workbook,
+        format: SourceFormat::Xlsx,
         delimiter: None,
         sheet: Some(name.clone()),
         header,

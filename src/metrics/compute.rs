@@ -7,18 +7,19 @@
 //! parallel chunks; integer sums and sorted survival subjects make the result
 //! independent of the thread count.
 
-use std::collections::BTreeMap;
-
-use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
-use super::blocks::{self, AGE_GROUPS, age_group};
-use super::defs::{self, Kind, MetricDef};
-use super::model::{Code, Codes, ISOLATION, Measure, Model, Person, reason};
-use crate::input::values::{Days, age_years, minus_years, to_days};
-use crate::regions::{Level, ancestor, significant_prefix};
+pub use super::attribution::{Attribution, OutRegion, attribute};
+use super::blocks::{self, age_group};
+use super::defs::{self, MetricDef};
+pub use super::emit::sort_rows;
+use super::emit::{Emitter, Grid, PERSON_BREAKDOWNS};
+use super::model::{Codes, Model, Person, reason};
+pub use super::period::{Entry, Period, cohort_entry, periods, subject};
+use crate::input::values::{Days, age_years};
+use crate::regions::Level;
 use crate::schema;
-use crate::stats::{self, KaplanMeier, Subject};
+use crate::stats::Subject;
 
 /// One output row of the machine schema (METRICS.md "Machine output").
 #[derive(Debug, Clone, PartialEq)]
@@ -69,137 +70,12 @@ pub struct Request {
     pub to: Option<i32>,
 }
 
-/// An output region of the requested level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutRegion {
-    pub code: String,
-    pub name: String,
-}
-
-/// The regions of the output and the attribution of every interned code to one of them.
-#[derive(Debug, Clone)]
-pub struct Attribution {
-    pub regions: Vec<OutRegion>,
-    /// Indexed by interned code: the output region, or None when out of scope.
-    pub of_code: Vec<Option<u32>>,
-}
-
-/// The code a record's region is attributed to at `level`: its ancestor when the code
-/// is precise enough, else the code padded with zeros (a pseudo-region).
-pub fn attribute(code: &str, level: Level) -> (String, bool) {
-    match ancestor(code, level) {
-        Some(a) => (a, false),
-        None => {
-            let p = significant_prefix(code);
-            (format!("{p:0<width$}", width = level.code_len()), true)
-        }
-    }
-}
-
-impl Attribution {
-    pub fn build(model: &Model, level: Level, scope: Option<&str>) -> Attribution {
-        let prefix = scope.map(significant_prefix).unwrap_or("");
-        let mut regions: BTreeMap<String, String> = model
-            .regions
-            .at_level(level)
-            .filter(|r| r.code.starts_with(prefix))
-            .map(|r| (r.code.clone(), r.name.clone()))
-            .collect();
-        let mut of_code = vec![None; model.codes.codes.len()];
-        let mut keys: Vec<Option<String>> = vec![None; model.codes.codes.len()];
-        for (i, code) in model.codes.codes.iter().enumerate() {
-            if code.len() != 6 && code.len() != 9 {
-                continue;
-            }
-            let (key, pseudo) = attribute(code, level);
-            if !key.starts_with(prefix) {
-                continue;
-            }
-            let used = model.attribution_codes.contains(&(i as Code));
-            if !regions.contains_key(&key) && used {
-                let name = if pseudo {
-                    match model.regions.name(code) {
-                        Some(n) => format!("{n}（未细分）"),
-                        None => String::new(),
-                    }
-                } else {
-                    model.regions.name(&key).unwrap_or("").to_string()
-                };
-                regions.insert(key.clone(), name);
-            }
-            keys[i] = Some(key);
-        }
-        let list: Vec<OutRegion> = regions
-            .into_iter()
-            .map(|(code, name)| OutRegion { code, name })
-            .collect();
-        let pos: BTreeMap<&str, u32> = list
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.code.as_str(), i as u32))
-            .collect();
-        for (i, k) in keys.iter().enumerate() {
-            of_code[i] = k.as_deref().and_then(|k| pos.get(k).copied());
-        }
-        Attribution {
-            regions: list,
-            of_code,
-        }
-    }
-
-    fn of(&self, c: Code) -> Option<usize> {
-        self.of_code
-            .get(c as usize)
-            .copied()
-            .flatten()
-            .map(|r| r as usize)
-    }
-}
-
-/// A (numerator, denominator) grid over regions × breakdown values.
-#[derive(Debug, Clone, Default)]
-struct Grid {
-    width: usize,
-    num: Vec<u64>,
-    den: Vec<u64>,
-}
-
-impl Grid {
-    fn new(regions: usize, width: usize) -> Grid {
-        Grid {
-            width,
-            num: vec![0; regions * width],
-            den: vec![0; regions * width],
-        }
-    }
-
-    fn add(&mut self, r: usize, b: usize, num: bool, den: bool) {
-        let i = r * self.width + b;
-        self.num[i] += u64::from(num);
-        self.den[i] += u64::from(den);
-    }
-
-    fn merge(&mut self, o: &Grid) {
-        for (a, b) in self.num.iter_mut().zip(&o.num) {
-            *a += b;
-        }
-        for (a, b) in self.den.iter_mut().zip(&o.den) {
-            *a += b;
-        }
-    }
-
-    fn get(&self, r: usize, b: usize) -> (u64, u64) {
-        let i = r * self.width + b;
-        (self.num[i], self.den[i])
-    }
-}
-
 /// Breakdown columns (sex 2, age 4, drug 9) laid out in one grid: 0 = total.
-const SEX_AT: usize = 1;
-const AGE_AT: usize = 3;
-const DRUG_AT: usize = 7;
-const BREAKDOWN_WIDTH: usize = 16;
-const SERVICE_WIDTH: usize = 11; // total + ten types
+pub(super) const SEX_AT: usize = 1;
+pub(super) const AGE_AT: usize = 3;
+pub(super) const DRUG_AT: usize = 7;
+pub(super) const BREAKDOWN_WIDTH: usize = 16;
+pub(super) const SERVICE_WIDTH: usize = 11; // total + ten types
 
 /// The sums of one period.
 #[derive(Debug, Clone, Default)]
@@ -274,55 +150,6 @@ impl Acc {
         self.cohort_release.extend(o.cohort_release);
         self
     }
-}
-
-/// The dates of period `Y` (METRICS.md "Time").
-#[derive(Debug, Clone, Copy)]
-pub struct Period {
-    pub year: i32,
-    pub start: Days,
-    pub end: Days,
-    /// `D = min(Y-12-31, C)`.
-    pub d: Days,
-    /// `D − 3 years`, calendar subtraction.
-    pub d_minus_3y: Days,
-    pub partial: bool,
-    /// The calendar quarters of the year as (start, end).
-    pub quarters: [(Days, Days); 4],
-}
-
-impl Period {
-    pub fn new(year: i32, cutoff: Days) -> Period {
-        let start = to_days(NaiveDate::from_ymd_opt(year, 1, 1).expect("year"));
-        let end = to_days(NaiveDate::from_ymd_opt(year, 12, 31).expect("year"));
-        let q = |m1: u32, m2: u32, d2: u32| {
-            (
-                to_days(NaiveDate::from_ymd_opt(year, m1, 1).expect("q")),
-                to_days(NaiveDate::from_ymd_opt(year, m2, d2).expect("q")),
-            )
-        };
-        let d = end.min(cutoff);
-        Period {
-            year,
-            start,
-            end,
-            d,
-            d_minus_3y: minus_years(d, 3),
-            partial: end > cutoff,
-            quarters: [q(1, 3, 31), q(4, 6, 30), q(7, 9, 30), q(10, 12, 31)],
-        }
-    }
-}
-
-/// All periods of the model: from the first dated record's year to the year of `C`.
-pub fn periods(model: &Model) -> Vec<Period> {
-    let Some(first) = model.first_year else {
-        return Vec::new();
-    };
-    let last = crate::input::values::from_days(model.cutoff).year();
-    (first..=last)
-        .map(|y| Period::new(y, model.cutoff))
-        .collect()
 }
 
 fn hits(dates: &[Days], from: Days, to: Days) -> bool {
@@ -478,65 +305,8 @@ fn person_period(
     }
 }
 
-/// How a person enters a relapse cohort (METRICS.md "Relapse cohorts").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Entry {
-    /// Earliest community-measure report date in the year (`relapse_12m`, `relapse_36m`).
-    Community,
-    /// Release from compulsory isolation (completed or early release) in the year
-    /// (`relapse_after_release_12m`).
-    Release,
-}
-
-/// The measure that puts `p` into the `entry` cohort of the period and the index date:
-/// the earliest qualifying date in the year, ties broken by the smaller measure id.
-pub fn cohort_entry<'p>(p: &'p Person, entry: Entry, per: &Period) -> Option<(&'p Measure, Days)> {
-    let in_year = |d: Option<Days>| d.filter(|&x| x >= per.start && x <= per.end);
-    p.measures
-        .iter()
-        .filter_map(|m| {
-            let index = match entry {
-                Entry::Community if m.is_community() => in_year(m.report)?,
-                Entry::Release
-                    if m.kind == ISOLATION
-                        && matches!(m.reason, Some(reason::COMPLETED | reason::EARLY_RELEASE)) =>
-                {
-                    in_year(m.end)?
-                }
-                _ => return None,
-            };
-            Some((m, index))
-        })
-        .min_by(|a, b| (a.1, a.0.id.as_bytes()).cmp(&(b.1, b.0.id.as_bytes())))
-}
-
 fn county(code: &str) -> &str {
     &code[..code.len().min(6)]
-}
-
-/// The survival subject of a person entering a cohort on `index`: the first use
-/// strictly after it, censored at the earliest of death, departure and `C` (an event on
-/// the censoring date counts). None when censored before the index date.
-pub fn subject(p: &Person, index: Days, c: Days) -> Option<Subject> {
-    let cens = [p.death, p.departure, Some(c)]
-        .into_iter()
-        .flatten()
-        .min()
-        .expect("C");
-    if cens < index {
-        return None;
-    }
-    let k = p.uses.partition_point(|&u| u <= index);
-    match p.uses.get(k) {
-        Some(&e) if e <= cens => Some(Subject {
-            time: (e - index) as u32,
-            event: true,
-        }),
-        _ => Some(Subject {
-            time: (cens - index) as u32,
-            event: false,
-        }),
-    }
 }
 
 /// Computes the requested metrics.
@@ -686,145 +456,4 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
     }
     sort_rows(&mut rows);
     rows
-}
-
-/// The byte order of the machine output: metric, period, region, breakdown, value.
-pub fn sort_rows(rows: &mut [MetricRow]) {
-    rows.sort_by(|a, b| {
-        (
-            a.metric,
-            &a.period,
-            &a.region_code,
-            a.breakdown,
-            &a.breakdown_value,
-        )
-            .cmp(&(
-                b.metric,
-                &b.period,
-                &b.region_code,
-                b.breakdown,
-                &b.breakdown_value,
-            ))
-    });
-}
-
-/// (breakdown name, first column in the grid, values).
-type Breakdown = (&'static str, usize, fn() -> Vec<&'static str>);
-
-const PERSON_BREAKDOWNS: [Breakdown; 3] = [
-    ("sex", SEX_AT, || schema::SEX.codes().collect()),
-    ("age_group", AGE_AT, || AGE_GROUPS.to_vec()),
-    ("primary_drug", DRUG_AT, || schema::DRUG.codes().collect()),
-];
-
-struct Emitter<'a> {
-    rows: &'a mut Vec<MetricRow>,
-    per: &'a Period,
-    at: &'a Attribution,
-    level: Level,
-}
-
-impl Emitter<'_> {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        def: &MetricDef,
-        r: usize,
-        breakdown: &'static str,
-        breakdown_value: String,
-        numerator: Option<u64>,
-        denominator: Option<u64>,
-        value: Option<f64>,
-        ci: Option<(f64, f64)>,
-    ) {
-        let region = &self.at.regions[r];
-        self.rows.push(MetricRow {
-            metric: def.id,
-            period: self.per.year.to_string(),
-            as_of: self.per.d,
-            region_code: region.code.clone(),
-            region_name: region.name.clone(),
-            region_level: self.level,
-            breakdown,
-            breakdown_value,
-            numerator,
-            denominator,
-            value,
-            ci_low: ci.map(|c| c.0),
-            ci_high: ci.map(|c| c.1),
-            partial: self.per.partial,
-            unstable: def.has_interval() && denominator.is_some_and(|d| d < 20),
-            suppressed: false,
-        });
-    }
-
-    fn counts(&mut self, def: &MetricDef, g: &Grid, breakdowns: &[Breakdown]) {
-        debug_assert_eq!(def.kind, Kind::Count);
-        for r in 0..self.at.regions.len() {
-            let x = g.get(r, 0).0;
-            self.push(
-                def,
-                r,
-                "",
-                String::new(),
-                Some(x),
-                None,
-                Some(x as f64),
-                None,
-            );
-            for (name, at, values) in breakdowns {
-                for (k, v) in values().into_iter().enumerate() {
-                    let x = g.get(r, at + k).0;
-                    self.push(
-                        def,
-                        r,
-                        name,
-                        v.to_string(),
-                        Some(x),
-                        None,
-                        Some(x as f64),
-                        None,
-                    );
-                }
-            }
-        }
-    }
-
-    fn rate(&mut self, def: &MetricDef, r: usize, b: &'static str, bv: String, x: u64, n: u64) {
-        let value = (n > 0).then(|| x as f64 / n as f64);
-        self.push(def, r, b, bv, Some(x), Some(n), value, stats::wilson(x, n));
-    }
-
-    fn rates(&mut self, def: &MetricDef, g: &Grid) {
-        for r in 0..self.at.regions.len() {
-            let (x, n) = g.get(r, 0);
-            self.rate(def, r, "", String::new(), x, n);
-        }
-    }
-
-    fn survival(&mut self, def: &MetricDef, cohort: &[(u32, Subject)], w: u32) {
-        let nreg = self.at.regions.len();
-        let mut by_region: Vec<Vec<Subject>> = vec![Vec::new(); nreg];
-        for (r, s) in cohort {
-            by_region[*r as usize].push(*s);
-        }
-        for (r, subjects) in by_region.iter().enumerate() {
-            let km = KaplanMeier::fit(subjects);
-            let events = subjects.iter().filter(|s| s.event && s.time <= w).count() as u64;
-            let (value, ci) = match km.relapse_at(w) {
-                Some((v, lo, hi)) => (Some(v), Some((lo, hi))),
-                None => (None, None),
-            };
-            self.push(
-                def,
-                r,
-                "",
-                String::new(),
-                Some(events),
-                Some(subjects.len() as u64),
-                value,
-                ci,
-            );
-        }
-    }
 }

@@ -6,14 +6,17 @@
 //! `mgmt`, …), [`compute`] attributes records to regions and sums them, [`defs`] lists
 //! the metrics and [`output`] writes them. Everything here is pure: no file is touched.
 
+pub mod attribution;
 pub mod blocks;
 pub mod compute;
 pub mod defs;
+mod emit;
 pub mod model;
 pub mod output;
+pub mod period;
 
 pub use compute::{MetricRow, Request, compute};
-pub use model::{Model, TableSource};
+pub use model::Model;
 
 /// Warnings for requested metrics whose input tables are absent (they get no rows).
 pub fn missing_table_warnings(model: &Model, req: &Request) -> Vec<String> {

@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::dataset::Data;
 use crate::input::values::Days;
 use crate::regions::RegionTable;
 use crate::schema::{self, Table};
@@ -135,41 +136,8 @@ pub enum ModelError {
         table: &'static str,
         source: PolarsError,
     },
-    #[error("the dataset has no persons table; import an export that contains one")]
-    NoPersons,
-    #[error("the data has no dated records, so there is no data cutoff; pass --as-of")]
-    NoCutoff,
-}
-
-/// Source of canonical tables: a dataset on disk or frames in memory.
-pub trait TableSource {
-    fn has(&self, t: Table) -> bool;
-    /// The named columns of a table.
-    fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame>;
-}
-
-impl TableSource for std::collections::BTreeMap<Table, DataFrame> {
-    fn has(&self, t: Table) -> bool {
-        self.contains_key(&t)
-    }
-
-    fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame> {
-        self.get(&t)
-            .ok_or_else(|| polars_err!(ComputeError: "no table {}", t.name()))?
-            .select(cols.iter().copied())
-    }
-}
-
-impl TableSource for crate::dataset::Dataset {
-    fn has(&self, t: Table) -> bool {
-        crate::dataset::Dataset::has(self, t)
-    }
-
-    fn columns(&self, t: Table, cols: &[&str]) -> PolarsResult<DataFrame> {
-        let lf = self.scan(t).map_err(|e| polars_err!(ComputeError: "{e}"))?;
-        lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
-            .collect()
-    }
+    #[error(transparent)]
+    Data(#[from] crate::dataset::OpenError),
 }
 
 fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
@@ -185,149 +153,91 @@ fn enum_index(def: &schema::EnumDef, v: Option<&str>) -> Option<u8> {
     def.values.iter().position(|e| e.code == v).map(|i| i as u8)
 }
 
-/// Treats a date after `c` as empty (snapshot semantics).
-fn clip(d: Option<Days>, c: Days) -> Option<Days> {
-    d.filter(|&d| d <= c)
-}
-
 impl Model {
-    /// Builds the model. `as_of` is an explicit cutoff (snapshot semantics); without
-    /// it, `C` is the latest date among first_found, measure, detection, test, transfer
-    /// and service dates.
-    pub fn load(
-        src: &dyn TableSource,
-        regions: RegionTable,
-        as_of: Option<Days>,
-    ) -> Result<Model, ModelError> {
+    /// Builds the model from the tables at the cutoff `C` (the snapshot of
+    /// [`crate::dataset::snapshot`], applied by [`Data`]; nothing here clips a date).
+    pub fn load(src: &Data) -> Result<Model, ModelError> {
         let pe = |table: Table| {
             move |source| ModelError::Polars {
                 table: table.name(),
                 source,
             }
         };
-        if !src.has(Table::Persons) {
-            return Err(ModelError::NoPersons);
-        }
         let present: BTreeSet<Table> = Table::ALL.into_iter().filter(|t| src.has(*t)).collect();
         let mut codes = Codes::default();
 
-        // Read every table first, so that C can be derived from all of them.
-        let p = src
-            .columns(
-                Table::Persons,
-                &[
-                    "person_id",
-                    "sex",
-                    "birth_date",
-                    "hukou_region",
-                    "residence_region",
-                    "first_found_date",
-                    "first_found_region",
-                    "primary_drug",
-                    "death_date",
-                    "departure_date",
-                ],
-            )
-            .map_err(pe(Table::Persons))?;
+        // The tables at C, only the columns the model needs.
+        let p = src.columns(
+            Table::Persons,
+            &[
+                "person_id",
+                "sex",
+                "birth_date",
+                "hukou_region",
+                "residence_region",
+                "first_found_date",
+                "first_found_region",
+                "primary_drug",
+                "death_date",
+                "departure_date",
+            ],
+        )?;
         let m = if src.has(Table::Measures) {
-            Some(
-                src.columns(
-                    Table::Measures,
-                    &[
-                        "measure_id",
-                        "person_id",
-                        "measure_type",
-                        "decision_date",
-                        "report_date",
-                        "end_date",
-                        "end_reason",
-                        "region",
-                    ],
-                )
-                .map_err(pe(Table::Measures))?,
-            )
+            Some(src.columns(
+                Table::Measures,
+                &[
+                    "measure_id",
+                    "person_id",
+                    "measure_type",
+                    "decision_date",
+                    "report_date",
+                    "end_date",
+                    "end_reason",
+                    "region",
+                ],
+            )?)
         } else {
             None
         };
         let det = if src.has(Table::Detections) {
-            Some(
-                src.columns(Table::Detections, &["person_id", "date"])
-                    .map_err(pe(Table::Detections))?,
-            )
+            Some(src.columns(Table::Detections, &["person_id", "date"])?)
         } else {
             None
         };
         let mut tst = if src.has(Table::Tests) {
-            Some(
-                src.columns(Table::Tests, &["person_id", "date", "result"])
-                    .map_err(pe(Table::Tests))?,
-            )
+            Some(src.columns(Table::Tests, &["person_id", "date", "result"])?)
         } else {
             None
         };
         let trf = if src.has(Table::Transfers) {
-            Some(
-                src.columns(
-                    Table::Transfers,
-                    &[
-                        "transfer_id",
-                        "person_id",
-                        "date",
-                        "from_region",
-                        "to_region",
-                    ],
-                )
-                .map_err(pe(Table::Transfers))?,
-            )
+            Some(src.columns(
+                Table::Transfers,
+                &[
+                    "transfer_id",
+                    "person_id",
+                    "date",
+                    "from_region",
+                    "to_region",
+                ],
+            )?)
         } else {
             None
         };
         let svc = if src.has(Table::Services) {
-            Some(
-                src.columns(Table::Services, &["person_id", "date", "service_type"])
-                    .map_err(pe(Table::Services))?,
-            )
+            Some(src.columns(Table::Services, &["person_id", "date", "service_type"])?)
         } else {
             None
         };
         let off = if src.has(Table::Officers) {
-            Some(
-                src.columns(Table::Officers, &["region", "start_date", "end_date"])
-                    .map_err(pe(Table::Officers))?,
-            )
+            Some(src.columns(Table::Officers, &["region", "start_date", "end_date"])?)
         } else {
             None
         };
 
-        // The data cutoff C and the first period.
-        let mut max_date: Option<Days> = None;
-        let mut min_date: Option<Days> = None;
-        let mut see = |v: &[Option<i32>]| {
-            for d in v.iter().flatten() {
-                max_date = Some(max_date.map_or(*d, |m| m.max(*d)));
-                min_date = Some(min_date.map_or(*d, |m| m.min(*d)));
-            }
-        };
+        let cutoff = src.cutoff();
         let p_found = dates(&p, "first_found_date").map_err(pe(Table::Persons))?;
-        see(&p_found);
-        if let Some(m) = &m {
-            for c in ["decision_date", "report_date", "end_date"] {
-                see(&dates(m, c).map_err(pe(Table::Measures))?);
-            }
-        }
-        for (t, df) in [
-            (Table::Detections, &det),
-            (Table::Tests, &tst),
-            (Table::Transfers, &trf),
-            (Table::Services, &svc),
-        ] {
-            if let Some(df) = df {
-                see(&dates(df, "date").map_err(pe(t))?);
-            }
-        }
-        let cutoff = as_of.or(max_date).ok_or(ModelError::NoCutoff)?;
 
-        // Persons (those first found after C are left out with all their records).
+        // Persons.
         let ids = strs(&p, "person_id").map_err(pe(Table::Persons))?;
         let sex = strs(&p, "sex").map_err(pe(Table::Persons))?;
         let birth = dates(&p, "birth_date").map_err(pe(Table::Persons))?;
@@ -344,9 +254,6 @@ impl Model {
             let (Some(id), Some(found)) = (ids[i], p_found[i]) else {
                 continue;
             };
-            if found > cutoff {
-                continue;
-            }
             index.insert(id, persons.len() as u32);
             let residence = codes.intern(res[i].unwrap_or(""));
             let ffr_code = codes.intern(ffr[i].unwrap_or(""));
@@ -360,8 +267,8 @@ impl Model {
                 first_found: found,
                 first_found_region: ffr_code,
                 drug: enum_index(&schema::DRUG, drug[i]).unwrap_or(8),
-                death: clip(death[i], cutoff),
-                departure: clip(dep[i], cutoff),
+                death: death[i],
+                departure: dep[i],
                 measures: Vec::new(),
                 uses: Vec::new(),
                 valid_tests: Vec::new(),
@@ -385,17 +292,14 @@ impl Model {
                 let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
                     continue;
                 };
-                if decision > cutoff {
-                    continue;
-                }
-                let end_c = clip(end[i], cutoff);
+                let end_c = end[i];
                 let region = codes.intern(reg[i].unwrap_or(""));
                 attribution.insert(region);
                 persons[pi as usize].measures.push(Measure {
                     id: mid[i].unwrap_or("").to_string(),
                     kind: enum_index(&schema::MEASURE_TYPE, kind[i]).unwrap_or(VOLUNTARY),
                     decision,
-                    report: clip(rep[i], cutoff),
+                    report: rep[i],
                     end: end_c,
                     reason: if end_c.is_some() {
                         enum_index(&schema::END_REASON, why[i])
@@ -410,9 +314,7 @@ impl Model {
             let pid = strs(df, "person_id").map_err(pe(Table::Detections))?;
             let d = dates(df, "date").map_err(pe(Table::Detections))?;
             for i in 0..pid.len() {
-                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i])
-                    && d <= cutoff
-                {
+                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i]) {
                     persons[pi as usize].uses.push(d);
                 }
             }
@@ -453,9 +355,6 @@ impl Model {
                         let (Some(pi), Some(d)) = (person_of(p), d) else {
                             continue;
                         };
-                        if d > cutoff {
-                            continue;
-                        }
                         let kind = match r {
                             Some("positive") => 1,
                             Some("negative") => 0,
@@ -483,7 +382,15 @@ impl Model {
                 }
             }
         }
-        if let Some(df) = &trf {
+        // Transfers after C (of persons at C): only their sending region and date.
+        let late = src.late_transfers(&[
+            "transfer_id",
+            "person_id",
+            "date",
+            "from_region",
+            "to_region",
+        ])?;
+        for df in trf.iter().chain(late.iter()) {
             let tid = strs(df, "transfer_id").map_err(pe(Table::Transfers))?;
             let pid = strs(df, "person_id").map_err(pe(Table::Transfers))?;
             let d = dates(df, "date").map_err(pe(Table::Transfers))?;
@@ -519,8 +426,7 @@ impl Model {
                     person_of(pid[i]),
                     d[i],
                     enum_index(&schema::SERVICE_TYPE, ty[i]),
-                ) && d <= cutoff
-                {
+                ) {
                     persons[pi as usize].services.push((d, t));
                 }
             }
@@ -532,15 +438,12 @@ impl Model {
             let e = dates(df, "end_date").map_err(pe(Table::Officers))?;
             for i in 0..reg.len() {
                 let Some(start) = s[i] else { continue };
-                if start > cutoff {
-                    continue; // an officer starting after C does not exist yet
-                }
                 let region = codes.intern(reg[i].unwrap_or(""));
                 attribution.insert(region);
                 officers.push(Officer {
                     region,
                     start,
-                    end: clip(e[i], cutoff),
+                    end: e[i],
                 });
             }
         }
@@ -569,7 +472,6 @@ impl Model {
                 seen(m.decision);
             }
         }
-        let _ = min_date;
         let first_year = first.map(|d| {
             use chrono::Datelike;
             crate::input::values::from_days(d).year()
@@ -581,8 +483,123 @@ impl Model {
             officers,
             codes,
             attribution_codes: attribution,
-            regions,
+            regions: src.regions.clone(),
             present,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::input::values::parse_date;
+
+    fn d(s: &str) -> Option<Days> {
+        Some(parse_date(s).expect("date"))
+    }
+
+    fn dates(name: &str, v: Vec<Option<Days>>) -> Column {
+        Column::new(name.into(), v).cast(&DataType::Date).unwrap()
+    }
+
+    /// Two persons: `a` (found 2020, a measure decided 2020 that ends 2022, another
+    /// decided 2022, a death in 2022, one transfer in 2022 from 640104 to 640205) and
+    /// `b` (found 2022).
+    fn frames() -> BTreeMap<Table, DataFrame> {
+        let s = |name: &str, v: Vec<Option<&str>>| Column::new(name.into(), v);
+        let persons = DataFrame::new(
+            2,
+            vec![
+                s("person_id", vec![Some("a"), Some("b")]),
+                s("sex", vec![Some("male"), Some("female")]),
+                dates("birth_date", vec![d("1990-01-01"), d("1991-01-01")]),
+                s("hukou_region", vec![Some("640302"), Some("640302")]),
+                s("residence_region", vec![Some("640302"), Some("640303")]),
+                dates("first_found_date", vec![d("2020-01-01"), d("2022-01-01")]),
+                s("first_found_region", vec![Some("640302"), Some("640303")]),
+                s("primary_drug", vec![Some("heroin"), Some("heroin")]),
+                dates("death_date", vec![d("2022-05-01"), None]),
+                dates("departure_date", vec![None, None]),
+            ],
+        )
+        .unwrap();
+        let measures = DataFrame::new(
+            2,
+            vec![
+                s("measure_id", vec![Some("m1"), Some("m2")]),
+                s("person_id", vec![Some("a"), Some("a")]),
+                s(
+                    "measure_type",
+                    vec![Some("community_detox"), Some("community_rehab")],
+                ),
+                dates("decision_date", vec![d("2020-02-01"), d("2022-01-05")]),
+                dates("report_date", vec![d("2020-02-10"), None]),
+                dates("end_date", vec![d("2022-03-01"), None]),
+                s("end_reason", vec![Some("completed"), None]),
+                s("region", vec![Some("640302"), Some("640302")]),
+            ],
+        )
+        .unwrap();
+        let transfers = DataFrame::new(
+            1,
+            vec![
+                s("transfer_id", vec![Some("t1")]),
+                s("person_id", vec![Some("a")]),
+                dates("date", vec![d("2022-06-01")]),
+                s("from_region", vec![Some("640104")]),
+                s("to_region", vec![Some("640205")]),
+            ],
+        )
+        .unwrap();
+        BTreeMap::from([
+            (Table::Persons, persons),
+            (Table::Measures, measures),
+            (Table::Transfers, transfers),
+        ])
+    }
+
+    fn model(as_of: Option<Days>) -> Model {
+        let data = Data::from_frames(frames(), RegionTable::builtin(), as_of).unwrap();
+        Model::load(&data).unwrap()
+    }
+
+    #[test]
+    fn derived_cutoff_keeps_everything() {
+        let m = model(None);
+        // C is the latest cutoff date: the transfer of 2022-06-01.
+        assert_eq!(Some(m.cutoff), d("2022-06-01"));
+        assert_eq!(m.first_year, Some(2020));
+        assert_eq!(m.persons.len(), 2);
+        let a = &m.persons[0];
+        assert_eq!(a.measures.len(), 2);
+        assert_eq!(a.measures[0].end, d("2022-03-01"));
+        assert_eq!(a.measures[0].reason, Some(reason::COMPLETED));
+        assert_eq!(a.death, d("2022-05-01"));
+        assert!(m.attribution_codes.contains(&m.codes.index["640205"]));
+    }
+
+    #[test]
+    fn explicit_cutoff_reads_the_snapshot() {
+        let m = model(d("2021-12-31"));
+        assert_eq!(Some(m.cutoff), d("2021-12-31"));
+        // b is first found after C.
+        assert_eq!(m.persons.len(), 1);
+        let a = &m.persons[0];
+        // m2 is decided after C; m1 ends after C, so it is in force with no reason.
+        assert_eq!(a.measures.len(), 1);
+        assert_eq!((a.measures[0].end, a.measures[0].reason), (None, None));
+        assert_eq!(a.measures[0].report, d("2020-02-10"));
+        // The death after C is empty.
+        assert_eq!(a.death, None);
+        // The transfer after C stays, for its sending region only: 640104 attributes,
+        // 640205 (where a went after C) does not.
+        assert_eq!(a.transfers.len(), 1);
+        assert!(m.attribution_codes.contains(&m.codes.index["640104"]));
+        assert!(
+            !m.codes.index.contains_key("640205")
+                || !m.attribution_codes.contains(&m.codes.index["640205"])
+        );
     }
 }

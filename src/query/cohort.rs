@@ -12,6 +12,7 @@ use crate::input::values::{Days, age_years};
 use crate::metrics::blocks::{AGE_GROUPS, age_group};
 use crate::metrics::compute::{Period, cohort_entry, subject};
 use crate::metrics::model::Model;
+use crate::output::{Grid, Printable, Sheet};
 use crate::schema;
 use crate::stats::{KaplanMeier, Subject, logrank};
 
@@ -27,7 +28,7 @@ impl Entry {
 }
 
 /// Grouping of the curves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
     Drug,
     Sex,
@@ -103,6 +104,8 @@ pub struct CohortResult {
     pub groups: Vec<(String, Vec<Subject>)>,
     /// (statistic, df, p) of the log-rank test between the groups, if any.
     pub logrank: Option<(f64, u32, f64)>,
+    /// The grouping asked for.
+    pub by: Option<By>,
 }
 
 /// Kaplan–Meier summaries per group (and in total) with a log-rank test between the
@@ -248,11 +251,64 @@ pub fn analyse(
         table: DataFrame::new(height, columns)?,
         groups,
         logrank: lr,
+        by,
     })
 }
 
 /// The curves for [`crate::chart::km_curves`]: cumulative incidence at each event time
 /// up to the window, and numbers at risk at 0/6/12/24/36 months.
+/// The cohort table is written by the output layer: the full table in the machine
+/// formats and the workbook; for the terminal, without the repeated entry, year and
+/// log-rank columns, rates to four decimals, and the log-rank result underneath.
+impl Printable for CohortResult {
+    fn frame(&self) -> PolarsResult<DataFrame> {
+        Ok(self.table.clone())
+    }
+
+    fn grid(&self) -> PolarsResult<Grid> {
+        let keep: Vec<Column> = self
+            .table
+            .columns()
+            .iter()
+            .filter(|c| {
+                !matches!(c.name().as_str(), "entry" | "year" | "by")
+                    && !c.name().starts_with("logrank")
+            })
+            .map(|c| -> PolarsResult<Column> {
+                if c.dtype() == &DataType::Float64 {
+                    let v: Vec<Option<String>> = c
+                        .f64()?
+                        .iter()
+                        .map(|x| x.map(|x| format!("{x:.4}")))
+                        .collect();
+                    Ok(Column::new(c.name().clone(), v))
+                } else {
+                    Ok(c.clone())
+                }
+            })
+            .collect::<PolarsResult<_>>()?;
+        let mut g = DataFrame::new(self.table.height(), keep)?.grid()?;
+        let line = match (self.by, self.logrank) {
+            (None, _) => None,
+            (Some(_), Some((chi2, df, p))) => Some(format!(
+                "log-rank test: chi2 = {chi2:.3}, df = {df}, p = {p:.4}"
+            )),
+            (Some(_), None) => {
+                Some("log-rank test: not computable (fewer than two groups with events)".into())
+            }
+        };
+        if let Some(line) = line {
+            let rows = g.footer.take().unwrap_or_default();
+            g.footer = Some(format!("{rows}\n{line}"));
+        }
+        Ok(g)
+    }
+
+    fn sheets(&self) -> PolarsResult<Vec<Sheet>> {
+        self.table.sheets()
+    }
+}
+
 pub fn curves(groups: &[(String, Vec<Subject>)], window: u32) -> Vec<crate::chart::KmCurve> {
     let show: Vec<&(String, Vec<Subject>)> = if groups.len() > 1 {
         groups[1..].iter().collect()

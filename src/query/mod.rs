@@ -6,13 +6,13 @@
 //! fault), the views computed with the metrics building blocks ([`views`]), the saved
 //! queries of `queries/` with their typed, safely substituted parameters ([`saved`]),
 //! relapse cohorts ([`cohort`]), disclosure control for aggregate results
-//! ([`disclosure`]) and the writer of result frames in every output format
-//! ([`output`]). It reads data only through [`crate::cli::load_data`] and never writes
-//! to a dataset. User documentation: `docs/queries.md`.
+//! ([`disclosure`]). It reads data only through the dataset layer
+//! ([`crate::dataset::Data`], the same snapshot the metrics read), prints nothing and
+//! never writes to a dataset; results go out through [`crate::output`]. User
+//! documentation: `docs/queries.md`.
 
 pub mod cohort;
 pub mod disclosure;
-pub mod output;
 pub mod saved;
 pub mod sql;
 pub mod views;

@@ -3,25 +3,21 @@
 //! them, and error messages that point at the problem.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
 use polars::prelude::*;
 use polars::sql::{SQLContext, extract_table_identifiers};
 
 use super::views;
-use crate::cli::load_data;
-use crate::dataset::Dataset;
-use crate::input::values::{Days, iso, parse_date};
-use crate::metrics::model::{Model, TableSource};
-use crate::regions::RegionTable;
-use crate::schema::{ColType, Table};
+use crate::dataset::Data;
+use crate::input::values::{Days, iso};
+use crate::metrics::model::Model;
+use crate::schema::Table;
 
 /// The data a query runs on.
 pub struct Env {
-    source: Box<dyn TableSource>,
-    regions: RegionTable,
-    /// Base tables (the tables the data has), lazy.
+    data: Data,
+    /// Base tables (the tables the data has) at the cutoff, lazy.
     pub tables: BTreeMap<Table, LazyFrame>,
     /// An explicit cutoff (`--as-of`, or the one recorded at import).
     pub explicit_as_of: Option<Days>,
@@ -30,168 +26,28 @@ pub struct Env {
     model: Option<(Model, Vec<String>)>,
 }
 
-fn canonical_columns(t: Table) -> Vec<&'static str> {
-    crate::input::rows::out_columns(t)
-        .iter()
-        .map(|c| c.name)
-        .collect()
-}
-
-fn date_lit(d: Days) -> Expr {
-    lit(d).cast(DataType::Date)
-}
-
-/// The snapshot of a base table at an explicit `C` (METRICS.md "Snapshot semantics"):
-/// rows dated after `C` dropped, date fields after `C` emptied (with `end_reason`).
-fn snapshot(t: Table, lf: LazyFrame, c: Days, persons: &Series) -> LazyFrame {
-    let row_date = match t {
-        Table::Persons => Some("first_found_date"),
-        Table::Measures => Some("decision_date"),
-        Table::Detections | Table::Tests | Table::Transfers | Table::Services => Some("date"),
-        Table::Officers => Some("start_date"),
-        Table::Regions => None,
-    };
-    let mut lf = lf;
-    if let Some(rd) = row_date {
-        lf = lf.filter(col(rd).lt_eq(date_lit(c)));
-    }
-    if t != Table::Persons && t.column("person_id").is_some() {
-        lf = lf.filter(col("person_id").is_in(lit(persons.clone()).implode(false), false));
-    }
-    let mut exprs = Vec::new();
-    if t == Table::Measures {
-        exprs.push(
-            when(col("end_date").gt(date_lit(c)))
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(col("end_reason"))
-                .alias("end_reason"),
-        );
-    }
-    for cd in t.columns() {
-        if cd.ty == ColType::Date && Some(cd.name) != row_date {
-            exprs.push(
-                when(col(cd.name).gt(date_lit(c)))
-                    .then(lit(NULL).cast(DataType::Date))
-                    .otherwise(col(cd.name))
-                    .alias(cd.name),
-            );
-        }
-    }
-    if exprs.is_empty() {
-        lf
-    } else {
-        lf.with_columns(exprs)
-    }
-}
-
-fn cutoff_from_report(v: &serde_json::Value) -> Option<Days> {
-    match v.get("cutoff")? {
-        serde_json::Value::Number(n) => n.as_i64().map(|x| x as Days),
-        serde_json::Value::String(s) => parse_date(s).ok(),
-        _ => None,
-    }
-}
-
 impl Env {
-    /// Opens a dataset folder (lazy Parquet scans) or imports an export folder in memory.
-    pub fn open(path: &Path, as_of: Option<Days>) -> Result<Env> {
-        let loaded = load_data(path)?;
-        let explicit_as_of = as_of.or(loaded.as_of);
-        let mut tables = BTreeMap::new();
-        let ds = if Dataset::is_dataset(path) {
-            Some(Dataset::open(path)?)
-        } else {
-            None
-        };
-        for t in Table::ALL {
-            if t == Table::Regions || !loaded.source.has(t) {
-                continue;
-            }
-            let lf = match &ds {
-                Some(ds) => ds.scan(t)?,
-                None => loaded
-                    .source
-                    .columns(t, &canonical_columns(t))
-                    .map_err(|e| anyhow!("reading table {t}: {e}"))?
-                    .lazy(),
-            };
-            tables.insert(t, lf);
-        }
-        let mut cutoff = explicit_as_of.or_else(|| {
-            ds.as_ref()
-                .and_then(|d| d.manifest.cutoff.as_deref())
-                .and_then(|s| parse_date(s).ok())
-                .or_else(|| cutoff_from_report(&loaded.import_report))
-        });
-        let mut env = Env {
-            source: loaded.source,
-            regions: loaded.regions,
+    /// The SQL environment over `data` (already at its cutoff: the snapshot is the
+    /// dataset layer's, shared with the metrics).
+    pub fn new(data: Data) -> Env {
+        let tables = data.tables().map(|(t, lf)| (t, lf.clone())).collect();
+        Env {
+            explicit_as_of: data.explicit_as_of(),
+            cutoff: data.cutoff(),
             tables,
-            explicit_as_of,
-            cutoff: 0,
+            data,
             model: None,
-        };
-        if cutoff.is_none() {
-            cutoff = Some(env.model()?.0.cutoff);
         }
-        env.cutoff = cutoff.expect("cutoff");
-        if let Some(c) = explicit_as_of {
-            let persons = env.tables[&Table::Persons]
-                .clone()
-                .filter(col("first_found_date").lt_eq(date_lit(c)))
-                .select([col("person_id")])
-                .collect()?;
-            let ids = persons
-                .column("person_id")?
-                .as_materialized_series()
-                .clone();
-            let snap: BTreeMap<Table, LazyFrame> = std::mem::take(&mut env.tables)
-                .into_iter()
-                .map(|(t, lf)| (t, snapshot(t, lf, c, &ids)))
-                .collect();
-            env.tables = snap;
-        }
-        Ok(env)
     }
 
     /// The metrics model (loaded once) and the person ids of its persons.
     pub fn model(&mut self) -> Result<&(Model, Vec<String>)> {
         if self.model.is_none() {
-            let model = Model::load(
-                self.source.as_ref(),
-                self.regions.clone(),
-                self.explicit_as_of,
-            )?;
-            let ids = views::person_ids(self.source.as_ref(), &model)?;
+            let model = Model::load(&self.data)?;
+            let ids = views::person_ids(&self.data, &model)?;
             self.model = Some((model, ids));
         }
         Ok(self.model.as_ref().expect("loaded"))
-    }
-
-    /// The effective region table as a frame: code, name, level, parent.
-    pub fn regions_frame(&self) -> PolarsResult<DataFrame> {
-        let r: Vec<&crate::regions::Region> = self.regions.by_code.values().collect();
-        DataFrame::new(
-            r.len(),
-            vec![
-                Column::new(
-                    "code".into(),
-                    r.iter().map(|x| x.code.clone()).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "name".into(),
-                    r.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "level".into(),
-                    r.iter().map(|x| x.level.as_str()).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "parent".into(),
-                    r.iter().map(|x| x.parent.clone()).collect::<Vec<_>>(),
-                ),
-            ],
-        )
     }
 
     /// Every name a query can use: base tables, `regions`, then the views.
@@ -213,7 +69,7 @@ impl Env {
         for (t, lf) in &self.tables {
             ctx.register(t.name(), lf.clone());
         }
-        ctx.register("regions", self.regions_frame()?.lazy());
+        ctx.register("regions", self.data.regions.to_frame().lazy());
         let wanted: BTreeSet<String> = named.iter().map(|s| s.to_lowercase()).collect();
         if wanted.contains("measures_in_force")
             && let Some(m) = self.tables.get(&Table::Measures)

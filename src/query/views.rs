@@ -9,10 +9,11 @@
 use polars::prelude::*;
 
 use super::cohort::{self, Entry};
+use crate::dataset::Data;
 use crate::input::values::{Days, age_years};
 use crate::metrics::blocks::{self, AGE_GROUPS, age_group};
 use crate::metrics::compute::{self, Request};
-use crate::metrics::model::{Model, TableSource, reason};
+use crate::metrics::model::{Model, reason};
 use crate::regions::Level;
 use crate::schema::{self, Table};
 
@@ -34,8 +35,10 @@ fn county(code: &str) -> String {
 
 /// The person ids of `model.persons`, in order: the model keeps persons with an id and
 /// a first-found date not after `C`, in table order.
-pub fn person_ids(src: &dyn TableSource, model: &Model) -> PolarsResult<Vec<String>> {
-    let df = src.columns(Table::Persons, &["person_id", "first_found_date"])?;
+pub fn person_ids(src: &Data, model: &Model) -> PolarsResult<Vec<String>> {
+    let df = src
+        .columns(Table::Persons, &["person_id", "first_found_date"])
+        .map_err(|e| polars_err!(ComputeError: "{e}"))?;
     let ids = df.column("person_id")?.str()?.clone();
     let found = df.column("first_found_date")?.date()?.physical().clone();
     let out: Vec<String> = ids

@@ -128,7 +128,7 @@ fn demo_renders_with_chinese_text_and_verbatim_cells() {
     if let Ok(path) = std::env::var("JINDU_DEMO_PDF") {
         fs::write(&path, &pdf).expect("write demo pdf");
     }
-    let text = pdf_extract::extract_text_from_mem(&pdf).expect("extract text");
+    let text = pdf_text(&pdf);
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     for needle in [
         "2025年度禁毒工作统计公报（演示）",
@@ -417,4 +417,24 @@ fn every_chart_kind_renders_in_typst() {
     if let Ok(path) = std::env::var("JINDU_GALLERY_PDF") {
         fs::write(&path, &pdf).expect("write gallery pdf");
     }
+}
+
+/// The text of a PDF as `pdftotext -layout` reads it (poppler-utils, which `.ci/run`
+/// installs): what a reader copying from the page gets.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (install poppler-utils: apt-get install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
 }

@@ -3,7 +3,7 @@
 //! `jindu metrics`, renders are byte-identical, `--lang en` and `--each county` work,
 //! bad arguments exit with code 2; and a snapshot of the JSON handed to Typst.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -35,7 +35,7 @@ fn render(dir: &Path, name: &str, args: &[&str], threads: Option<&str>) -> Vec<u
 }
 
 fn text_of(pdf: &[u8]) -> String {
-    let t = pdf_extract::extract_text_from_mem(pdf).expect("extract text");
+    let t = common::pdf_text(pdf);
     // Text extraction may break lines inside a run; compare without whitespace.
     t.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -190,9 +190,8 @@ fn bad_region_or_year_is_a_usage_error() {
 /// three sections (the rest has the same shape; the methods appendix lists files).
 #[test]
 fn bulletin_data_snapshot() {
-    let loaded = jindu::cli::load_data(Path::new(SAMPLE)).expect("load sample");
-    let model = jindu::metrics::Model::load(loaded.source.as_ref(), loaded.regions, loaded.as_of)
-        .expect("model");
+    let data = jindu::dataset::Data::open(Path::new(SAMPLE), None, &|_| {}).expect("load sample");
+    let model = jindu::metrics::Model::load(&data).expect("model");
     let rule = jindu::publish::Rule::default();
     let cx = Context::new(
         &model,

@@ -1,9 +1,8 @@
 //! Malformed inputs: every case ends in a quarantine record (code and physical line)
 //! or a file-level error naming the file and the fix — never a panic.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 /// Line numbers in the basic fixture: header = 1, P001 = 2, …, P005 = 6.
 const P_HEADER: &str = "人员编号,身份证号,姓名,性别,出生日期,户籍地,居住地,初次发现日期,初次发现地,主要滥用毒品,死亡日期";

@@ -1,11 +1,10 @@
 //! `jindu import`: the dataset layout, identical Parquet from every encoding and
 //! format, byte-identical reruns, privacy of ID numbers and names, atomic replacement.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use polars::prelude::SerReader;
 
 fn keyfile(dir: &Path) -> String {

@@ -10,11 +10,10 @@
 //!   2019-11-20, never reported; transfer 2020-01-05 640324101 → 利通 640302100.
 //! - P005 男 found 2021-03-03 @640324 (county code), detox M006 2021-03-12..2024-03-10.
 
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 type Rows = BTreeMap<(String, String, String, String, String), BTreeMap<String, String>>;
 

@@ -1,9 +1,8 @@
 //! The canonical dataset on disk: `DATASET/` with one Parquet file per table,
-//! `manifest.json` and `quarantine/TABLE.csv`.
-//!
-//! This module owns the layout, the atomic replacement of a dataset (built in a
-//! temporary folder beside it, renamed into place only when complete), the Parquet
-//! sink the importer streams into, and opening a dataset for the later stages.
+//! `manifest.json` and `quarantine/TABLE.csv`. This file owns the layout, the atomic
+//! replacement of a dataset (built in a temporary folder beside it, renamed into place
+//! only when complete), the Parquet sink the importer streams into, and reading a
+//! dataset back.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};

@@ -1,11 +1,10 @@
 //! `jindu query` and `jindu cohort` on the basic fixture (hand-checked answers; see the
 //! top of `tests/metrics_cli.rs` for its five persons) and on `sample-data/ningxia`.
 
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 const NINGXIA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
 const QUERIES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/queries");

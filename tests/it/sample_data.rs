@@ -2,11 +2,10 @@
 //! published figures (computed by jindu's own metrics), and `--dirty` leaves the clean
 //! rows' numbers unchanged.
 
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
 

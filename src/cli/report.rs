@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{Loaded, load_data};
+use super::open_data;
 use crate::input::values::from_days;
 use crate::metrics::Model;
 use crate::metrics::compute::{Period, periods};
@@ -177,13 +177,10 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         Some(p) => (p.clone(), None),
         None => sample_data()?,
     };
-    let Loaded {
-        source,
-        regions,
-        as_of,
-        import_report,
-    } = load_data(&data)?;
-    let model = Model::load(source.as_ref(), regions, as_of)?;
+    let data = open_data(&data, None)?;
+    let model = Model::load(&data)?;
+    let import_report = data.import_report.clone();
+    drop(data);
     let year = match a.year {
         Some(y) => y,
         None => default_year(&model)?,

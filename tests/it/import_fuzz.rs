@@ -2,9 +2,8 @@
 //! or 1 and a report, whatever the damage (flipped bytes, stray quotes, delimiters and
 //! line breaks, truncation, damaged workbooks and gzip streams).
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 /// SplitMix64: a fixed, seeded generator so failures reproduce.
 struct Rng(u64);

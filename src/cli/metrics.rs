@@ -1,0 +1,111 @@
+//! `jindu metrics`: every indicator of docs/metrics.md per region and year, in any
+//! output format, with disclosure control on request.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use super::args::{OutputArgs, PublishArgs, level_parser};
+use super::{open_data, progress_bar};
+use crate::metrics::output::MetricTable;
+use crate::metrics::{self, Model, Request};
+use crate::publish;
+use crate::regions::{Level, level_of};
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// A dataset written by `jindu import`, or an export folder (imported in memory).
+    #[arg(value_name = "DATA")]
+    pub data: PathBuf,
+    /// Metric id (repeatable; default: all). See docs/metrics.md.
+    #[arg(long = "metric", value_name = "ID")]
+    pub metrics: Vec<String>,
+    /// Regional level of the output rows.
+    #[arg(long, default_value = "county", value_parser = level_parser())]
+    pub level: Level,
+    /// Only regions inside this one (a province, city, county or township code).
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
+    /// First year to report.
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<i32>,
+    /// Last year to report.
+    #[arg(long, value_name = "YEAR")]
+    pub to: Option<i32>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+/// Validated metric selection and scope.
+pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
+    let mut defs = Vec::new();
+    for id in &a.metrics {
+        let d = metrics::defs::find(id).with_context(|| {
+            let ids: Vec<&str> = metrics::defs::METRICS.iter().map(|m| m.id).collect();
+            format!(
+                "--metric {id:?} is not a metric; metrics are: {}",
+                ids.join(", ")
+            )
+        })?;
+        defs.push(d);
+    }
+    let level = a.level;
+    if let Some(r) = &a.region {
+        if !r.bytes().all(|b| b.is_ascii_digit()) || !(r.len() == 6 || r.len() == 9) {
+            bail!(
+                "--region {r:?}: give a 6-digit (province, city or county) or 9-digit (township) code"
+            );
+        }
+        if level_of(r) > level {
+            bail!(
+                "--region {r} is a {} but --level {} is coarser; choose --level {} or finer",
+                level_of(r).as_str(),
+                level.as_str(),
+                level_of(r).as_str()
+            );
+        }
+    }
+    if let (Some(f), Some(t)) = (a.from, a.to)
+        && f > t
+    {
+        bail!("--from {f} is after --to {t}");
+    }
+    Ok(Request {
+        metrics: defs,
+        level,
+        scope: a.region.clone(),
+        from: a.from,
+        to: a.to,
+    })
+}
+
+pub fn run(a: MetricsArgs) -> Result<ExitCode> {
+    let req = metrics_request(&a)?;
+    a.output.validate()?;
+    let data = open_data(&a.data, a.output.as_of()?)?;
+    let pb = progress_bar();
+    pb.set_message("reading the canonical tables");
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    let model = Model::load(&data)?;
+    drop(data);
+    pb.set_message(format!(
+        "computing metrics for {} persons",
+        model.persons.len()
+    ));
+    let mut rows = metrics::compute(&model, &req);
+    pb.finish_and_clear();
+    for w in metrics::missing_table_warnings(&model, &req) {
+        eprintln!("warning: {w}");
+    }
+    let rule = a.publish.rule();
+    if a.publish.publish {
+        publish::publish_rows(&mut rows, rule);
+    }
+    let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
+    a.output.emit(&buf)?;
+    Ok(ExitCode::SUCCESS)
+}

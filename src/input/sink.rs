@@ -1,0 +1,206 @@
+//! Where accepted rows go: the [`Sink`] trait (memory, or the dataset's Parquet sink),
+//! the sink shared by tables imported in parallel, and the per-table column buffers
+//! that hand rows to a sink in chunks of canonical columns.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use polars::prelude::*;
+
+use super::quarantine::QuarantineRecord;
+use super::rows::{self, OutColumn, OutType, ParsedRow, Val};
+use super::values::Days;
+use crate::regions::Region;
+use crate::schema::Table;
+
+/// Where accepted rows and quarantined rows go.
+pub trait Sink: Send {
+    fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError>;
+    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError>;
+}
+
+/// A sink shared by the tables imported in parallel (each table writes its own files).
+pub struct SharedSink<'a>(pub(super) std::sync::Mutex<&'a mut dyn Sink>);
+
+impl SharedSink<'_> {
+    pub(super) fn rows(&self, table: Table, chunk: DataFrame) -> Result<(), SinkError> {
+        self.0.lock().expect("sink lock").rows(table, chunk)
+    }
+
+    pub(super) fn quarantine(
+        &self,
+        table: Table,
+        record: &QuarantineRecord,
+    ) -> Result<(), SinkError> {
+        self.0.lock().expect("sink lock").quarantine(table, record)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Polars { path: PathBuf, source: PolarsError },
+}
+
+/// Keeps everything in memory (for `check`, and for metrics on an export folder).
+#[derive(Default)]
+pub struct MemorySink {
+    pub frames: BTreeMap<Table, Vec<DataFrame>>,
+    pub quarantined: BTreeMap<Table, Vec<QuarantineRecord>>,
+    /// When false, quarantine records are counted by the report only.
+    pub keep_quarantine: bool,
+}
+
+impl Sink for MemorySink {
+    fn rows(&mut self, table: Table, chunk: DataFrame) -> Result<(), SinkError> {
+        self.frames.entry(table).or_default().push(chunk);
+        Ok(())
+    }
+
+    fn quarantine(&mut self, table: Table, record: &QuarantineRecord) -> Result<(), SinkError> {
+        if self.keep_quarantine {
+            self.quarantined
+                .entry(table)
+                .or_default()
+                .push(record.clone());
+        }
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// One frame per table (empty frames with the canonical schema for tables that
+    /// had files but no accepted rows).
+    pub fn into_tables(self) -> BTreeMap<Table, DataFrame> {
+        let mut out = BTreeMap::new();
+        for (t, chunks) in self.frames {
+            let mut it = chunks.into_iter();
+            let mut df = it.next().unwrap_or_else(|| empty_frame(t));
+            for c in it {
+                df.vstack_mut_owned(c).expect("same schema");
+            }
+            df.rechunk_mut();
+            out.insert(t, df);
+        }
+        out
+    }
+}
+
+/// Per-table state across its files.
+pub(super) struct TableState {
+    pub(super) table: Table,
+    pub(super) out: Vec<OutColumn>,
+    /// id fingerprint → (content fingerprint, file, line of the first accepted row).
+    pub(super) dup: HashMap<u128, (u128, u32, u64)>,
+    pub(super) quarantined_ids: HashMap<u128, (String, u64)>,
+    pub(super) builders: Vec<ColBuilder>,
+    pub(super) buffered: usize,
+    pub(super) chunk_rows: usize,
+    pub(super) region_counts: BTreeMap<String, u64>,
+    pub(super) region_rows: Vec<Region>,
+    pub(super) file_index: u32,
+    pub(super) file_names: Vec<String>,
+    /// Rows of the current file whose explicit sex/birth date contradict the ID.
+    pub(super) contradictions: u64,
+    /// Latest date of this table's accepted rows among the cutoff columns.
+    pub(super) cutoff: Option<Days>,
+}
+
+pub(super) enum ColBuilder {
+    Str(Vec<Option<String>>),
+    Date(Vec<Option<i32>>),
+}
+
+impl TableState {
+    pub(super) fn new(table: Table, chunk_rows: usize) -> Self {
+        let out = rows::out_columns(table);
+        let builders = out
+            .iter()
+            .map(|c| match c.ty {
+                OutType::Str => ColBuilder::Str(Vec::new()),
+                OutType::Date => ColBuilder::Date(Vec::new()),
+            })
+            .collect();
+        TableState {
+            table,
+            out,
+            dup: HashMap::new(),
+            quarantined_ids: HashMap::new(),
+            builders,
+            buffered: 0,
+            chunk_rows,
+            region_counts: BTreeMap::new(),
+            region_rows: Vec::new(),
+            file_index: 0,
+            file_names: Vec::new(),
+            contradictions: 0,
+            cutoff: None,
+        }
+    }
+
+    pub(super) fn push(&mut self, mut row: ParsedRow) {
+        for (b, c) in self.builders.iter_mut().zip(&self.out) {
+            match (b, std::mem::replace(&mut row.values[c.source], Val::Null)) {
+                (ColBuilder::Str(v), Val::Str(s)) => v.push(Some(s)),
+                (ColBuilder::Str(v), _) => v.push(None),
+                (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(d)),
+                (ColBuilder::Date(v), _) => v.push(None),
+            }
+        }
+        self.buffered += 1;
+    }
+
+    pub(super) fn maybe_flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
+        if self.buffered >= self.chunk_rows {
+            self.flush(sink)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
+        if self.table == Table::Regions {
+            return Ok(()); // the effective region table is written once, at the end
+        }
+        let cols: Vec<Column> = self
+            .builders
+            .iter_mut()
+            .zip(&self.out)
+            .map(|(b, c)| build_column(c.name, b))
+            .collect();
+        let df = DataFrame::new(self.buffered, cols).expect("equal lengths");
+        self.buffered = 0;
+        sink.rows(self.table, df)
+    }
+}
+
+fn build_column(name: &str, b: &mut ColBuilder) -> Column {
+    match b {
+        ColBuilder::Str(v) => {
+            let data = std::mem::take(v);
+            Column::new(name.into(), data)
+        }
+        ColBuilder::Date(v) => {
+            let data = std::mem::take(v);
+            Int32Chunked::from_iter_options(name.into(), data.into_iter())
+                .into_date()
+                .into_column()
+        }
+    }
+}
+
+/// An empty frame with a table's canonical schema.
+pub fn empty_frame(table: Table) -> DataFrame {
+    let cols: Vec<Column> = rows::out_columns(table)
+        .iter()
+        .map(|c| match c.ty {
+            OutType::Str => build_column(c.name, &mut ColBuilder::Str(Vec::new())),
+            OutType::Date => build_column(c.name, &mut ColBuilder::Date(Vec::new())),
+        })
+        .collect();
+    DataFrame::new(0, cols).expect("empty")
+}

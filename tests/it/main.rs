@@ -1,0 +1,13 @@
+//! The integration tests: one test binary (linking polars and typst once instead of
+//! once per file), one module per area. They run the `jindu` binary on small fixtures
+//! with hand-worked answers and on the bundled sample.
+
+#[allow(dead_code)]
+mod common;
+mod import_dataset;
+mod import_fuzz;
+mod import_malformed;
+mod metrics_cli;
+mod query_cli;
+mod report_render;
+mod sample_data;
