@@ -1,7 +1,6 @@
 //! `jindu import`: the dataset layout, identical Parquet from every encoding and
 //! format, byte-identical reruns, privacy of ID numbers and names, atomic replacement.
 
-
 use std::path::Path;
 
 use crate::common::*;

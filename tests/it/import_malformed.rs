@@ -1,7 +1,6 @@
 //! Malformed inputs: every case ends in a quarantine record (code and physical line)
 //! or a file-level error naming the file and the fix — never a panic.
 
-
 use crate::common::*;
 
 /// Line numbers in the basic fixture: header = 1, P001 = 2, …, P005 = 6.

@@ -10,7 +10,6 @@
 //!   2019-11-20, never reported; transfer 2020-01-05 640324101 → 利通 640302100.
 //! - P005 男 found 2021-03-03 @640324 (county code), detox M006 2021-03-12..2024-03-10.
 
-
 use std::collections::BTreeMap;
 
 use crate::common::*;
@@ -370,10 +369,17 @@ fn as_of_snapshot_ignores_later_records() {
     );
 }
 
+/// Every format carries the same values as the CSV: Parquet and Arrow are read back
+/// and compared cell by cell, JSON row by row; the workbook's cells are typed.
 #[test]
-fn every_format_writes() {
+fn every_format_writes_the_same_values() {
+    use polars::prelude::*;
     let dir = tempfile::tempdir().unwrap();
-    for f in ["parquet", "xlsx", "arrow"] {
+    let o = run(&["metrics", BASIC, "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(csv.lines().count() > 100);
+    for f in ["parquet", "arrow"] {
         let p = dir.path().join(format!("m.{f}"));
         let o = run(&[
             "metrics",
@@ -384,23 +390,101 @@ fn every_format_writes() {
             p.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{f}: {}", stderr(&o));
-        assert!(std::fs::metadata(&p).unwrap().len() > 100);
+        let file = std::fs::File::open(&p).unwrap();
+        let df = match f {
+            "parquet" => ParquetReader::new(file).finish().unwrap(),
+            _ => IpcReader::new(file).finish().unwrap(),
+        };
+        assert_eq!(df.column("numerator").unwrap().dtype(), &DataType::UInt64);
+        assert_eq!(df.column("value").unwrap().dtype(), &DataType::Float64);
+        let back = String::from_utf8(jindu::output::to_csv(&df).unwrap()).unwrap();
+        assert_eq!(back, csv, "{f} differs from the CSV");
     }
+    // JSON: the same rows; a count's value is an integer, a rate's a float.
+    let o = run(&["metrics", BASIC, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), lines.len());
+    for (r, l) in rows.iter().zip(&lines) {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(r["metric"], f[0]);
+        assert_eq!(r["region_code"], f[3]);
+        let num = r["numerator"]
+            .as_u64()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        assert_eq!(num, f[8], "{l}");
+        match r["value"].as_f64() {
+            Some(x) => assert_eq!(x, f[10].parse::<f64>().unwrap(), "{l}"),
+            None => assert_eq!(f[10], "", "{l}"),
+        }
+    }
+    let reg = rows
+        .iter()
+        .find(|r| {
+            r["metric"] == "registered"
+                && r["period"] == "2019"
+                && r["region_code"] == "640324"
+                && r["breakdown"] == ""
+        })
+        .unwrap();
+    assert!(reg["value"].is_u64(), "{reg}");
+    assert_eq!(reg["value"], 2);
+    // The workbook: one sheet per metric, title and headers, numbers as numbers.
+    let p = dir.path().join("m.xlsx");
     let o = run(&[
         "metrics",
         BASIC,
         "--format",
-        "json",
-        "--metric",
-        "registered",
+        "xlsx",
+        "--out",
+        p.to_str().unwrap(),
         "--from",
-        "2024",
+        "2019",
+        "--to",
+        "2019",
     ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v[0]["metric"], "registered");
-    assert_eq!(v[0]["value"], 0);
+    assert!(o.status.success(), "{}", stderr(&o));
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&p).unwrap();
+    assert!(wb.sheet_names().contains(&"registered".to_string()));
+    let ws = wb.worksheet_range("registered").unwrap();
+    assert_eq!(
+        ws.get((0, 0)),
+        Some(&Data::String("登记在册吸毒人员".into()))
+    );
+    assert_eq!(ws.get((1, 2)), Some(&Data::String("区划代码".into())));
+    let row = ws
+        .rows()
+        .find(|r| {
+            r[2] == Data::String("640324".into())
+                && matches!(&r[5], Data::Empty | Data::String(_))
+                && r[5].to_string().is_empty()
+        })
+        .expect("同心县 total row");
+    assert_eq!(row[9], Data::Float(2.0));
+    let ws = wb.worksheet_range("execution_rate").unwrap();
+    let cell = |code: &str, col: usize| {
+        ws.rows()
+            .find(|r| r[2] == Data::String(code.into()))
+            .unwrap_or_else(|| panic!("no {code} row"))[col]
+            .clone()
+    };
+    // 2019 (see flows_of_2019): 沙坡头 1/1, 同心 0/1, as numbers; the rate 1 is 100%.
+    assert_eq!(
+        (cell("640502", 7), cell("640502", 8)),
+        (Data::Float(1.0), Data::Float(1.0))
+    );
+    assert_eq!(
+        (cell("640324", 7), cell("640324", 9)),
+        (Data::Float(0.0), Data::Float(0.0))
+    );
+    assert_eq!(cell("640502", 9), Data::Float(1.0));
+    // A binary format needs --out.
     let o = run(&["metrics", BASIC, "--format", "parquet"]);
     assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format parquet writes a binary file: add --out FILE"));
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! `jindu query` and `jindu cohort` on the basic fixture (hand-checked answers; see the
 //! top of `tests/metrics_cli.rs` for its five persons) and on `sample-data/ningxia`.
 
-
 use std::collections::BTreeMap;
 
 use crate::common::*;
@@ -340,16 +339,24 @@ fn publish_hides_small_counts_and_refuses_person_lists() {
     assert!(stderr(&o).contains("lists persons"), "{}", stderr(&o));
 }
 
+/// Every format carries the CSV's values: Parquet and Arrow are read back and compared
+/// cell by cell; the workbook has dates as dates, booleans and numbers typed.
 #[test]
 fn output_formats() {
+    use polars::prelude::*;
     let dir = tempfile::tempdir().unwrap();
     let sql =
         "SELECT person_id, first_found_date, registered, age FROM person_status ORDER BY person_id";
-    for (fmt, magic) in [
-        ("parquet", &b"PAR1"[..]),
-        ("xlsx", b"PK"),
-        ("arrow", b"ARROW1"),
-    ] {
+    let o = run(&["query", BASIC, sql, "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(
+        csv.starts_with("person_id,first_found_date,registered,age\nP001,2012-05-01,true,39\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 6);
+    assert!(!csv.contains('\r'));
+    for fmt in ["parquet", "arrow"] {
         let out = dir.path().join(format!("q.{fmt}"));
         let o = run(&[
             "query",
@@ -361,20 +368,57 @@ fn output_formats() {
             out.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{fmt}: {}", stderr(&o));
-        let bytes = std::fs::read(&out).unwrap();
-        assert!(bytes.starts_with(magic), "{fmt}");
+        let file = std::fs::File::open(&out).unwrap();
+        let df = match fmt {
+            "parquet" => ParquetReader::new(file).finish().unwrap(),
+            _ => IpcReader::new(file).finish().unwrap(),
+        };
+        assert_eq!(
+            df.column("first_found_date").unwrap().dtype(),
+            &DataType::Date
+        );
+        assert_eq!(df.column("registered").unwrap().dtype(), &DataType::Boolean);
+        let back = String::from_utf8(jindu::output::to_csv(&df).unwrap()).unwrap();
+        assert_eq!(back, csv, "{fmt}");
     }
+    let out = dir.path().join("q.xlsx");
+    let o = run(&[
+        "query",
+        BASIC,
+        sql,
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let ws = wb.worksheet_range("query").unwrap();
+    assert_eq!(
+        ws.get((0, 1)),
+        Some(&Data::String("first_found_date".into()))
+    );
+    assert_eq!(ws.get((1, 0)), Some(&Data::String("P001".into())));
+    // A date cell: Excel serial 41030 is 2012-05-01.
+    match ws.get((1, 1)) {
+        Some(Data::DateTime(d)) => {
+            assert!(d.is_datetime());
+            assert_eq!(d.as_f64(), 41030.0);
+        }
+        other => panic!("first_found_date is not a date cell: {other:?}"),
+    }
+    assert_eq!(ws.get((1, 2)), Some(&Data::Bool(true)));
+    assert_eq!(ws.get((1, 3)), Some(&Data::Float(39.0)));
     let o = run(&["query", BASIC, sql, "--format", "parquet"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = run(&["query", BASIC, sql, "--format", "csv"]);
-    let text = stdout(&o);
-    assert!(
-        text.starts_with("person_id,first_found_date,registered,age\nP001,2012-05-01,true,39\n"),
-        "{text}"
-    );
-    assert!(!text.contains('\r'));
     let o = run(&["query", BASIC, sql]);
     assert!(stdout(&o).contains("(5 rows)"));
+    assert!(
+        stdout(&o).contains("| P001      | 2012-05-01       | true       |  39 |"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// The metrics rows of one metric and year at province level: (numerator, denominator, value).
@@ -518,6 +562,8 @@ fn saved_new_users_agrees_with_the_metric() {
             ])
             .output()
             .unwrap();
+        assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+        let mut compared = 0;
         for l in String::from_utf8_lossy(&m.stdout).lines().skip(1) {
             let f: Vec<&str> = l.split(',').collect();
             let n: u64 = f[8].parse().unwrap();
@@ -527,6 +573,13 @@ fn saved_new_users_agrees_with_the_metric() {
                 _ => continue,
             };
             assert_eq!(got, n, "{year} {} {}", f[6], f[7]);
+            compared += 1;
         }
+        // Nine drugs and four age groups, every one compared.
+        assert_eq!(compared, 13, "{year}");
+        assert!(
+            !by_drug.is_empty() && !by_age.is_empty(),
+            "{year}: the query gave no rows"
+        );
     }
 }

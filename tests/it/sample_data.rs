@@ -2,7 +2,6 @@
 //! published figures (computed by jindu's own metrics), and `--dirty` leaves the clean
 //! rows' numbers unchanged.
 
-
 use std::collections::BTreeMap;
 
 use crate::common::*;
