@@ -2,6 +2,7 @@
 //! once per file), one module per area. They run the `jindu` binary on small fixtures
 //! with hand-worked answers and on the bundled sample.
 
+mod cohort_km;
 #[allow(dead_code)]
 mod common;
 mod import_dataset;

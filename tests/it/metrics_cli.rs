@@ -176,6 +176,51 @@ fn flows_of_2019() {
     assert_eq!(val(&r, "relapse_after_release_12m", "2019", "640502"), "0");
 }
 
+/// M002 (P002's detox in 沙坡头, reported 2016-08-20) ended as escalated on 2017-03-01.
+/// escalation_rate 2017: denominator = community measures executed at some time in 2017
+/// (reported by 2017-12-31, not ended before 2017-01-01): M002 only (M001 ended 2015,
+/// M004 reported 2019) → 1/1 in 640502 and the province, 0/0 in 同心. 2016: M001 ended
+/// before 2016 → 沙坡头 M002 executed but not escalated in 2016 → 0/1.
+#[test]
+fn escalation_of_2017() {
+    let r = metrics(&[
+        "--from",
+        "2016",
+        "--to",
+        "2017",
+        "--metric",
+        "escalation_rate",
+    ]);
+    assert_eq!(
+        frac(&r, "escalation_rate", "2017", "640502"),
+        ("1".into(), "1".into())
+    );
+    assert_eq!(val(&r, "escalation_rate", "2017", "640502"), "1");
+    assert_eq!(
+        frac(&r, "escalation_rate", "2017", "640324"),
+        ("0".into(), "0".into())
+    );
+    assert_eq!(val(&r, "escalation_rate", "2017", "640324"), "");
+    assert_eq!(
+        frac(&r, "escalation_rate", "2016", "640502"),
+        ("0".into(), "1".into())
+    );
+    let p = metrics(&[
+        "--from",
+        "2017",
+        "--to",
+        "2017",
+        "--metric",
+        "escalation_rate",
+        "--level",
+        "province",
+    ]);
+    assert_eq!(
+        frac(&p, "escalation_rate", "2017", "640000"),
+        ("1".into(), "1".into())
+    );
+}
+
 #[test]
 fn partial_last_period() {
     let r = metrics(&["--from", "2024"]);
