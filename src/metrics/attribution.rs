@@ -95,3 +95,58 @@ impl Attribution {
             .map(|r| r as usize)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testdata::model;
+
+    #[test]
+    fn codes_go_to_their_ancestor_or_a_padded_pseudo_region() {
+        assert_eq!(
+            attribute("640324100", Level::County),
+            ("640324".into(), false)
+        );
+        assert_eq!(
+            attribute("640324100", Level::City),
+            ("640300".into(), false)
+        );
+        assert_eq!(
+            attribute("640324100", Level::Province),
+            ("640000".into(), false)
+        );
+        // Coarser than the level: padded with zeros, a pseudo-region.
+        assert_eq!(
+            attribute("640324", Level::Township),
+            ("640324000".into(), true)
+        );
+        assert_eq!(attribute("640300", Level::County), ("640300".into(), true));
+        assert_eq!(attribute("640000", Level::City), ("640000".into(), true));
+    }
+
+    #[test]
+    fn output_regions_are_the_table_in_scope_plus_attributed_codes() {
+        let m = model(None);
+        let code = |c: &str| m.codes.lookup(c).unwrap();
+        // Township level: the residence codes are county codes, so they become
+        // pseudo-townships named after their county.
+        let at = Attribution::build(&m, Level::Township, Some("640302"));
+        let names: Vec<(&str, &str)> = at
+            .regions
+            .iter()
+            .map(|r| (r.code.as_str(), r.name.as_str()))
+            .collect();
+        assert_eq!(names, [("640302000", "利通区（未细分）")]);
+        assert_eq!(at.of(code("640302")), Some(0));
+        // Out of scope: no output region.
+        assert_eq!(at.of(code("640303")), None);
+        // County level, whole province: every built-in county is a row (zeros
+        // included), and each code goes to its own county.
+        let at = Attribution::build(&m, Level::County, None);
+        assert_eq!(at.regions.len(), 22);
+        let row = |c: &str| at.regions.iter().position(|r| r.code == c);
+        assert_eq!(at.of(code("640104")), row("640104"));
+        assert_eq!(at.of(code("640303")), row("640303"));
+        assert!(row("640104").is_some() && row("640303").is_some());
+    }
+}

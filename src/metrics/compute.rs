@@ -457,3 +457,76 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
     sort_rows(&mut rows);
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testdata::model;
+
+    /// The value of a total row (no breakdown).
+    fn total(rows: &[MetricRow], metric: &str, period: &str, region: &str) -> Option<f64> {
+        rows.iter()
+            .find(|r| {
+                r.metric == metric
+                    && r.period == period
+                    && r.region_code == region
+                    && r.breakdown.is_empty()
+            })
+            .unwrap_or_else(|| panic!("no row {metric} {period} {region}"))
+            .value
+    }
+
+    /// The test data (see `testdata.rs`), C = 2022-06-01 (the transfer), periods
+    /// 2020–2022 (2022 partial, D = C):
+    /// - `a` is found 2020-01-01 in 利通 640302. Its only transfer (2022-06-01,
+    ///   兴庆 640104 → 惠农 640205) is after every D before 2022, so up to then `a` is
+    ///   managed by the transfer's from_region 640104; at D = 2022-06-01 by 640205. It
+    ///   dies on 2022-05-01: registered, but gone, at D 2022.
+    /// - `b` is found 2022-01-01 in 红寺堡 640303, never transferred.
+    #[test]
+    fn stocks_follow_the_management_region_and_new_users_the_finding_region() {
+        let m = model(None);
+        let req = Request {
+            metrics: ["registered", "existing", "new_users"]
+                .iter()
+                .map(|id| defs::find(id).unwrap())
+                .collect(),
+            level: Level::County,
+            scope: None,
+            from: None,
+            to: None,
+        };
+        let rows = compute(&m, &req);
+        assert_eq!(total(&rows, "registered", "2020", "640104"), Some(1.0));
+        assert_eq!(total(&rows, "registered", "2020", "640302"), Some(0.0));
+        assert_eq!(total(&rows, "existing", "2021", "640104"), Some(1.0));
+        assert_eq!(total(&rows, "registered", "2022", "640104"), Some(0.0));
+        assert_eq!(total(&rows, "registered", "2022", "640205"), Some(1.0));
+        assert_eq!(total(&rows, "existing", "2022", "640205"), Some(0.0));
+        assert_eq!(total(&rows, "registered", "2022", "640303"), Some(1.0));
+        assert_eq!(total(&rows, "existing", "2022", "640303"), Some(1.0));
+        assert_eq!(total(&rows, "new_users", "2020", "640302"), Some(1.0));
+        assert_eq!(total(&rows, "new_users", "2020", "640104"), Some(0.0));
+        assert_eq!(total(&rows, "new_users", "2022", "640303"), Some(1.0));
+        // 2022 is partial: D is C.
+        let r = rows
+            .iter()
+            .find(|r| r.metric == "registered" && r.period == "2022")
+            .unwrap();
+        assert!(r.partial);
+        assert_eq!(r.as_of, m.cutoff);
+        // Breakdown rows: b, existing in 2022, is female.
+        let sex = |v: &str| {
+            rows.iter()
+                .find(|r| {
+                    r.metric == "existing"
+                        && r.period == "2022"
+                        && r.region_code == "640303"
+                        && r.breakdown == "sex"
+                        && r.breakdown_value == v
+                })
+                .and_then(|r| r.value)
+        };
+        assert_eq!((sex("female"), sex("male")), (Some(1.0), Some(0.0)));
+    }
+}

@@ -14,6 +14,8 @@ mod emit;
 pub mod model;
 pub mod output;
 pub mod period;
+#[cfg(test)]
+pub(crate) mod testdata;
 
 pub use compute::{MetricRow, Request, compute};
 pub use model::Model;

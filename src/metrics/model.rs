@@ -112,6 +112,11 @@ impl Codes {
     pub fn get(&self, c: Code) -> &str {
         &self.codes[c as usize]
     }
+
+    /// The interned index of a code, if the data has it.
+    pub fn lookup(&self, s: &str) -> Option<Code> {
+        self.index.get(s).copied()
+    }
 }
 
 /// Everything the metrics need.
@@ -491,79 +496,8 @@ impl Model {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::input::values::parse_date;
-
-    fn d(s: &str) -> Option<Days> {
-        Some(parse_date(s).expect("date"))
-    }
-
-    fn dates(name: &str, v: Vec<Option<Days>>) -> Column {
-        Column::new(name.into(), v).cast(&DataType::Date).unwrap()
-    }
-
-    /// Two persons: `a` (found 2020, a measure decided 2020 that ends 2022, another
-    /// decided 2022, a death in 2022, one transfer in 2022 from 640104 to 640205) and
-    /// `b` (found 2022).
-    fn frames() -> BTreeMap<Table, DataFrame> {
-        let s = |name: &str, v: Vec<Option<&str>>| Column::new(name.into(), v);
-        let persons = DataFrame::new(
-            2,
-            vec![
-                s("person_id", vec![Some("a"), Some("b")]),
-                s("sex", vec![Some("male"), Some("female")]),
-                dates("birth_date", vec![d("1990-01-01"), d("1991-01-01")]),
-                s("hukou_region", vec![Some("640302"), Some("640302")]),
-                s("residence_region", vec![Some("640302"), Some("640303")]),
-                dates("first_found_date", vec![d("2020-01-01"), d("2022-01-01")]),
-                s("first_found_region", vec![Some("640302"), Some("640303")]),
-                s("primary_drug", vec![Some("heroin"), Some("heroin")]),
-                dates("death_date", vec![d("2022-05-01"), None]),
-                dates("departure_date", vec![None, None]),
-            ],
-        )
-        .unwrap();
-        let measures = DataFrame::new(
-            2,
-            vec![
-                s("measure_id", vec![Some("m1"), Some("m2")]),
-                s("person_id", vec![Some("a"), Some("a")]),
-                s(
-                    "measure_type",
-                    vec![Some("community_detox"), Some("community_rehab")],
-                ),
-                dates("decision_date", vec![d("2020-02-01"), d("2022-01-05")]),
-                dates("report_date", vec![d("2020-02-10"), None]),
-                dates("end_date", vec![d("2022-03-01"), None]),
-                s("end_reason", vec![Some("completed"), None]),
-                s("region", vec![Some("640302"), Some("640302")]),
-            ],
-        )
-        .unwrap();
-        let transfers = DataFrame::new(
-            1,
-            vec![
-                s("transfer_id", vec![Some("t1")]),
-                s("person_id", vec![Some("a")]),
-                dates("date", vec![d("2022-06-01")]),
-                s("from_region", vec![Some("640104")]),
-                s("to_region", vec![Some("640205")]),
-            ],
-        )
-        .unwrap();
-        BTreeMap::from([
-            (Table::Persons, persons),
-            (Table::Measures, measures),
-            (Table::Transfers, transfers),
-        ])
-    }
-
-    fn model(as_of: Option<Days>) -> Model {
-        let data = Data::from_frames(frames(), RegionTable::builtin(), as_of).unwrap();
-        Model::load(&data).unwrap()
-    }
+    use crate::metrics::testdata::{d, model};
 
     #[test]
     fn derived_cutoff_keeps_everything() {
@@ -577,7 +511,10 @@ mod tests {
         assert_eq!(a.measures[0].end, d("2022-03-01"));
         assert_eq!(a.measures[0].reason, Some(reason::COMPLETED));
         assert_eq!(a.death, d("2022-05-01"));
-        assert!(m.attribution_codes.contains(&m.codes.index["640205"]));
+        assert!(
+            m.attribution_codes
+                .contains(&m.codes.lookup("640205").unwrap())
+        );
     }
 
     #[test]
@@ -596,10 +533,14 @@ mod tests {
         // The transfer after C stays, for its sending region only: 640104 attributes,
         // 640205 (where a went after C) does not.
         assert_eq!(a.transfers.len(), 1);
-        assert!(m.attribution_codes.contains(&m.codes.index["640104"]));
         assert!(
-            !m.codes.index.contains_key("640205")
-                || !m.attribution_codes.contains(&m.codes.index["640205"])
+            m.attribution_codes
+                .contains(&m.codes.lookup("640104").unwrap())
+        );
+        assert!(
+            m.codes
+                .lookup("640205")
+                .is_none_or(|c| !m.attribution_codes.contains(&c))
         );
     }
 }
