@@ -66,9 +66,7 @@ impl OutputArgs {
     /// Writes the finished output to `--out` or standard output.
     pub fn emit(&self, buf: &[u8]) -> Result<()> {
         match &self.out {
-            Some(p) => {
-                std::fs::write(p, buf).with_context(|| format!("writing {}", p.display()))?
-            }
+            Some(p) => super::write_atomically(p, buf)?,
             None => std::io::stdout().lock().write_all(buf)?,
         }
         Ok(())

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
 use super::args::OutputArgs;
@@ -122,7 +122,7 @@ pub fn run(a: CohortArgs) -> Result<ExitCode> {
             a.entered
         );
         let svg = crate::chart::km_curves(&title, &cohort::curves(&r.groups, a.window));
-        std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
+        super::write_atomically(path, svg.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -98,6 +98,32 @@ pub fn progress_bar() -> indicatif::ProgressBar {
     pb
 }
 
+/// Writes an output file atomically: into a hidden file beside it, renamed over the
+/// target only when complete, so a killed run never leaves a truncated PDF, CSV or
+/// workbook where a good one was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use anyhow::Context as _;
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?
+        .to_string_lossy();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::Error::new(e).context(format!("writing {}", path.display()))
+    })
+}
+
 /// Opens DATA through the dataset layer with a progress line; an export folder that
 /// fails validation is a data error (exit 1) with the report's file errors listed.
 pub fn open_data(path: &Path, as_of: Option<Days>) -> Result<Data> {

@@ -276,7 +276,7 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("bulletin.pdf"));
             let pdf = render(&region)?;
-            std::fs::write(&out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+            super::write_atomically(&out, &pdf)?;
             eprintln!("wrote {} ({} bytes)", out.display(), pdf.len());
         }
         Some(EachArg::County) => {
@@ -290,8 +290,7 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
                 .map(|(code, name)| {
                     let pdf = render(code)?;
                     let path = out.join(file_name(code, name));
-                    std::fs::write(&path, &pdf)
-                        .with_context(|| format!("writing {}", path.display()))?;
+                    super::write_atomically(&path, &pdf)?;
                     Ok(path)
                 })
                 .collect();

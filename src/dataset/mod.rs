@@ -96,6 +96,7 @@ impl Data {
         as_of: Option<Days>,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Data, OpenError> {
+        store::repair(path)?;
         if Dataset::is_dataset(path) {
             let ds = Dataset::open(path)?;
             let regions = ds.regions()?;

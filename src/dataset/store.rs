@@ -35,6 +35,10 @@ pub enum DatasetError {
     Manifest { path: PathBuf, message: String },
     #[error("{path}: {source}")]
     Polars { path: PathBuf, source: PolarsError },
+    #[error(
+        "{path}: another jindu import is writing this dataset right now; wait for it to finish (or choose another --out)"
+    )]
+    Busy { path: PathBuf },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DatasetError + '_ {
@@ -189,10 +193,28 @@ impl Sink for ParquetSink {
     }
 }
 
-/// A temporary folder beside the target, renamed into place by [`Staging::commit`].
+/// A dataset being written: a hidden folder beside the target, renamed into place only
+/// when complete (its `manifest.json` is written last, so a folder with a manifest is a
+/// whole dataset).
+///
+/// Crash safety: while it lives, the staging holds an exclusive lock on
+/// `.TARGET.lock` beside the target (released by the OS when the process dies, even by
+/// SIGKILL), so a second import into the same folder is refused rather than mixed in.
+/// Under the lock, [`Staging::new`] first repairs what a killed import may have left:
+/// it moves a complete previous dataset back into place if a crash came between the
+/// two renames of [`Staging::commit`], and removes stale temporary folders.
 pub struct Staging {
     pub tmp: PathBuf,
     target: PathBuf,
+    _lock: File,
+}
+
+/// Fault injection for the crash tests: `JINDU_FAULT=<point>` makes the process abort
+/// (no cleanup, as after SIGKILL) at that point of writing a dataset.
+fn fault_point(point: &str) {
+    if std::env::var_os("JINDU_FAULT").is_some_and(|v| v == point) {
+        std::process::abort();
+    }
 }
 
 impl Staging {
@@ -206,6 +228,23 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "dataset".into());
+        let lock_path = parent.join(format!(".{name}.lock"));
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(DatasetError::Busy {
+                    path: target.to_path_buf(),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
+        }
+        recover(parent, &name, target)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
@@ -214,12 +253,14 @@ impl Staging {
         Ok(Staging {
             tmp,
             target: target.to_path_buf(),
+            _lock: lock,
         })
     }
 
     /// Writes the manifest and moves the finished dataset into place, replacing an
     /// existing one only now that the new one is complete.
     pub fn commit(self, manifest: &Manifest) -> Result<PathBuf, DatasetError> {
+        fault_point("before-manifest");
         let mpath = self.tmp.join(MANIFEST);
         let mut text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
         text.push('\n');
@@ -232,12 +273,14 @@ impl Staging {
         if had_old {
             fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
         }
+        fault_point("between-renames");
         if let Err(e) = fs::rename(&self.tmp, &self.target) {
             if had_old {
                 let _ = fs::rename(&old, &self.target);
             }
             return Err(io_err(&self.target)(e));
         }
+        fault_point("before-cleanup");
         if had_old {
             fs::remove_dir_all(&old).map_err(io_err(&old))?;
         }
@@ -263,6 +306,57 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.tmp);
         keep
     }
+}
+
+/// Repairs an interrupted import of `target` when no import is running (a reader calls
+/// this before it opens a dataset): see [`Staging`]. Does nothing when the lock is
+/// taken or there is nothing to repair.
+pub fn repair(target: &Path) -> Result<(), DatasetError> {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(());
+    };
+    let lock_path = parent.join(format!(".{name}.lock"));
+    if target.join(MANIFEST).is_file() || !lock_path.is_file() {
+        return Ok(());
+    }
+    let lock = File::options()
+        .write(true)
+        .open(&lock_path)
+        .map_err(io_err(&lock_path))?;
+    if lock.try_lock().is_ok() {
+        recover(parent, &name, target)?;
+    }
+    Ok(())
+}
+
+/// Repairs what a killed import left beside `target` (called under the lock): a
+/// complete previous dataset (`.NAME.tmp-PID.old` with a manifest) goes back into place
+/// if the target is missing; then every stale temporary folder is removed.
+fn recover(parent: &Path, name: &str, target: &Path) -> Result<(), DatasetError> {
+    let prefix = format!(".{name}.tmp-");
+    let mut stale: Vec<PathBuf> = Vec::new();
+    for e in fs::read_dir(parent).map_err(io_err(parent))? {
+        let e = e.map_err(io_err(parent))?;
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            stale.push(e.path());
+        }
+    }
+    stale.sort();
+    if !target.exists()
+        && let Some(old) = stale
+            .iter()
+            .find(|p| p.to_string_lossy().ends_with(".old") && p.join(MANIFEST).is_file())
+    {
+        fs::rename(old, target).map_err(io_err(target))?;
+    }
+    for p in stale.iter().filter(|p| p.exists()) {
+        fs::remove_dir_all(p).map_err(io_err(p))?;
+    }
+    Ok(())
 }
 
 /// An imported dataset, opened for reading.

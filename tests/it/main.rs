@@ -5,6 +5,7 @@
 mod cohort_km;
 #[allow(dead_code)]
 mod common;
+mod crash;
 mod import_dataset;
 mod import_fuzz;
 mod import_malformed;
