@@ -10,6 +10,7 @@ mod import_dataset;
 mod import_fuzz;
 mod import_malformed;
 mod metrics_cli;
+mod privacy;
 mod query_cli;
 mod report_render;
 mod sample_data;
