@@ -10,6 +10,8 @@
 /// interval in `METRICS.md` (Φ⁻¹(0.975), to the precision of an `f64`).
 pub const Z95: f64 = 1.959963984540054;
 
+pub mod difference;
+
 /// Survival values within this distance of 0.5 count as 0.5 when a median is read off
 /// the curve, so that a product equal to one half in exact arithmetic is recognised
 /// despite rounding (`(1 − 7/22)(1 − 4/15)` is `0.5000000000000001` in `f64`).
