@@ -5,6 +5,11 @@
 
 use std::collections::BTreeMap;
 
+/// The county part of a code: its first six digits (the whole code when shorter).
+pub fn county_of(code: &str) -> &str {
+    &code[..code.len().min(6)]
+}
+
 /// A level of the administrative hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -17,7 +17,7 @@ use super::emit::{Emitter, Grid, PERSON_BREAKDOWNS};
 use super::model::{Codes, Model, Person, reason};
 pub use super::period::{Entry, Period, cohort_entry, periods, subject};
 use crate::input::values::{Days, age_years};
-use crate::regions::Level;
+use crate::regions::{Level, county_of};
 use crate::schema;
 use crate::stats::Subject;
 
@@ -193,7 +193,7 @@ fn person_period(
                         acc.in_society.add(r, 0, true, false);
                     }
                     let mg = codes.get(blocks::mgmt(p, d));
-                    let differs = county(codes.get(p.hukou)) != county(mg);
+                    let differs = county_of(codes.get(p.hukou)) != county_of(mg);
                     acc.cross_region.add(r, 0, differs, true);
                 }
             }
@@ -303,10 +303,6 @@ fn person_period(
             list.push((r as u32, s));
         }
     }
-}
-
-fn county(code: &str) -> &str {
-    &code[..code.len().min(6)]
 }
 
 /// Computes the requested metrics.

@@ -89,7 +89,7 @@ pub fn group_of(model: &Model, m: &Member, by: By) -> String {
         By::Drug => schema::DRUG.values[p.drug as usize].code.to_string(),
         By::Sex => schema::SEX.values[p.sex as usize].code.to_string(),
         By::AgeGroup => AGE_GROUPS[age_group(age_years(p.birth, m.index))].to_string(),
-        By::County => m.region[..m.region.len().min(6)].to_string(),
+        By::County => crate::regions::county_of(&m.region).to_string(),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::input::values::{Days, age_years};
 use crate::metrics::blocks::{self, AGE_GROUPS, age_group};
 use crate::metrics::compute::{self, Request};
 use crate::metrics::model::{Model, reason};
-use crate::regions::Level;
+use crate::regions::{Level, county_of};
 use crate::schema::{self, Table};
 
 /// The view names.
@@ -27,10 +27,6 @@ pub const VIEWS: [&str; 4] = [
 
 fn date_col(name: &str, v: Vec<Option<Days>>) -> PolarsResult<Column> {
     Column::new(name.into(), v).cast(&DataType::Date)
-}
-
-fn county(code: &str) -> String {
-    code[..code.len().min(6)].to_string()
 }
 
 /// The person ids of `model.persons`, in order: the model keeps persons with an id and
@@ -97,7 +93,7 @@ pub fn person_status(model: &Model, ids: &[String], d: Days) -> PolarsResult<Dat
         agegrp.push(reg.then(|| AGE_GROUPS[age_group(age_years(p.birth, d))]));
         drug.push(schema::DRUG.values[p.drug as usize].code);
         hukou.push(code(p.hukou));
-        hukou_c.push(county(model.codes.get(p.hukou)));
+        hukou_c.push(county_of(model.codes.get(p.hukou)).to_string());
         residence.push(code(p.residence));
         found.push(Some(p.first_found));
         found_region.push(code(p.first_found_region));
@@ -106,7 +102,7 @@ pub fn person_status(model: &Model, ids: &[String], d: Days) -> PolarsResult<Dat
         agegrp_found.push(AGE_GROUPS[age_group(af)]);
         let m = model.codes.get(blocks::mgmt(p, d));
         mgmt.push(m.to_string());
-        mgmt_c.push(county(m));
+        mgmt_c.push(county_of(m).to_string());
         registered.push(reg);
         let g = blocks::gone(p, d);
         gone.push(g);
@@ -246,7 +242,7 @@ pub fn cohort_members(model: &Model, ids: &[String]) -> PolarsResult<DataFrame> 
                 year.push(y);
                 pid.push(ids[m.person].clone());
                 mid.push(m.measure_id.clone());
-                cty.push(county(&m.region));
+                cty.push(county_of(&m.region).to_string());
                 region.push(m.region.clone());
                 index.push(Some(m.index));
                 event.push(m.subject.event);
