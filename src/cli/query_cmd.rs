@@ -15,6 +15,7 @@ use crate::query::disclosure::publish_frame;
 use crate::query::output::write_frame;
 use crate::query::saved::{self, Builtins};
 use crate::query::sql::Env;
+use crate::report::bulletin::Lang;
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -231,7 +232,11 @@ pub fn run_cohort(a: CohortArgs) -> Result<ExitCode> {
             a.entry.as_str(),
             a.entered
         );
-        let svg = crate::chart::km_curves(&title, &cohort::curves(&r.groups, a.window));
+        // The axis words stay Chinese, as the cohort chart has always had them.
+        let svg = crate::chart::km_curves(
+            &Lang::Zh.km_text(&title),
+            &cohort::curves(&r.groups, a.window),
+        );
         std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
