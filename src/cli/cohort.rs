@@ -11,6 +11,7 @@ use super::args::OutputArgs;
 use super::open_data;
 use crate::metrics::Model;
 use crate::query::cohort::{self, By, Entry};
+use crate::report::bulletin::Lang;
 
 /// `--entry`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,7 +122,10 @@ pub fn run(a: CohortArgs) -> Result<ExitCode> {
             Entry::from(a.entry).as_str(),
             a.entered
         );
-        let svg = crate::chart::km_curves(&title, &cohort::curves(&r.groups, a.window));
+        let svg = crate::chart::km_curves(
+            &Lang::Zh.km_text(&title),
+            &cohort::curves(&r.groups, a.window),
+        );
         super::write_atomically(path, svg.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,11 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::chart::{self, YAxis};
+use bulletin::Lang;
+
+#[path = "../../tests/it/pdf_text.rs"]
+mod pdf_text;
+use pdf_text::pdf_text;
 
 fn cutoff() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 12, 31).expect("valid date")
@@ -40,7 +45,7 @@ fn demo_data() -> Value {
 
 fn demo_charts() -> Vec<(String, String)> {
     let trend = chart::trend_line(
-        "社区戒毒执行率",
+        &Lang::Zh.trend_text("社区戒毒执行率"),
         &[
             (
                 "本市".to_string(),
@@ -69,7 +74,7 @@ fn demo_charts() -> Vec<(String, String)> {
         YAxis::Percent,
     );
     let ranked = chart::ranked_bars(
-        "各县（区）社工人均管理人数",
+        &Lang::Zh.bar_text("各县（区）社工人均管理人数"),
         &[
             ("东城区".to_string(), Some(24.5)),
             ("西山县".to_string(), Some(17.0)),
@@ -288,7 +293,7 @@ fn bad_inputs_are_rejected() {
     assert!(matches!(err, ReportError::ChartName(_)), "{err}");
 }
 
-/// The data layout of `bulletin.rs` (meta, labels, headline, sections of blocks),
+/// The data layout of `bulletin` (meta, labels, headline, sections of blocks),
 /// minimal, with every block kind: both templates compile it.
 fn bulletin_data() -> Value {
     json!({
@@ -342,7 +347,7 @@ fn every_chart_kind_renders_in_typst() {
         (
             "counts".to_string(),
             chart::trend_line(
-                "在册吸毒人员数",
+                &Lang::Zh.trend_text("在册吸毒人员数"),
                 &[(
                     "人数".to_string(),
                     vec![
@@ -359,7 +364,7 @@ fn every_chart_kind_renders_in_typst() {
         (
             "km".to_string(),
             chart::km_curves(
-                "出所人员累计复吸率",
+                &Lang::Zh.km_text("出所人员累计复吸率"),
                 &[
                     (
                         "2021年出所".to_string(),
@@ -383,7 +388,7 @@ fn every_chart_kind_renders_in_typst() {
         (
             "stacked".to_string(),
             chart::stacked_bars(
-                "各县（区）帮扶服务覆盖人数",
+                &Lang::Zh.bar_text("各县（区）帮扶服务覆盖人数"),
                 &[
                     "东城区".to_string(),
                     "西山县".to_string(),
@@ -396,7 +401,10 @@ fn every_chart_kind_renders_in_typst() {
                 ],
             ),
         ),
-        ("empty".to_string(), chart::km_curves("暂无复吸数据", &[])),
+        (
+            "empty".to_string(),
+            chart::km_curves(&Lang::Zh.km_text("暂无复吸数据"), &[]),
+        ),
     ];
     let mut data = demo_data();
     data["charts"] = Value::Array(
@@ -417,24 +425,4 @@ fn every_chart_kind_renders_in_typst() {
     if let Ok(path) = std::env::var("JINDU_GALLERY_PDF") {
         fs::write(&path, &pdf).expect("write gallery pdf");
     }
-}
-
-/// The text of a PDF as `pdftotext -layout` reads it (poppler-utils, which `.ci/run`
-/// installs): what a reader copying from the page gets.
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).expect("write pdf");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (install poppler-utils: apt-get install poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
 }

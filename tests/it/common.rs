@@ -4,6 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "pdf_text.rs"]
+pub mod pdf_text;
+#[path = "svg_text.rs"]
+pub mod svg_text;
+pub use pdf_text::pdf_text;
+
 pub const BASIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/basic");
 
 pub fn jindu() -> Command {
@@ -112,24 +118,4 @@ pub fn assert_code(report: &serde_json::Value, table: &str, code: &str, line: u6
 pub fn id_number(body17: &str) -> String {
     let c = jindu::input::values::id_check_char(body17.as_bytes()) as char;
     format!("{body17}{c}")
-}
-
-/// The text of a PDF as `pdftotext -layout` reads it (poppler-utils, which `.ci/run`
-/// installs): what a reader copying from the page gets.
-pub fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).expect("write pdf");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (install poppler-utils: apt-get install poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
 }

@@ -8,7 +8,8 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use jindu::report::bulletin::{self, Context, Lang, Spec, Template, fmt_count, fmt_rate};
+use jindu::chart::thousands;
+use jindu::report::bulletin::{self, Context, Lang, Spec, Template, fmt_rate};
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
 
@@ -35,7 +36,7 @@ fn render(dir: &Path, name: &str, args: &[&str], threads: Option<&str>) -> Vec<u
 }
 
 fn text_of(pdf: &[u8]) -> String {
-    let t = common::pdf_text(pdf);
+    let t = common::pdf_text::pdf_text(pdf);
     // Text extraction may break lines inside a run; compare without whitespace.
     t.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -121,13 +122,13 @@ fn bulletin_has_sections_counties_and_the_figures_of_jindu_metrics() {
     };
     for m in ["new_users", "abstinent_3y", "existing"] {
         let n: u64 = total(m)[8].parse().unwrap();
-        let shown = fmt_count(n);
+        let shown = thousands(n);
         assert!(
             text.contains(&format!("{shown}名")),
             "{m} = {shown} is not in the bulletin"
         );
     }
-    assert_eq!(fmt_count(27953), "27,953");
+    assert_eq!(thousands(27953), "27,953");
     for m in ["consolidation_rate", "execution_rate"] {
         let v: f64 = total(m)[10].parse().unwrap();
         let shown = fmt_rate(v);
@@ -186,22 +187,114 @@ fn bad_region_or_year_is_a_usage_error() {
     assert!(common::stderr(&o).contains("--year 1990"));
 }
 
-/// The JSON handed to Typst for the sample bulletin: meta, headline and the first
-/// three sections (the rest has the same shape; the methods appendix lists files).
-#[test]
-fn bulletin_data_snapshot() {
+/// The model of the bundled sample data.
+fn sample_model() -> jindu::metrics::Model {
     let data = jindu::dataset::Data::open(Path::new(SAMPLE), None, &|_| {}).expect("load sample");
-    let model = jindu::metrics::Model::load(&data).expect("model");
-    let rule = jindu::publish::Rule::default();
-    let cx = Context::new(
-        &model,
-        rule,
+    jindu::metrics::Model::load(&data).expect("model")
+}
+
+/// The metric rows of the province bulletin of the sample data (default rule).
+fn sample_context(model: &jindu::metrics::Model) -> Context<'_> {
+    Context::new(
+        model,
+        jindu::publish::Rule::default(),
         serde_json::Value::Null,
         &[
             (jindu::regions::Level::Province, 2015, 2025),
             (jindu::regions::Level::County, 2024, 2025),
         ],
+    )
+}
+
+/// The text nodes of every chart of the sample bulletin in `lang`, as `jindu report`
+/// builds them, without the county names (data, written as the region table has them).
+fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
+    let model = sample_model();
+    let cx = sample_context(&model);
+    let counties: Vec<String> = cx
+        .regions_in(jindu::regions::Level::County, "640000", 2025)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    assert_eq!(counties.len(), 22);
+    let spec = Spec {
+        template: Template::AnnualBulletin,
+        region: "640000".into(),
+        year: 2025,
+        lang,
+        rule: cx.rule,
+    };
+    let built = bulletin::build(&cx, &spec);
+    assert_eq!(built.charts.len(), 9);
+    built
+        .charts
+        .iter()
+        .map(|(name, svg)| {
+            let texts = common::svg_text::svg_texts(svg)
+                .into_iter()
+                .filter(|t| !counties.contains(t))
+                .collect();
+            (name.clone(), texts)
+        })
+        .collect()
+}
+
+/// Asserts that some chart text node of `charts` is exactly each of `words`.
+fn assert_chart_words(charts: &[(String, Vec<String>)], words: &[&str]) {
+    for word in words {
+        assert!(
+            charts.iter().flat_map(|(_, t)| t).any(|t| t == word),
+            "no chart has the text {word:?}"
+        );
+    }
+}
+
+#[test]
+fn english_bulletin_charts_have_english_words_only() {
+    let charts = bulletin_chart_texts(Lang::En);
+    for (name, texts) in &charts {
+        let cjk: Vec<&String> = texts
+            .iter()
+            .filter(|t| common::svg_text::has_cjk(t))
+            .collect();
+        assert!(cjk.is_empty(), "chart {name} has Chinese words: {cjk:?}");
+    }
+    assert_chart_words(
+        &charts,
+        &[
+            "Cumulative relapse",
+            "Follow-up (months)",
+            "Number at risk",
+            "New drug users (persons)",
+            "target 99%",
+            "norm 1:20",
+        ],
     );
+}
+
+#[test]
+fn chinese_bulletin_charts_keep_chinese_words() {
+    let charts = bulletin_chart_texts(Lang::Zh);
+    assert_chart_words(
+        &charts,
+        &[
+            "累计复吸率",
+            "随访时间（月）",
+            "风险人数",
+            "新发现吸毒人员（人）",
+            "目标 99%",
+            "标准 1:20",
+        ],
+    );
+}
+
+/// The JSON handed to Typst for the sample bulletin: meta, headline and the first
+/// three sections (the rest has the same shape; the methods appendix lists files).
+#[test]
+fn bulletin_data_snapshot() {
+    let model = sample_model();
+    let rule = jindu::publish::Rule::default();
+    let cx = sample_context(&model);
     let spec = Spec {
         template: Template::AnnualBulletin,
         region: "640000".into(),

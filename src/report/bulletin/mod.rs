@@ -1,0 +1,280 @@
+//! The data of the annual bulletin (年度禁毒工作统计公报) and of the county briefs:
+//! metric rows → published (disclosure-controlled) strings, narrative sentences,
+//! tables and SVG charts, handed to `annual-bulletin.typ` / `county-brief.typ` as
+//! `/data.json` and `/charts/NAME.svg`.
+//!
+//! Every number shown comes from a metric row that went through
+//! [`crate::publish::publish_rows`], or, for the tables this module builds with a
+//! total row (children of the region plus the region itself), through
+//! [`crate::publish::complementary`]. Nothing here decides what is too small.
+//!
+//! The JSON has five top-level keys: `meta` (title, region, year, cutoff, language,
+//! engine version), `labels` (fixed words of the templates), `headline` (the key
+//! figures of the cover box), `sections` (an ordered list of `{id, title, blocks}`,
+//! where a block is a paragraph, a table, a chart or a list of terms) and `notes`.
+//!
+//! The module is split by what each part owns: `context` (the metric rows of a
+//! run, computed once), `text` (the language, the Chinese/English words, value and
+//! change wording, the charts' fixed words), `doc` (one document under construction
+//! and the JSON blocks), `people` and `measures` (the numbered sections), `methods`
+//! (annex tables and the methods appendix); this file assembles a document
+//! ([`build`]) and checks its region and year ([`validate`]).
+
+mod context;
+mod doc;
+mod measures;
+mod methods;
+mod people;
+mod text;
+
+use serde_json::{Value, json};
+
+use crate::metrics::Model;
+use crate::metrics::compute::{Period, periods};
+use crate::publish::Rule;
+use crate::regions::{Level, level_of};
+
+pub use context::{Context, child_level, cohort_subjects};
+pub use text::{Lang, fmt_rate};
+
+use doc::Doc;
+use text::{Tr, change};
+
+/// Which document to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    AnnualBulletin,
+    CountyBrief,
+}
+
+impl Template {
+    /// The Typst file of the template.
+    pub fn main(self) -> &'static str {
+        match self {
+            Template::AnnualBulletin => "annual-bulletin.typ",
+            Template::CountyBrief => "county-brief.typ",
+        }
+    }
+}
+
+/// What one document covers.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub template: Template,
+    /// Region code (province, city or county).
+    pub region: String,
+    pub year: i32,
+    pub lang: Lang,
+    pub rule: Rule,
+}
+
+/// The data and charts of one document.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub data: Value,
+    pub charts: Vec<(String, String)>,
+}
+
+/// Number of years of the trend charts.
+const TREND_YEARS: i32 = 10;
+
+/// Builds the data and charts of one document. The region and year must have been
+/// validated (see [`validate`]).
+pub fn build(cx: &Context, spec: &Spec) -> Built {
+    let level = level_of(&spec.region);
+    let child = child_level(level);
+    let tr = Tr(spec.lang);
+    let name = cx
+        .model
+        .regions
+        .name(&spec.region)
+        .unwrap_or(&spec.region)
+        .to_string();
+    let first = periods(cx.model).first().map_or(spec.year, |p| p.year);
+    let years: Vec<i32> = ((spec.year - TREND_YEARS + 1).max(first)..=spec.year).collect();
+    let children = cx.regions_in(child, &spec.region, spec.year);
+    let mut doc = Doc {
+        cx,
+        tr,
+        level,
+        child,
+        code: spec.region.clone(),
+        name: name.clone(),
+        year: spec.year,
+        years,
+        children,
+        charts: Vec::new(),
+        empty: Vec::new(),
+    };
+    let partial = Period::new(spec.year, cx.model.cutoff).partial;
+    let y = spec.year;
+    let title = match spec.template {
+        Template::AnnualBulletin => doc.tr.t(
+            &format!("{name}{y}年度禁毒工作统计公报"),
+            &format!("{name}: Annual Statistical Bulletin on Drug Control, {y}"),
+        ),
+        Template::CountyBrief => doc.tr.t(
+            &format!("{name}{y}年禁毒工作统计简报"),
+            &format!("{name}: Drug Control Brief, {y}"),
+        ),
+    };
+    let title_lines = match spec.template {
+        Template::AnnualBulletin => vec![
+            name.clone(),
+            doc.tr.t(
+                &format!("{y}年度禁毒工作统计公报"),
+                &format!("Annual Statistical Bulletin on Drug Control, {y}"),
+            ),
+        ],
+        Template::CountyBrief => vec![title.clone()],
+    };
+    let headline: Vec<Value> = [
+        "existing",
+        "abstinent_3y",
+        "consolidation_rate",
+        "new_users",
+        "execution_rate",
+        "under_community_measure",
+    ]
+    .iter()
+    .map(|m| {
+        let ch = change(doc.row(m, y - 1), doc.row(m, y));
+        json!({
+            "label": doc.tr.metric(m),
+            "value": doc.val(m, y),
+            "change": doc.tr.change(ch, Doc::kind(m)),
+        })
+    })
+    .collect();
+    let sections = match spec.template {
+        Template::AnnualBulletin => vec![
+            doc.overview(),
+            doc.new_users(),
+            doc.stocks(),
+            doc.execution(),
+            doc.relapse(),
+            doc.control(),
+            doc.services(),
+            doc.officers(),
+            doc.cross_region(),
+            doc.annex(),
+            doc.methods(),
+        ],
+        Template::CountyBrief => {
+            let mut s = vec![
+                doc.overview(),
+                doc.new_users(),
+                doc.stocks(),
+                doc.execution(),
+            ];
+            // A brief keeps the text, one chart or table per section: two pages.
+            for sec in &mut s {
+                let id = sec["id"].as_str().unwrap_or("").to_string();
+                if let Some(blocks) = sec["blocks"].as_array_mut() {
+                    let n = blocks.len();
+                    let mut i = 0;
+                    blocks.retain(|b| {
+                        i += 1;
+                        let kind = b["kind"].as_str().unwrap_or("");
+                        kind == "par"
+                            || match id.as_str() {
+                                "new_users" => kind == "chart" || (kind == "table" && i < n),
+                                "stocks" => b["name"] == "stocks",
+                                "execution" => kind == "table",
+                                _ => false,
+                            }
+                    });
+                }
+            }
+            doc.charts
+                .retain(|(n, _)| n == "new-users" || n == "stocks");
+            s
+        }
+    };
+    let mut sections = sections;
+    for sec in &mut sections {
+        if let Some(blocks) = sec["blocks"].as_array_mut() {
+            blocks.retain(|b| {
+                b["kind"] != "chart" || !doc.empty.iter().any(|e| b["name"] == e.as_str())
+            });
+        }
+    }
+    let cutoff = doc.tr.date(cx.model.cutoff);
+    let data = json!({
+        "meta": {
+            "template": spec.template.main().trim_end_matches(".typ"),
+            "lang": match spec.lang { Lang::Zh => "zh", Lang::En => "en" },
+            "title": title,
+            "title_lines": title_lines,
+            "subtitle": doc.tr.t(
+                &format!("（数据截至{cutoff}{}）", if partial { "，本年数据不完整" } else { "" }),
+                &format!("(data as of {cutoff}{})", if partial { "; the year is incomplete" } else { "" }),
+            ),
+            "region_code": spec.region,
+            "region_name": name,
+            "region_level": level.as_str(),
+            "year": y,
+            "partial": partial,
+            "cutoff": cutoff,
+            "engine": format!("jindu {}", env!("CARGO_PKG_VERSION")),
+        },
+        "labels": {
+            "headline": doc.tr.t("主要数据", "Key figures"),
+            "contents": doc.tr.t("目　录", "Contents"),
+            "suppression": doc.tr.t(
+                &format!("说明：1至{}的人数以“<{}”表示，相应比率以“—”表示。", cx.rule.threshold - 1, cx.rule.threshold),
+                &format!("Counts from 1 to {} are shown as \"<{}\", the corresponding rates as \"—\".", cx.rule.threshold - 1, cx.rule.threshold),
+            ),
+            "generated": doc.tr.t(
+                &format!("jindu {} 生成", env!("CARGO_PKG_VERSION")),
+                &format!("Produced by jindu {}", env!("CARGO_PKG_VERSION")),
+            ),
+        },
+        "headline": headline,
+        "sections": sections,
+        "notes": doc.tr.t(
+            "本报告所用数据为统计汇总结果，不含个人信息。",
+            "This report contains aggregate statistics only, no personal data.",
+        ),
+    });
+    Built {
+        data,
+        charts: doc.charts,
+    }
+}
+
+/// Checks a region and year against the data: a clear message when they do not fit.
+pub fn validate(model: &Model, region: &str, year: i32) -> Result<(), String> {
+    let ps = periods(model);
+    let (Some(first), Some(last)) = (ps.first(), ps.last()) else {
+        return Err("the data has no periods".into());
+    };
+    if year < first.year || year > last.year {
+        return Err(format!(
+            "--year {year}: the data covers {}–{} (cutoff {})",
+            first.year,
+            last.year,
+            crate::input::values::iso(model.cutoff)
+        ));
+    }
+    if !region.bytes().all(|b| b.is_ascii_digit()) || region.len() != 6 {
+        return Err(format!(
+            "--region {region:?}: give a 6-digit province, city or county code"
+        ));
+    }
+    if !model.regions.contains(region) {
+        let known: Vec<String> = model
+            .regions
+            .by_code
+            .values()
+            .filter(|r| r.level != Level::Township)
+            .take(8)
+            .map(|r| format!("{} {}", r.code, r.name))
+            .collect();
+        return Err(format!(
+            "--region {region}: no such region in the region table (e.g. {} …)",
+            known.join(", ")
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,394 @@
+//! The sections about persons: the overview with the key figures, new drug users
+//! (trend, decline streaks, breakdown by sex, age and drug) and the stocks of
+//! existing and abstinent users with the consolidation rate.
+
+use serde_json::Value;
+
+use crate::chart::{self, TrendSeries, YAxis};
+use crate::metrics::defs::Kind;
+use crate::schema;
+
+use super::doc::{Doc, chart_block, par, section, table};
+use super::text::{change, show};
+
+impl Doc<'_, '_> {
+    pub(super) fn overview(&self) -> Value {
+        let y = self.year;
+        let ids: [&'static str; 9] = [
+            "registered",
+            "existing",
+            "abstinent_3y",
+            "consolidation_rate",
+            "new_users",
+            "under_community_measure",
+            "in_society",
+            "execution_rate",
+            "relapse_12m",
+        ];
+        let rows: Vec<Vec<String>> = ids
+            .iter()
+            .map(|&m| {
+                let ch = change(self.row(m, y - 1), self.row(m, y));
+                vec![
+                    self.tr.metric(m),
+                    self.val(m, y - 1),
+                    self.val(m, y),
+                    self.tr.change(ch, Self::kind(m)),
+                ]
+            })
+            .collect();
+        let as_of = self
+            .tr
+            .date(self.row("registered", y).map_or(0, |r| r.as_of));
+        let (registered, existing, abstinent, rate, new_users) = (
+            self.val("registered", y),
+            self.val("existing", y),
+            self.val("abstinent_3y", y),
+            self.val("consolidation_rate", y),
+            self.val("new_users", y),
+        );
+        let new_change = self.tr.change(
+            change(self.row("new_users", y - 1), self.row("new_users", y)),
+            Kind::Count,
+        );
+        let name = &self.name;
+        let intro = self.tr.t(
+            &format!(
+                "截至{as_of}，{name}登记在册吸毒人员{registered}名，其中现有吸毒人员{existing}名，戒断三年未发现复吸人员{abstinent}名，戒断巩固率{rate}。{y}年新发现吸毒人员{new_users}名，{new_change}。"
+            ),
+            &format!(
+                "As of {as_of}, {name} had {registered} registered drug users, of whom {existing} were existing users and {abstinent} had been abstinent for three years; the consolidation rate was {rate}. In {y} there were {new_users} new users ({new_change})."
+            ),
+        );
+        let more = [
+            "under_community_measure",
+            "in_society",
+            "execution_rate",
+            "consolidation_rate",
+        ]
+        .iter()
+        .map(|m| self.sentence(m))
+        .collect::<Vec<_>>()
+        .join(self.tr.t("；", "; ").as_str());
+        section(
+            "overview",
+            self.tr.t("一、总体情况", "1. Overview"),
+            vec![
+                par(intro),
+                par(self.tr.t(&format!("{more}。"), &format!("{more}."))),
+                table(
+                    self.tr.t("主要指标", "Key figures"),
+                    vec![
+                        self.tr.t("指标", "Indicator"),
+                        self.tr.year(y - 1),
+                        self.tr.year(y),
+                        self.tr.t("变化", "Change"),
+                    ],
+                    rows,
+                    None,
+                ),
+            ],
+        )
+    }
+
+    pub(super) fn new_users(&mut self) -> Value {
+        let y = self.year;
+        let series: Vec<TrendSeries> =
+            vec![(self.tr.metric("new_users"), self.trend("new_users", 1.0))];
+        let title = self
+            .tr
+            .t("新发现吸毒人员（人）", "New drug users (persons)");
+        self.add_chart(
+            "new-users",
+            chart::trend_line(&self.tr.0.trend_text(&title), &series, None, YAxis::Count),
+        );
+        let streak = self.streak(&self.code, false);
+        let streak_text = match streak {
+            Some(n) if n >= 2 => self.tr.t(
+                &format!("，连续{n}年下降"),
+                &format!(", the {n}th consecutive year of decline"),
+            ),
+            Some(1) => self.tr.t("，较上年下降", ", lower than the year before"),
+            _ => String::new(),
+        };
+        let mut p = self.tr.t(
+            &format!(
+                "{}年，{}新发现吸毒人员{}名，{}{}。",
+                y,
+                self.name,
+                self.val("new_users", y),
+                self.tr.change(
+                    change(self.row("new_users", y - 1), self.row("new_users", y)),
+                    Kind::Count
+                ),
+                streak_text
+            ),
+            &format!(
+                "In {}, {} new drug users were found in {}, {}{}.",
+                y,
+                self.val("new_users", y),
+                self.name,
+                self.tr.change(
+                    change(self.row("new_users", y - 1), self.row("new_users", y)),
+                    Kind::Count
+                ),
+                streak_text
+            ),
+        );
+        let falling: Vec<String> = self
+            .children
+            .iter()
+            .filter_map(|(c, n)| {
+                let s = self.streak(c, true)?;
+                (s >= 3).then(|| {
+                    self.tr.t(
+                        &format!("{}（{}年）", self.child_name(c, n), s),
+                        &format!("{} ({} years)", self.child_name(c, n), s),
+                    )
+                })
+            })
+            .collect();
+        if !falling.is_empty() {
+            p.push_str(&self.tr.t(
+                &format!("连续3年以上下降的有：{}。", falling.join("、")),
+                &format!(
+                    " Areas with at least 3 consecutive years of decline: {}.",
+                    falling.join(", ")
+                ),
+            ));
+        }
+        let mut rows = self.child_count_table(&[("new_users", y - 1), ("new_users", y)]);
+        for (i, r) in rows.iter_mut().enumerate() {
+            let (streak, ch) = if i < self.children.len() {
+                let c = &self.children[i].0;
+                (
+                    self.streak(c, true),
+                    change(
+                        self.child_row("new_users", y - 1, c),
+                        self.child_row("new_users", y, c),
+                    ),
+                )
+            } else {
+                (
+                    self.streak(&self.code, false),
+                    change(self.row("new_users", y - 1), self.row("new_users", y)),
+                )
+            };
+            r.push(self.tr.change(ch, Kind::Count));
+            r.push(streak.map_or_else(|| "—".to_string(), |s| s.to_string()));
+        }
+        let mut blocks = vec![
+            par(p),
+            chart_block("new-users", self.tr.t("新发现吸毒人员变化趋势", "New drug users by year")),
+            table(
+                self.tr.t(
+                    &format!("各{}新发现吸毒人员", self.area_word()),
+                    &format!("New drug users by {}", self.area_word().to_lowercase()),
+                ),
+                vec![
+                    self.area_word(),
+                    self.tr.year(y - 1),
+                    self.tr.year(y),
+                    self.tr.t("同比", "Change"),
+                    self.tr.t("连续下降年数", "Years of decline"),
+                ],
+                rows,
+                Some(self.tr.t(
+                    "注：连续下降年数仅在相关年份人数可公布时给出。",
+                    "Note: years of decline are given only where the counts compared can be published.",
+                )),
+            ),
+        ];
+        blocks.push(self.breakdown_table("new_users"));
+        section(
+            "new_users",
+            self.tr.t("二、新发现吸毒人员", "2. New drug users"),
+            blocks,
+        )
+    }
+
+    /// Sex, age group and drug of a count metric for the region (published rows,
+    /// complementary suppression inside each breakdown done by `publish_rows`).
+    pub(super) fn breakdown_table(&self, metric: &'static str) -> Value {
+        let y = self.year;
+        let mut rows = Vec::new();
+        let dims: [(&'static str, Vec<&'static str>, &str, &str); 3] = [
+            ("sex", schema::SEX.codes().collect(), "性别", "Sex"),
+            (
+                "age_group",
+                vec!["<18", "18-35", "36-59", "60+"],
+                "年龄",
+                "Age",
+            ),
+            (
+                "primary_drug",
+                schema::DRUG.codes().collect(),
+                "主要滥用毒品",
+                "Main drug",
+            ),
+        ];
+        for (bd, values, zh, en) in dims {
+            for v in values {
+                let Some(i) = self.cx.find_bd(self.level, metric, y, &self.code, bd, v) else {
+                    continue;
+                };
+                let r = self.cx.publ(self.level, i);
+                let label = match bd {
+                    "sex" => self.tr.t(schema::SEX.zh(v).unwrap_or(v), v),
+                    "primary_drug" => self
+                        .tr
+                        .t(schema::DRUG.zh(v).unwrap_or(v), &v.replace('_', " ")),
+                    _ => self.tr.t(&format!("{v}岁"), v),
+                };
+                let group = if rows.last().is_some_and(|l: &Vec<String>| l[3] == bd) {
+                    String::new()
+                } else {
+                    self.tr.t(zh, en)
+                };
+                rows.push(vec![group, label, show(r, self.cx.rule), bd.to_string()]);
+            }
+        }
+        for r in &mut rows {
+            r.truncate(3);
+        }
+        table(
+            self.tr.t(
+                &format!("{}年{}构成", y, self.tr.metric(metric)),
+                &format!("{} in {} by sex, age and drug", self.tr.metric(metric), y),
+            ),
+            vec![
+                self.tr.t("分组", "Breakdown"),
+                self.tr.t("类别", "Group"),
+                self.tr.t("人数", "Persons"),
+            ],
+            rows,
+            None,
+        )
+    }
+
+    pub(super) fn stocks(&mut self) -> Value {
+        let y = self.year;
+        let ex = self.trend("existing", 1.0);
+        let ab = self.trend("abstinent_3y", 1.0);
+        let series: Vec<TrendSeries> = vec![
+            (self.tr.metric("existing"), ex.clone()),
+            (self.tr.metric("abstinent_3y"), ab.clone()),
+        ];
+        let title = self.tr.t(
+            "现有吸毒人员与戒断三年未复吸人员（人）",
+            "Existing and abstinent users (persons)",
+        );
+        self.add_chart(
+            "stocks",
+            chart::trend_line(&self.tr.0.trend_text(&title), &series, None, YAxis::Count),
+        );
+        let rate_series: Vec<TrendSeries> = vec![(
+            self.tr.metric("consolidation_rate"),
+            self.trend("consolidation_rate", 1.0),
+        )];
+        let title = self.tr.t("戒断巩固率", "Consolidation rate");
+        self.add_chart(
+            "consolidation",
+            chart::trend_line(
+                &self.tr.0.trend_text(&title),
+                &rate_series,
+                None,
+                YAxis::Percent,
+            ),
+        );
+        // Where the curves cross: the first year abstinent ≥ existing after a year below.
+        let cross = ex.iter().zip(&ab).zip(ex.iter().zip(&ab).skip(1)).find_map(
+            |(((_, e0), (_, a0)), ((y1, e1), (_, a1)))| match (e0, a0, e1, a1) {
+                (Some(e0), Some(a0), Some(e1), Some(a1)) if a0 < e0 && a1 >= e1 => Some(*y1),
+                _ => None,
+            },
+        );
+        let cross_text = match cross {
+            Some(cy) => self.tr.t(
+                &format!("{cy}年起，戒断三年未复吸人员数超过现有吸毒人员数。"),
+                &format!("From {cy}, abstinent users outnumbered existing users."),
+            ),
+            None => match (ex.last(), ab.last()) {
+                (Some((_, Some(e))), Some((_, Some(a)))) if a >= e => self.tr.t(
+                    &format!(
+                        "{}年以来，戒断三年未复吸人员数始终多于现有吸毒人员数。",
+                        self.years[0]
+                    ),
+                    &format!(
+                        "Since {}, abstinent users have outnumbered existing users.",
+                        self.years[0]
+                    ),
+                ),
+                _ => self.tr.t(
+                    "图示期间内，戒断三年未复吸人员数未超过现有吸毒人员数。",
+                    "In the period shown, abstinent users did not outnumber existing users.",
+                ),
+            },
+        };
+        let p = self.tr.t(
+            &format!(
+                "{}。{}。{}",
+                self.sentence("existing"),
+                self.sentence("abstinent_3y"),
+                cross_text
+            ),
+            &format!(
+                "{}. {}. {}",
+                self.sentence("existing"),
+                self.sentence("abstinent_3y"),
+                cross_text
+            ),
+        );
+        let p2 = format!(
+            "{}{}{}",
+            self.sentence("consolidation_rate"),
+            self.ci_paren(self.row("consolidation_rate", y)),
+            self.tr.t("。", ".")
+        );
+        let mut rows = self.child_count_table(&[("existing", y), ("abstinent_3y", y)]);
+        for (i, r) in rows.iter_mut().enumerate() {
+            let row = if i < self.children.len() {
+                self.child_row("consolidation_rate", y, &self.children[i].0)
+            } else {
+                self.row("consolidation_rate", y)
+            };
+            r.push(row.map_or_else(|| "—".into(), |r| show(r, self.cx.rule)));
+        }
+        section(
+            "stocks",
+            self.tr.t(
+                "三、现有吸毒人员与戒断三年未复吸人员",
+                "3. Existing and abstinent users",
+            ),
+            vec![
+                par(p),
+                chart_block(
+                    "stocks",
+                    self.tr.t(
+                        "现有与戒断三年未复吸人员变化",
+                        "Existing and abstinent users by year",
+                    ),
+                ),
+                par(p2),
+                chart_block(
+                    "consolidation",
+                    self.tr.t("戒断巩固率变化", "Consolidation rate by year"),
+                ),
+                table(
+                    self.tr.t(
+                        &format!("各{}现有与戒断人员", self.area_word()),
+                        "Existing and abstinent users by area",
+                    ),
+                    vec![
+                        self.area_word(),
+                        self.tr.metric("existing"),
+                        self.tr.t("戒断三年未复吸", "Abstinent 3 years"),
+                        self.tr.metric("consolidation_rate"),
+                    ],
+                    rows,
+                    None,
+                ),
+            ],
+        )
+    }
+}
