@@ -34,8 +34,22 @@ fn render(dir: &Path, name: &str, args: &[&str], threads: Option<&str>) -> Vec<u
     std::fs::read(out).expect("read pdf")
 }
 
+/// The text of a PDF by `pdftotext -layout` (poppler-utils).
+fn pdf_text(pdf: &[u8]) -> String {
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("run pdftotext (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
 fn text_of(pdf: &[u8]) -> String {
-    let t = pdf_extract::extract_text_from_mem(pdf).expect("extract text");
+    let t = pdf_text(pdf);
     // Text extraction may break lines inside a run; compare without whitespace.
     t.chars().filter(|c| !c.is_whitespace()).collect()
 }

@@ -18,10 +18,11 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::Dataset;
 use crate::dataset::{Manifest, ParquetSink, Staging};
+use crate::dates::Days;
 use crate::input::decode::Encoding;
 use crate::input::pseudo::{self, Key};
 use crate::input::source::{InputFile, discover};
-use crate::input::values::{Days, parse_date};
+use crate::input::values::parse_date;
 use crate::input::{self, ImportOptions, MemorySink};
 use crate::metrics::output::{PrintFormat, write_rows};
 use crate::metrics::{self, Model, Request, TableSource};

@@ -34,7 +34,7 @@ use self::quarantine::QuarantineRecord;
 use self::report::{CodeStat, FileReport, ImportReport, TableReport};
 use self::rows::{Cell, HeaderError, OutColumn, OutType, ParsedRow, Val, column_index};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
-use self::values::Days;
+use crate::dates::Days;
 use crate::regions::{Level, Region, RegionTable};
 use crate::schema::{ColType, Table};
 

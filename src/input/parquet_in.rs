@@ -12,7 +12,7 @@ use super::decode::Encoding;
 use super::issue::FileError;
 use super::rows::Cell;
 use super::source::{RawRow, SourceInfo};
-use super::values::iso;
+use crate::dates::iso;
 
 pub fn read_parquet(
     path: &Path,

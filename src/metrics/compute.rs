@@ -9,13 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use super::blocks::{self, AGE_GROUPS, age_group};
 use super::defs::{self, Kind, MetricDef};
 use super::model::{Code, Codes, ISOLATION, Measure, Model, Person, reason};
-use crate::input::values::{Days, age_years, minus_years, to_days};
+use crate::dates::{self, Days, add_years, age_years, dec31, jan1};
 use crate::regions::{Level, ancestor, significant_prefix};
 use crate::schema;
 use crate::stats::{self, KaplanMeier, Subject};
@@ -293,23 +292,16 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, cutoff: Days) -> Period {
-        let start = to_days(NaiveDate::from_ymd_opt(year, 1, 1).expect("year"));
-        let end = to_days(NaiveDate::from_ymd_opt(year, 12, 31).expect("year"));
-        let q = |m1: u32, m2: u32, d2: u32| {
-            (
-                to_days(NaiveDate::from_ymd_opt(year, m1, 1).expect("q")),
-                to_days(NaiveDate::from_ymd_opt(year, m2, d2).expect("q")),
-            )
-        };
+        let (start, end) = (jan1(year), dec31(year));
         let d = end.min(cutoff);
         Period {
             year,
             start,
             end,
             d,
-            d_minus_3y: minus_years(d, 3),
+            d_minus_3y: add_years(d, -3),
             partial: end > cutoff,
-            quarters: [q(1, 3, 31), q(4, 6, 30), q(7, 9, 30), q(10, 12, 31)],
+            quarters: dates::quarters(year),
         }
     }
 }
@@ -319,7 +311,7 @@ pub fn periods(model: &Model) -> Vec<Period> {
     let Some(first) = model.first_year else {
         return Vec::new();
     };
-    let last = crate::input::values::from_days(model.cutoff).year();
+    let last = dates::year(model.cutoff);
     (first..=last)
         .map(|y| Period::new(y, model.cutoff))
         .collect()

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::input::values::Days;
+use crate::dates::Days;
 use crate::regions::RegionTable;
 use crate::schema::{self, Table};
 
@@ -570,10 +570,7 @@ impl Model {
             }
         }
         let _ = min_date;
-        let first_year = first.map(|d| {
-            use chrono::Datelike;
-            crate::input::values::from_days(d).year()
-        });
+        let first_year = first.map(crate::dates::year);
         Ok(Model {
             cutoff,
             first_year,

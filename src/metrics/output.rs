@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::compute::MetricRow;
 use super::defs::{self, Kind};
-use crate::input::values::iso;
+use crate::dates::iso;
 use crate::publish::{HIDDEN_RATE, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use polars::prelude::*;
 
-use crate::input::values::iso;
+use crate::dates::iso;
 use crate::metrics::output::{OutputError, PrintFormat, display_width, num};
 
 /// Writes `df` in `format` to `out`.

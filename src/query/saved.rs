@@ -17,7 +17,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::input::values::{Days, iso, parse_date};
+use crate::dates::{Days, iso};
+use crate::input::values::parse_date;
 
 /// The saved queries compiled into the binary (so an installed binary has them).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -332,7 +333,7 @@ impl Builtins {
     /// `(name, type, SQL literal)` of every built-in parameter.
     pub fn values(&self) -> Vec<(&'static str, ParamType, String)> {
         use chrono::Datelike;
-        let d = crate::input::values::from_days(self.as_of);
+        let d = crate::dates::from_days(self.as_of);
         let q0 = (d.month0() / 3) * 3 + 1;
         let qs = chrono::NaiveDate::from_ymd_opt(d.year(), q0, 1).expect("date");
         let qe = if q0 == 10 {

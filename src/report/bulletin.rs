@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Value, json};
 
 use crate::chart::{self, KmCurve, TrendSeries, YAxis};
-use crate::input::values::{Days, from_days};
+use crate::dates::{Days, from_days};
 use crate::metrics::compute::{Entry, Period, cohort_entry, periods, subject};
 use crate::metrics::defs::{self, Kind};
 use crate::metrics::output::display_value;
@@ -2063,7 +2063,7 @@ pub fn validate(model: &Model, region: &str, year: i32) -> Result<(), String> {
             "--year {year}: the data covers {}–{} (cutoff {})",
             first.year,
             last.year,
-            crate::input::values::iso(model.cutoff)
+            crate::dates::iso(model.cutoff)
         ));
     }
     if !region.bytes().all(|b| b.is_ascii_digit()) || region.len() != 6 {

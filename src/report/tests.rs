@@ -128,7 +128,7 @@ fn demo_renders_with_chinese_text_and_verbatim_cells() {
     if let Ok(path) = std::env::var("JINDU_DEMO_PDF") {
         fs::write(&path, &pdf).expect("write demo pdf");
     }
-    let text = pdf_extract::extract_text_from_mem(&pdf).expect("extract text");
+    let text = pdf_text(&pdf);
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     for needle in [
         "2025年度禁毒工作统计公报（演示）",
@@ -417,4 +417,18 @@ fn every_chart_kind_renders_in_typst() {
     if let Ok(path) = std::env::var("JINDU_GALLERY_PDF") {
         fs::write(&path, &pdf).expect("write gallery pdf");
     }
+}
+
+/// The text of a PDF by `pdftotext -layout` (poppler-utils).
+fn pdf_text(pdf: &[u8]) -> String {
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    fs::write(file.path(), pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("run pdftotext (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("UTF-8 text")
 }
