@@ -1,8 +1,9 @@
 //! The k-sample log-rank test of equal survival, with the chi-square upper tail that
 //! turns its statistic into a p-value.
 
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
 use super::Subject;
-use super::gamma::chi_square_sf;
 
 /// Result of a k-sample log-rank test.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,4 +165,19 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         x[row] = (b[row] - tail) / a[row][row];
     }
     Some(x)
+}
+
+/// Upper tail `P(X ≥ x)` of the chi-square distribution with `df` degrees of freedom:
+/// `Q(df/2, x/2)`, the regularized upper incomplete gamma function (Abramowitz &
+/// Stegun 1964, "Handbook of Mathematical Functions", 26.4.19), as computed by
+/// `statrs` (`ChiSquared::sf`, which evaluates `gamma_ur`). `1` for `x ≤ 0`; NaN for
+/// `df ≤ 0` or a NaN argument.
+pub fn chi_square_sf(x: f64, df: f64) -> f64 {
+    if x.is_nan() || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
+    if x <= 0.0 {
+        return 1.0;
+    }
+    ChiSquared::new(df).map_or(f64::NAN, |chi2| chi2.sf(x))
 }

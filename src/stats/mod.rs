@@ -1,22 +1,21 @@
 //! Pure statistics for the metrics of `METRICS.md`: the Wilson score interval for rates
 //! ([`wilson`]), the Kaplan–Meier estimator with its Greenwood variance and "exponential
-//! Greenwood" (log(−log)) interval for the relapse cohorts ([`KaplanMeier`]), the
-//! log-rank test for comparing cohorts ([`logrank`]), and the chi-square upper tail that
-//! the test needs ([`gamma`]). This module owns the formulas and nothing else: it knows
-//! no tables, regions, dates or output format, uses only `std`, and every function is
-//! deterministic, so two runs on the same numbers give the same bits. Each formula
-//! cites its source in its doc comment.
+//! Greenwood" (log(−log)) interval for the relapse cohorts ([`KaplanMeier`]), and the
+//! log-rank test for comparing cohorts ([`logrank`]) with the chi-square upper tail that
+//! the test needs ([`chi_square_sf`], by `statrs`'s regularized incomplete gamma
+//! function). This module owns the formulas and nothing else: it knows no tables,
+//! regions, dates or output format, and every function is deterministic, so two runs on
+//! the same numbers give the same bits. Each formula cites its source in its doc
+//! comment.
 
-pub mod gamma;
 mod km;
 mod logrank;
 #[cfg(test)]
 mod tests;
 mod wilson;
 
-pub use gamma::chi_square_sf;
 pub use km::{KaplanMeier, KmStep};
-pub use logrank::{LogRank, logrank};
+pub use logrank::{LogRank, chi_square_sf, logrank};
 pub use wilson::wilson;
 
 /// The 97.5% quantile of the standard normal distribution, the `z` of every 95%
