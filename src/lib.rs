@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod cli;
 pub mod dataset;
+pub mod dates;
 pub mod input;
 pub mod metrics;
 pub mod output;

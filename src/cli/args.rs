@@ -9,11 +9,12 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
+use crate::dates::Days;
 use crate::input::ImportOptions;
 use crate::input::decode::Encoding;
 use crate::input::pseudo::Key;
 use crate::input::source::{InputFile, discover};
-use crate::input::values::{Days, parse_date};
+use crate::input::values::parse_date;
 use crate::output::Format;
 use crate::publish::Rule;
 use crate::regions::Level;

@@ -23,7 +23,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::dataset::{Data, OpenError, Progress};
-use crate::input::values::Days;
+use crate::dates::Days;
 
 #[derive(Debug, Parser)]
 #[command(

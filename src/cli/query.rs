@@ -122,8 +122,8 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
     if view_date > env.cutoff {
         bail!(
             "--param date={} is after the data cutoff C = {}",
-            crate::input::values::iso(view_date),
-            crate::input::values::iso(env.cutoff)
+            crate::dates::iso(view_date),
+            crate::dates::iso(env.cutoff)
         );
     }
     let b = Builtins {

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use super::open_data;
-use crate::input::values::from_days;
+use crate::dates::from_days;
 use crate::metrics::Model;
 use crate::metrics::compute::{Period, periods};
 use crate::publish::Rule;

@@ -19,9 +19,10 @@ pub use self::store::{
     CONTRACT_VERSION, DATASET_FORMAT, Dataset, DatasetError, MANIFEST, Manifest, ParquetSink,
     Staging, create_private,
 };
+use crate::dates::Days;
 use crate::input::pseudo::Key;
 use crate::input::source::{DiscoverError, discover};
-use crate::input::values::{Days, parse_date};
+use crate::input::values::parse_date;
 use crate::input::{self, ImportError, ImportOptions, MemorySink};
 use crate::regions::RegionTable;
 use crate::schema::Table;

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use crate::input::values::Days;
+use crate::dates::Days;
 use crate::schema::{ColType, Table};
 
 /// The cutoff the tables are read at.

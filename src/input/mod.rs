@@ -35,7 +35,7 @@ use self::rows::{Cell, HeaderError, ParsedRow, Val, column_index};
 use self::sink::TableState;
 pub use self::sink::{MemorySink, SharedSink, Sink, SinkError, empty_frame};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
-use self::values::Days;
+use crate::dates::Days;
 use crate::regions::{Level, Region, RegionTable};
 use crate::schema::{ColType, Table};
 

@@ -11,7 +11,7 @@ use polars::prelude::*;
 use super::issue::FileError;
 use super::rows::Cell;
 use super::source::{RawRow, SourceFormat, SourceInfo};
-use super::values::iso;
+use crate::dates::iso;
 
 pub fn read_parquet(
     path: &Path,

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::values::{Days, iso};
+use crate::dates::{Days, iso};
 use crate::schema::Table;
 
 #[derive(Debug, Clone, Serialize)]

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use super::issue::{Code, RowIssue};
 use super::pseudo::Key;
-use super::values::{self, Days};
+use super::values;
+use crate::dates::{Days, age_years};
 use crate::schema::{ColType, ColumnDef, Req, Table, fold_width, normalize_name};
 
 /// One cell as read from a file.
@@ -288,7 +289,7 @@ fn person_checks(
                 ),
             );
         }
-        let age = values::age_years(b, f);
+        let age = age_years(b, f);
         if !(10..=100).contains(&age) {
             issues.push(RowIssue::new(Code::AgeRange, Some("birth_date")));
         }

@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::quarantine::QuarantineRecord;
 use super::rows::{self, OutColumn, OutType, ParsedRow, Val};
-use super::values::Days;
+use crate::dates::Days;
 use crate::regions::Region;
 use crate::schema::Table;
 

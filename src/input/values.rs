@@ -4,28 +4,11 @@
 //! them ever puts the raw value into a message, because a misaligned column can carry
 //! an ID number or a name into any field.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::issue::Code;
+use crate::dates::{Days, from_ymd, to_days};
 use crate::schema::fold_width;
-
-/// Days since 1970-01-01 (the physical representation of a Parquet/Arrow `Date`).
-pub type Days = i32;
-
-const EPOCH_CE_DAYS: i32 = 719_163; // NaiveDate(1970-01-01).num_days_from_ce()
-
-pub fn to_days(d: NaiveDate) -> Days {
-    d.num_days_from_ce() - EPOCH_CE_DAYS
-}
-
-pub fn from_days(days: Days) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(days + EPOCH_CE_DAYS).expect("date in range")
-}
-
-/// Formats a day number as an ISO date (`2025-12-31`).
-pub fn iso(days: Days) -> String {
-    from_days(days).format("%Y-%m-%d").to_string()
-}
 
 /// Parses a text date. Accepted (DATA.md "Dates"): year first, with or without zero
 /// padding, separated by `-`, `/` or `.`, or written `2021年3月5日`, or 8 digits
@@ -93,12 +76,11 @@ pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
     }
     // 1899-12-31 is serial 0 for serials < 60; 1899-12-30 is serial 0 above 60.
     let base = if whole < 60 {
-        NaiveDate::from_ymd_opt(1899, 12, 31)
+        from_ymd(1899, 12, 31)
     } else {
-        NaiveDate::from_ymd_opt(1899, 12, 30)
-    }
-    .expect("valid base");
-    Ok(to_days(base) + whole as i32)
+        from_ymd(1899, 12, 30)
+    };
+    Ok(base + whole as i32)
 }
 
 /// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
@@ -195,37 +177,12 @@ fn looks_scientific(s: &str) -> bool {
         && exp.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Calendar subtraction of whole years: `2025-12-31` − 3 = `2022-12-31`,
-/// `2024-02-29` − 1 = `2023-02-28` (METRICS.md "Time").
-pub fn minus_years(days: Days, years: i32) -> Days {
-    let d = from_days(days);
-    let y = d.year() - years;
-    let date = NaiveDate::from_ymd_opt(y, d.month(), d.day())
-        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), d.day() - 1))
-        .expect("Feb 28 exists");
-    to_days(date)
-}
-
-/// Age in whole years at `at`, rising on the birthday; a 29 February birthday rises on
-/// 1 March in common years (METRICS.md "Age").
-pub fn age_years(birth: Days, at: Days) -> i32 {
-    let b = from_days(birth);
-    let a = from_days(at);
-    let mut age = a.year() - b.year();
-    // Birthday this year: (month, day) compared lexicographically; Feb 29 in a common
-    // year is not reached until Mar 1 because (2, 29) > (2, 28).
-    if (a.month(), a.day()) < (b.month(), b.day()) {
-        age -= 1;
-    }
-    age
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> Days {
-        to_days(NaiveDate::from_ymd_opt(y, m, day).unwrap())
+        from_ymd(y, m, day)
     }
 
     #[test]
@@ -297,6 +254,7 @@ mod tests {
         assert_eq!(id.normalized, "11010519491231002X");
         assert_eq!(id.birth_date, d(1949, 12, 31));
         assert_eq!(id.sex, "female");
+        assert_eq!(id_check_char(b"11010519491231002"), b'X');
         assert_eq!(id_check_char(b"44052418800101001"), b'4');
         assert_eq!(parse_id_number("440524188001010014").unwrap().sex, "male");
         assert_eq!(
@@ -316,22 +274,5 @@ mod tests {
         body.push(c);
         let s = String::from_utf8(body).unwrap();
         assert_eq!(parse_id_number(&s), Err(Code::IdBirthDate));
-    }
-
-    #[test]
-    fn calendar_year_subtraction() {
-        assert_eq!(minus_years(d(2025, 12, 31), 3), d(2022, 12, 31));
-        assert_eq!(minus_years(d(2024, 2, 29), 3), d(2021, 2, 28));
-        assert_eq!(minus_years(d(2024, 2, 29), 4), d(2020, 2, 29));
-    }
-
-    #[test]
-    fn ages_rise_on_the_birthday() {
-        assert_eq!(age_years(d(2000, 5, 10), d(2018, 5, 9)), 17);
-        assert_eq!(age_years(d(2000, 5, 10), d(2018, 5, 10)), 18);
-        // Feb 29 birthdays rise on Mar 1 in common years.
-        assert_eq!(age_years(d(2004, 2, 29), d(2022, 2, 28)), 17);
-        assert_eq!(age_years(d(2004, 2, 29), d(2022, 3, 1)), 18);
-        assert_eq!(age_years(d(2004, 2, 29), d(2024, 2, 29)), 20);
     }
 }

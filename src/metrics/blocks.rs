@@ -2,7 +2,7 @@
 //! one [`Person`] and a reference date `d`.
 
 use super::model::{Code, ISOLATION, Measure, Person};
-use crate::input::values::{Days, minus_years};
+use crate::dates::{Days, add_years};
 
 /// `registered(p, D)`: `first_found_date ≤ D` (dead and departed persons stay
 /// registered).
@@ -39,7 +39,7 @@ pub fn last_use(p: &Person, d: Days) -> Days {
 /// `abstinent_3y(p, D)`: registered, not gone, last use on or before `D − 3 years`
 /// (calendar subtraction), and no measure of any type in force at `D`.
 pub fn abstinent_3y(p: &Person, d: Days) -> bool {
-    abstinent_3y_with(p, d, minus_years(d, 3))
+    abstinent_3y_with(p, d, add_years(d, -3))
 }
 
 /// [`abstinent_3y`] with `D − 3 years` computed once by the caller.
@@ -100,7 +100,7 @@ pub fn age_group(age: i32) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::input::values::to_days;
+    use crate::dates::to_days;
     use crate::metrics::model::{DETOX, REHAB, Transfer};
     use chrono::NaiveDate;
 

@@ -16,7 +16,7 @@ pub use super::emit::sort_rows;
 use super::emit::{Emitter, Grid, PERSON_BREAKDOWNS};
 use super::model::{Codes, Model, Person, reason};
 pub use super::period::{Entry, Period, cohort_entry, periods, subject};
-use crate::input::values::{Days, age_years};
+use crate::dates::{Days, age_years};
 use crate::regions::{Level, county_of};
 use crate::schema;
 use crate::stats::Subject;

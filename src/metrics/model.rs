@@ -12,7 +12,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::dataset::Data;
-use crate::input::values::Days;
+use crate::dates::Days;
 use crate::regions::RegionTable;
 use crate::schema::{self, Table};
 
@@ -479,7 +479,7 @@ impl Model {
         }
         let first_year = first.map(|d| {
             use chrono::Datelike;
-            crate::input::values::from_days(d).year()
+            crate::dates::from_days(d).year()
         });
         Ok(Model {
             cutoff,

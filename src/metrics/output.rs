@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::compute::MetricRow;
 use super::defs::{self, Kind};
-use crate::input::values::iso;
+use crate::dates::iso;
 use crate::output::{Cell, Grid, Printable, Sheet};
 use crate::publish::{HIDDEN_RATE, Rule};
 

@@ -2,10 +2,8 @@
 //! period `Y` with its reference date `D`, the periods of the data, how a person enters
 //! a relapse cohort, and the survival subject that follows them from the index date.
 
-use chrono::{Datelike, NaiveDate};
-
 use super::model::{ISOLATION, Measure, Model, Person, reason};
-use crate::input::values::{Days, minus_years, to_days};
+use crate::dates::{self, Days, add_years, dec31, jan1};
 use crate::stats::Subject;
 
 /// The dates of period `Y` (METRICS.md "Time").
@@ -25,23 +23,16 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, cutoff: Days) -> Period {
-        let start = to_days(NaiveDate::from_ymd_opt(year, 1, 1).expect("year"));
-        let end = to_days(NaiveDate::from_ymd_opt(year, 12, 31).expect("year"));
-        let q = |m1: u32, m2: u32, d2: u32| {
-            (
-                to_days(NaiveDate::from_ymd_opt(year, m1, 1).expect("q")),
-                to_days(NaiveDate::from_ymd_opt(year, m2, d2).expect("q")),
-            )
-        };
+        let (start, end) = (jan1(year), dec31(year));
         let d = end.min(cutoff);
         Period {
             year,
             start,
             end,
             d,
-            d_minus_3y: minus_years(d, 3),
+            d_minus_3y: add_years(d, -3),
             partial: end > cutoff,
-            quarters: [q(1, 3, 31), q(4, 6, 30), q(7, 9, 30), q(10, 12, 31)],
+            quarters: dates::quarters(year),
         }
     }
 }
@@ -51,7 +42,7 @@ pub fn periods(model: &Model) -> Vec<Period> {
     let Some(first) = model.first_year else {
         return Vec::new();
     };
-    let last = crate::input::values::from_days(model.cutoff).year();
+    let last = dates::year(model.cutoff);
     (first..=last)
         .map(|y| Period::new(y, model.cutoff))
         .collect()

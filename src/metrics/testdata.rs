@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use crate::dataset::Data;
-use crate::input::values::{Days, parse_date};
+use crate::dates::Days;
+use crate::input::values::parse_date;
 use crate::metrics::Model;
 use crate::regions::RegionTable;
 use crate::schema::Table;

@@ -14,7 +14,7 @@ use std::io::Write;
 
 use polars::prelude::*;
 
-use crate::input::values::{Days, iso};
+use crate::dates::{Days, iso};
 
 pub use self::xlsx::{Cell, Sheet};
 

@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::OutputError;
-use crate::input::values::Days;
+use crate::dates::Days;
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq)]

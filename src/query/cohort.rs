@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use crate::input::values::{Days, age_years};
+use crate::dates::{Days, age_years};
 use crate::metrics::blocks::{AGE_GROUPS, age_group};
 use crate::metrics::compute::{Period, cohort_entry, subject};
 use crate::metrics::model::Model;

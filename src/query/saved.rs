@@ -17,7 +17,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::input::values::{Days, iso, parse_date};
+use crate::dates::{Days, iso};
+use crate::input::values::parse_date;
 
 /// The saved queries compiled into the binary (so an installed binary has them).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -331,19 +332,10 @@ pub struct Builtins {
 impl Builtins {
     /// `(name, type, SQL literal)` of every built-in parameter.
     pub fn values(&self) -> Vec<(&'static str, ParamType, String)> {
-        use chrono::Datelike;
-        let d = crate::input::values::from_days(self.as_of);
-        let q0 = (d.month0() / 3) * 3 + 1;
-        let qs = chrono::NaiveDate::from_ymd_opt(d.year(), q0, 1).expect("date");
-        let qe = if q0 == 10 {
-            chrono::NaiveDate::from_ymd_opt(d.year(), 12, 31).expect("date")
-        } else {
-            chrono::NaiveDate::from_ymd_opt(d.year(), q0 + 3, 1)
-                .expect("date")
-                .pred_opt()
-                .expect("date")
-        };
-        let lit = |x: chrono::NaiveDate| format!("DATE('{}')", x.format("%Y-%m-%d"));
+        let d = self.as_of;
+        let (y, m, _) = crate::dates::ymd(d);
+        let (qs, qe) = crate::dates::quarters(y)[(m as usize - 1) / 3];
+        let lit = |x: Days| format!("DATE('{}')", iso(x));
         vec![
             (
                 "cutoff",
@@ -352,19 +344,11 @@ impl Builtins {
             ),
             ("as_of", ParamType::Date, lit(d)),
             ("date", ParamType::Date, lit(d)),
-            ("year", ParamType::Integer, d.year().to_string()),
+            ("year", ParamType::Integer, y.to_string()),
             ("quarter_start", ParamType::Date, lit(qs)),
             ("quarter_end", ParamType::Date, lit(qe)),
-            (
-                "year_start",
-                ParamType::Date,
-                lit(chrono::NaiveDate::from_ymd_opt(d.year(), 1, 1).expect("date")),
-            ),
-            (
-                "year_end",
-                ParamType::Date,
-                lit(chrono::NaiveDate::from_ymd_opt(d.year(), 12, 31).expect("date")),
-            ),
+            ("year_start", ParamType::Date, lit(crate::dates::jan1(y))),
+            ("year_end", ParamType::Date, lit(crate::dates::dec31(y))),
         ]
     }
 }

@@ -10,7 +10,7 @@ use polars::sql::{SQLContext, extract_table_identifiers};
 
 use super::views;
 use crate::dataset::Data;
-use crate::input::values::{Days, iso};
+use crate::dates::{Days, iso};
 use crate::metrics::model::Model;
 use crate::schema::Table;
 

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::cohort::{self, Entry};
 use crate::dataset::Data;
-use crate::input::values::{Days, age_years};
+use crate::dates::{Days, age_years};
 use crate::metrics::blocks::{self, AGE_GROUPS, age_group};
 use crate::metrics::compute::{self, Request};
 use crate::metrics::model::{Model, reason};

@@ -3,10 +3,10 @@
 //! the unit tests can hold the generator to them before the metrics engine re-checks
 //! them on the imported export.
 
-use super::date::{Day, add_years, dec31, from_ymd};
 use super::officers::has_prefix;
 use super::regions::TONGXIN;
 use super::simulate::{Block, CUTOFF, Person, World, code};
+use crate::dates::{Days, add_years, dec31, from_ymd, iso, year};
 use rayon::prelude::*;
 use std::fmt;
 
@@ -43,15 +43,15 @@ pub struct Calibration {
     /// (decision year, numerator, denominator) of `execution_rate`.
     pub execution_rate: Vec<(i32, u64, u64)>,
     /// (D, abstinent_3y, existing).
-    pub consolidation: Vec<(Day, u64, u64)>,
+    pub consolidation: Vec<(Days, u64, u64)>,
     /// (D, registered).
-    pub registered: Vec<(Day, u64)>,
+    pub registered: Vec<(Days, u64)>,
     /// (D, under_community_measure).
-    pub under_measure: Vec<(Day, u64)>,
+    pub under_measure: Vec<(Days, u64)>,
     /// (D, gone).
-    pub gone: Vec<(Day, u64)>,
+    pub gone: Vec<(Days, u64)>,
     /// (D, officers in service region-wide, in 同心县).
-    pub officers: Vec<(Day, u64, u64)>,
+    pub officers: Vec<(Days, u64, u64)>,
     pub rows: [u64; 6],
 }
 
@@ -71,7 +71,7 @@ impl Calibration {
             .map_or(f64::NAN, |r| Self::rate(r.1, r.2))
     }
 
-    pub fn consolidation_at(&self, d: Day) -> (u64, u64, f64) {
+    pub fn consolidation_at(&self, d: Days) -> (u64, u64, f64) {
         let r = self
             .consolidation
             .iter()
@@ -81,19 +81,19 @@ impl Calibration {
         (r.1, r.2, Self::rate(r.1, r.1 + r.2))
     }
 
-    fn at(v: &[(Day, u64)], d: Day) -> u64 {
+    fn at(v: &[(Days, u64)], d: Days) -> u64 {
         v.iter().find(|r| r.0 == d).map_or(0, |r| r.1)
     }
 
-    pub fn registered_at(&self, d: Day) -> u64 {
+    pub fn registered_at(&self, d: Days) -> u64 {
         Self::at(&self.registered, d)
     }
 
-    pub fn under_measure_at(&self, d: Day) -> u64 {
+    pub fn under_measure_at(&self, d: Days) -> u64 {
         Self::at(&self.under_measure, d)
     }
 
-    pub fn officers_at(&self, d: Day) -> (u64, u64) {
+    pub fn officers_at(&self, d: Days) -> (u64, u64) {
         self.officers
             .iter()
             .find(|r| r.0 == d)
@@ -101,7 +101,7 @@ impl Calibration {
     }
 
     /// under_community_measure / officers in service, region-wide.
-    pub fn caseload(&self, d: Day) -> f64 {
+    pub fn caseload(&self, d: Days) -> f64 {
         self.under_measure_at(d) as f64 / self.officers_at(d).0 as f64
     }
 }
@@ -110,12 +110,12 @@ fn is_community(kind: u8) -> bool {
     kind == code::DETOX || kind == code::REHAB
 }
 
-fn gone(p: &Person, d: Day) -> bool {
+fn gone(p: &Person, d: Days) -> bool {
     p.death.is_some_and(|x| x <= d) || p.departure.is_some_and(|x| x <= d)
 }
 
 /// `abstinent_3y(p, D)` of METRICS.md (the caller checks registered and not gone).
-fn abstinent(b: &Block, p: &Person, d: Day) -> bool {
+fn abstinent(b: &Block, p: &Person, d: Days) -> bool {
     let limit = add_years(d, -3);
     let mut last = p.first_found;
     for x in &b.detections[p.detections.start as usize..p.detections.end as usize] {
@@ -136,7 +136,7 @@ fn abstinent(b: &Block, p: &Person, d: Day) -> bool {
         .any(|m| m.decision <= d && m.end.is_none_or(|e| e > d))
 }
 
-fn under_measure(b: &Block, p: &Person, d: Day) -> bool {
+fn under_measure(b: &Block, p: &Person, d: Days) -> bool {
     !gone(p, d)
         && b.measures[p.measures.start as usize..p.measures.end as usize]
             .iter()
@@ -161,7 +161,7 @@ fn streak(v: &[(i32, u64)]) -> u32 {
 }
 
 /// The reference dates the checker evaluates stocks at.
-pub fn checkpoints() -> Vec<Day> {
+pub fn checkpoints() -> Vec<Days> {
     vec![
         dec31(2013),
         dec31(2016),
@@ -184,7 +184,7 @@ pub fn calibration(sim: &Simulation) -> Calibration {
     let mut um = vec![0u64; cps.len()];
     let mut gn = vec![0u64; cps.len()];
     for (b, p) in sim.persons() {
-        let y = super::date::year(p.first_found);
+        let y = year(p.first_found);
         if (2000..=2025).contains(&y) {
             nu[(y - 2000) as usize] += 1;
             if has_prefix(p.first_found_region, TONGXIN) {
@@ -192,7 +192,7 @@ pub fn calibration(sim: &Simulation) -> Calibration {
             }
         }
         for m in &b.measures[p.measures.start as usize..p.measures.end as usize] {
-            let y = super::date::year(m.decision);
+            let y = year(m.decision);
             if !is_community(m.kind) || !(2000..=2025).contains(&y) {
                 continue;
             }
@@ -263,11 +263,6 @@ pub fn calibration(sim: &Simulation) -> Calibration {
 
 impl fmt::Display for Calibration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let iso = |d: Day| {
-            let mut v = Vec::new();
-            super::date::push_iso(&mut v, d);
-            String::from_utf8(v).unwrap_or_default()
-        };
         writeln!(f, "year  new_users  同心  execution_rate (num/den)")?;
         for i in 0..self.new_users.len() {
             let (y, n) = self.new_users[i];

@@ -15,7 +15,7 @@
 //! that everything is plain `.csv` (gzip is too slow for the national scale).
 
 pub mod calibrate;
-pub mod date;
+pub mod digits;
 pub mod officers;
 pub mod regions;
 pub mod rng;
@@ -439,9 +439,10 @@ pub fn generate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::{Days, age_years, year};
+    use crate::input::values::id_check_char;
     use calibrate::Simulation;
-    use date::{Day, age};
-    use simulate::{CUTOFF, check_char};
+    use simulate::CUTOFF;
 
     #[test]
     fn scale_parses() {
@@ -454,7 +455,7 @@ mod tests {
     #[test]
     fn simulation_respects_the_date_orders_of_data_md() {
         let sim = Simulation::run(world_for(&Scale::Ningxia, 20251231));
-        let mut latest: Day = Day::MIN;
+        let mut latest: Days = Days::MIN;
         let mut seen = 0u64;
         for b in &sim.blocks {
             for p in &b.persons {
@@ -463,9 +464,9 @@ mod tests {
                 let ff = p.first_found;
                 assert!(p.birth < ff);
                 assert!(
-                    (10..=100).contains(&age(p.birth, ff)),
+                    (10..=100).contains(&age_years(p.birth, ff)),
                     "age {}",
-                    age(p.birth, ff)
+                    age_years(p.birth, ff)
                 );
                 assert!(ff <= CUTOFF);
                 latest = latest.max(ff);
@@ -473,10 +474,10 @@ mod tests {
                     assert!(d >= ff && d <= CUTOFF);
                 }
                 let id = &p.id_number;
-                assert_eq!(id[17], check_char(&id[..17]));
+                assert_eq!(id[17], id_check_char(&id[..17]));
                 assert_eq!((id[16] - b'0') % 2 == 1, p.male);
                 let mut bd = Vec::new();
-                date::push_compact(&mut bd, p.birth);
+                digits::push_compact(&mut bd, p.birth);
                 assert_eq!(&id[6..14], &bd[..]);
                 let hukou_county = if p.hukou >= 1_000_000 {
                     p.hukou / 1000
@@ -492,7 +493,7 @@ mod tests {
                     .into_iter()
                     .chain(p.departure)
                     .min()
-                    .unwrap_or(Day::MAX);
+                    .unwrap_or(Days::MAX);
                 let ms = &b.measures[p.measures.start as usize..p.measures.end as usize];
                 for m in ms {
                     assert_eq!(m.person, p.index);
@@ -575,7 +576,7 @@ mod tests {
         assert!((0.82..0.86).contains(&male), "{male}");
         let core = persons
             .iter()
-            .filter(|p| (18..=59).contains(&age(p.birth, p.first_found)))
+            .filter(|p| (18..=59).contains(&age_years(p.birth, p.first_found)))
             .count() as f64
             / n;
         assert!(core > 0.9, "{core}");
@@ -586,13 +587,13 @@ mod tests {
         assert!(away as f64 / n > 0.1);
         let late_synth = persons
             .iter()
-            .filter(|p| p.drug == 4 && date::year(p.first_found) >= 2019)
+            .filter(|p| p.drug == 4 && year(p.first_found) >= 2019)
             .count();
         assert!(
             late_synth > 0
                 && persons
                     .iter()
-                    .filter(|p| p.drug == 4 && date::year(p.first_found) < 2019)
+                    .filter(|p| p.drug == 4 && year(p.first_found) < 2019)
                     .count()
                     == 0
         );

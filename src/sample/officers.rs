@@ -10,9 +10,9 @@
 //! posts in proportion to their weight, sized so that the region has about one officer
 //! per 20 persons under community measures in 2019, plus a few posts created 2020–2024.
 
-use super::date::{Day, add_months, from_ymd};
 use super::regions::{Geography, TONGXIN};
 use super::rng::{Rng, domain};
+use crate::dates::{Days, add_months, from_ymd};
 use std::collections::HashMap;
 
 /// Posts per 1,000 persons first found in a county, outside 同心县 (tuned so that the
@@ -25,8 +25,8 @@ pub struct Officer {
     /// `ZG` + county code + 4-digit sequence.
     pub id: u64,
     pub region: u32,
-    pub start: Day,
-    pub end: Option<Day>,
+    pub start: Days,
+    pub end: Option<Days>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -40,7 +40,7 @@ pub struct Officers {
 
 impl Officers {
     /// Posts for every county, each with its succession of officers up to `cutoff`.
-    pub fn build(geo: &Geography, seed: u64, cutoff: Day) -> Officers {
+    pub fn build(geo: &Geography, seed: u64, cutoff: Days) -> Officers {
         let mut o = Officers::default();
         for (ci, county) in geo.counties.iter().enumerate() {
             let tongxin = county.code == TONGXIN;
@@ -69,14 +69,14 @@ impl Officers {
                     towns[rng.weighted(&tw)].code
                 };
                 let first_start = if k >= n_posts {
-                    from_ymd(2020, 1, 1) + rng.below(5 * 365) as Day
+                    from_ymd(2020, 1, 1) + rng.below(5 * 365) as Days
                 } else {
                     // recruitment mostly 2014–2016, some earlier, all by 2019
                     let y = [
                         2011, 2012, 2013, 2014, 2014, 2015, 2015, 2015, 2016, 2016, 2017, 2018,
                         2019,
                     ][rng.below(13) as usize];
-                    from_ymd(y, 1, 1) + rng.below(365) as Day
+                    from_ymd(y, 1, 1) + rng.below(365) as Days
                 };
                 let post = o.posts.len() as u32;
                 let mut officers = Vec::new();
@@ -84,7 +84,7 @@ impl Officers {
                 loop {
                     seq += 1;
                     let tenure_months = 6 + rng.exp(90.0) as i32;
-                    let end = add_months(start, tenure_months) + rng.below(28) as Day;
+                    let end = add_months(start, tenure_months) + rng.below(28) as Days;
                     let idx = o.list.len() as u32;
                     let ends = end <= cutoff;
                     o.list.push(Officer {
@@ -108,7 +108,7 @@ impl Officers {
 
     /// The officer in service at `d` on a post of `region` (or of its county), picked
     /// with `rng`; `None` before any post there was filled.
-    pub fn pick(&self, region: u32, d: Day, rng: &mut Rng) -> Option<u32> {
+    pub fn pick(&self, region: u32, d: Days, rng: &mut Rng) -> Option<u32> {
         let county = if region >= 1_000_000 {
             region / 1000
         } else {
@@ -133,7 +133,7 @@ impl Officers {
 
     /// Officers in service at `d` whose region starts with `prefix` (a county code, or
     /// a province's 2 digits, matched on the code's digits).
-    pub fn in_service(&self, d: Day, prefix: u32) -> u64 {
+    pub fn in_service(&self, d: Days, prefix: u32) -> u64 {
         self.list
             .iter()
             .filter(|o| o.start <= d && o.end.is_none_or(|e| e > d) && has_prefix(o.region, prefix))

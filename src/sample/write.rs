@@ -5,10 +5,11 @@
 //! it draws from its own streams and only adds rows or changes the spelling of values,
 //! so the clean data is the same with or without it.
 
-use super::date::{self, Day, push_padded, push_uint};
+use super::digits::{self, push_padded, push_uint};
 use super::regions::RegionRow;
 use super::rng::{Rng, domain};
 use super::simulate::{Block, EDUCATIONS, ETHNICITIES, OCCUPATIONS, World, code};
+use crate::dates::{self, Days};
 use crate::schema::{self, ColType, Table};
 
 /// The six person-related tables, in block-buffer order.
@@ -29,7 +30,7 @@ pub enum F<'a> {
     Bytes(&'a [u8]),
     /// `prefix` + number zero-padded to `width` [+ `-` + seq zero-padded].
     Id(&'static str, u64, usize, Option<(u64, usize)>),
-    Date(Day),
+    Date(Days),
     Region(u32),
 }
 
@@ -47,13 +48,13 @@ impl F<'_> {
                     push_padded(out, s, sw);
                 }
             }
-            F::Date(d) => date::push_iso(out, d),
+            F::Date(d) => dates::push_iso(out, d),
             F::Region(r) => push_uint(out, r as u64),
         }
     }
 }
 
-fn opt_date<'a>(d: Option<Day>) -> F<'a> {
+fn opt_date<'a>(d: Option<Days>) -> F<'a> {
     d.map_or(F::Empty, F::Date)
 }
 
@@ -98,15 +99,15 @@ fn put_spelt(out: &mut Vec<u8>, f: &F, spell: Spell, scratch: &mut Vec<u8>) {
                 }
             }
         }
-        (Spell::Slash, F::Date(d)) => date::push_unpadded(out, *d, b'/'),
-        (Spell::Dotted, F::Date(d)) => date::push_unpadded(out, *d, b'.'),
-        (Spell::Chinese, F::Date(d)) => date::push_chinese(out, *d),
-        (Spell::Compact, F::Date(d)) => date::push_compact(out, *d),
+        (Spell::Slash, F::Date(d)) => digits::push_unpadded(out, *d, b'/'),
+        (Spell::Dotted, F::Date(d)) => digits::push_unpadded(out, *d, b'.'),
+        (Spell::Chinese, F::Date(d)) => digits::push_chinese(out, *d),
+        (Spell::Compact, F::Date(d)) => digits::push_compact(out, *d),
         (Spell::DateTime, F::Date(d)) => {
-            date::push_iso(out, *d);
+            dates::push_iso(out, *d);
             out.extend_from_slice(b" 00:00:00");
         }
-        (Spell::DayFirst, F::Date(d)) => date::push_day_first(out, *d),
+        (Spell::DayFirst, F::Date(d)) => digits::push_day_first(out, *d),
         (Spell::Scientific, F::Bytes(b)) => {
             // what a spreadsheet shows for an 18-digit number: 6.40324E+17
             out.push(b[0]);
@@ -234,7 +235,7 @@ fn emit<'a>(
             Spell::Zeroed
         };
         let zeroed_still_valid = s[i] == Spell::Zeroed
-            && matches!(cells[i], F::Bytes(b) if super::simulate::check_char(&[&b[..15], b"00"].concat()) == b'0');
+            && matches!(cells[i], F::Bytes(b) if crate::input::values::id_check_char(&[&b[..15], b"00"].concat()) == b'0');
         if !zeroed_still_valid {
             put_row(out, cells, Some(&s[..n]), eol, &mut d.scratch);
             rows += 1;

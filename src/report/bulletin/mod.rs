@@ -254,7 +254,7 @@ pub fn validate(model: &Model, region: &str, year: i32) -> Result<(), String> {
             "--year {year}: the data covers {}–{} (cutoff {})",
             first.year,
             last.year,
-            crate::input::values::iso(model.cutoff)
+            crate::dates::iso(model.cutoff)
         ));
     }
     if !region.bytes().all(|b| b.is_ascii_digit()) || region.len() != 6 {

@@ -4,7 +4,7 @@
 //! [`Lang::bar_text`], [`Lang::km_text`]).
 
 use crate::chart::{BarText, KmText, TrendText, thousands};
-use crate::input::values::{Days, from_days};
+use crate::dates::{Days, from_days};
 use crate::metrics::MetricRow;
 use crate::metrics::defs::{self, Kind};
 use crate::metrics::output::display_value;
