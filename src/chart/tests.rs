@@ -1,3 +1,5 @@
+//! Unit tests of the charts: sizes, words from the caller, number formats.
+
 use super::axis::{decimals_for, nice_ticks};
 use super::km::month_ticks;
 use super::numbers::{fmt_number, fmt_percent};

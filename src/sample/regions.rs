@@ -118,26 +118,7 @@ const STREETS: &[&str] = &[
     "长城街道",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Province,
-    City,
-    County,
-    Township,
-}
-
-impl Level {
-    /// The Chinese label (`省/市/县/乡镇`) from the schema.
-    pub fn zh(self) -> &'static str {
-        let code = match self {
-            Level::Province => "province",
-            Level::City => "city",
-            Level::County => "county",
-            Level::Township => "township",
-        };
-        crate::schema::REGION_LEVEL.zh(code).unwrap_or(code)
-    }
-}
+pub use crate::regions::Level;
 
 #[derive(Debug, Clone)]
 pub struct RegionRow {
@@ -555,6 +536,7 @@ mod tests {
             );
         }
         let mut codes: Vec<u32> = g.rows.iter().map(|r| r.code).collect();
+        codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), g.rows.len(), "codes unique");
         for t in &g.townships {
