@@ -78,6 +78,14 @@ fn value(r: &Rows, metric: &str, year: u32, region: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{metric} {year} {region} has no value"))
 }
 
+fn frac(r: &Rows, metric: &str, year: u32, region: &str) -> (u64, u64) {
+    let row = &r[&(metric.to_string(), year.to_string(), region.to_string())];
+    (
+        row["numerator"].parse().unwrap(),
+        row["denominator"].parse().unwrap(),
+    )
+}
+
 fn within(x: f64, target: f64, rel: f64) -> bool {
     (x - target).abs() <= target * rel
 }
@@ -87,24 +95,24 @@ fn within(x: f64, target: f64, rel: f64) -> bool {
 fn sample_reproduces_the_published_figures() {
     let p = totals(&["--level", "province"]);
     let nx = "640000";
-    let exec13 = value(&p, "execution_rate", 2013, nx);
-    assert!((0.40..=0.45).contains(&exec13), "execution 2013 {exec13}");
+    // The campaign's start: execution 2,513 of 5,817 (43%, published "about 40%").
+    assert_eq!(frac(&p, "execution_rate", 2013, nx), (2513, 5817));
     for y in 2020..=2025 {
         let e = value(&p, "execution_rate", y, nx);
         assert!(e >= 0.99, "execution {y} {e}");
     }
-    let c13 = value(&p, "consolidation_rate", 2013, nx);
-    assert!((0.25..=0.29).contains(&c13), "consolidation 2013 {c13}");
-    let c19 = value(&p, "consolidation_rate", 2019, nx);
-    assert!((0.69..0.70).contains(&c19), "consolidation 2019 {c19}");
-    let c25 = value(&p, "consolidation_rate", 2025, nx);
-    assert!(c25 >= 0.92, "consolidation 2025 {c25}");
+    // Consolidation: 27% at the start (5,436 / 20,063), 69% in 2019 (published 69%),
+    // above 92% ten years on (27,953 / 29,353 = 95.2%).
+    assert_eq!(frac(&p, "consolidation_rate", 2013, nx), (5436, 20063));
+    assert_eq!(frac(&p, "consolidation_rate", 2019, nx), (20314, 29332));
+    assert_eq!(frac(&p, "consolidation_rate", 2025, nx), (27953, 29353));
     let ab25 = value(&p, "abstinent_3y", 2025, nx);
-    assert!(within(ab25, 27_900.0, 0.03), "abstinent 2025 {ab25}");
+    assert_eq!(ab25, 27_953.0, "abstinent 2025 (published about 27,900)");
+    // New users exactly as published: 4,485 (2013) and 199 (2019).
     let nu13 = value(&p, "new_users", 2013, nx);
-    assert!(within(nu13, 4_485.0, 0.03), "new users 2013 {nu13}");
+    assert_eq!(nu13, 4_485.0);
     let nu19 = value(&p, "new_users", 2019, nx);
-    assert!(within(nu19, 199.0, 0.05), "new users 2019 {nu19}");
+    assert_eq!(nu19, 199.0);
     for y in 2014..=2019 {
         assert!(
             value(&p, "new_users", y, nx) < value(&p, "new_users", y - 1, nx),
@@ -117,15 +125,17 @@ fn sample_reproduces_the_published_figures() {
             "new users {y} below 2019"
         );
     }
-    let caseload = value(&p, "officer_caseload", 2019, nx);
-    assert!(
-        (18.0..=22.0).contains(&caseload),
-        "caseload 2019 {caseload}"
-    );
-    let reg16 = value(&p, "registered", 2016, nx);
-    assert!(within(reg16, 28_818.0, 0.03), "registered 2016 {reg16}");
+    // About 1 officer per 20 persons under measures in 2019: 5,514 / 268.
+    assert_eq!(frac(&p, "officer_caseload", 2019, nx), (5514, 268));
+    // Registered exactly as published (28,818, mid 2016, reproduced at the end of
+    // 2016); under community measures 6,891 (published 6,893).
+    assert_eq!(value(&p, "registered", 2016, nx), 28_818.0);
     let um16 = value(&p, "under_community_measure", 2016, nx);
-    assert!(within(um16, 6_893.0, 0.03), "under measures 2016 {um16}");
+    assert_eq!(um16, 6_891.0);
+    assert!(within(um16, 6_893.0, 0.001));
+    // Escalation and 36-month relapse are non-zero in the sample.
+    assert_eq!(frac(&p, "escalation_rate", 2019, nx), (445, 8406));
+    assert_eq!(frac(&p, "relapse_36m", 2019, nx), (473, 1868));
 
     let c = totals(&[
         "--region",
@@ -145,6 +155,66 @@ fn sample_reproduces_the_published_figures() {
         "640324".to_string(),
     )]["denominator"];
     assert_eq!(officers, "142", "同心县 officers");
+}
+
+/// The metrics of the imported sample equal the generator's own calibration checker
+/// (`src/sample/calibrate.rs`), a second implementation of the stock and flow
+/// definitions that runs on the in-memory simulation, before any export or import.
+#[test]
+fn sample_metrics_equal_the_generators_calibration() {
+    use jindu::sample::calibrate::{Simulation, calibration};
+    use jindu::sample::{Scale, world_for};
+    let cal = calibration(&Simulation::run(world_for(&Scale::Ningxia, 20251231)));
+    let p = totals(&["--level", "province"]);
+    let nx = "640000";
+    let mut compared = 0;
+    for &(y, n) in &cal.new_users {
+        if y >= 2000 && p.contains_key(&("new_users".to_string(), y.to_string(), nx.to_string())) {
+            assert_eq!(
+                value(&p, "new_users", y as u32, nx),
+                n as f64,
+                "new users {y}"
+            );
+            compared += 1;
+        }
+    }
+    for &(y, num, den) in &cal.execution_rate {
+        if p.contains_key(&("execution_rate".to_string(), y.to_string(), nx.to_string())) {
+            assert_eq!(
+                frac(&p, "execution_rate", y as u32, nx),
+                (num, den),
+                "execution {y}"
+            );
+            compared += 1;
+        }
+    }
+    for y in [2013, 2016, 2019, 2025] {
+        let d = jindu::dates::dec31(y);
+        let (abstinent, existing, _) = cal.consolidation_at(d);
+        assert_eq!(
+            frac(&p, "consolidation_rate", y as u32, nx),
+            (abstinent, abstinent + existing),
+            "consolidation {y}"
+        );
+        assert_eq!(
+            value(&p, "registered", y as u32, nx),
+            cal.registered_at(d) as f64,
+            "registered {y}"
+        );
+        assert_eq!(
+            value(&p, "under_community_measure", y as u32, nx),
+            cal.under_measure_at(d) as f64,
+            "under measures {y}"
+        );
+        let (officers, _) = cal.officers_at(d);
+        assert_eq!(
+            frac(&p, "officer_caseload", y as u32, nx).1,
+            officers,
+            "officers {y}"
+        );
+        compared += 4;
+    }
+    assert!(compared > 40, "only {compared} figures compared");
 }
 
 /// The defects of `--dirty` are quarantined or normalised away: every metric is the
