@@ -12,5 +12,6 @@ mod import_malformed;
 mod metrics_cli;
 mod privacy;
 mod query_cli;
+mod report_pdf;
 mod report_render;
 mod sample_data;

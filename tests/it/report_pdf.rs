@@ -1,0 +1,103 @@
+//! The sample bulletin read as a reader reads it (`pdftotext -layout`): numbers are
+//! located in their table row and checked against `jindu metrics` for that county and
+//! year, and no count from 1 to 9 is printed where `<10` belongs.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
+
+/// (county name → (code, value)) of a county-level total of `metric` in `year`.
+fn county_values(metric: &str, year: &str) -> BTreeMap<String, (String, u64)> {
+    let o = run(&[
+        "metrics", SAMPLE, "--metric", metric, "--from", year, "--to", year, "--format", "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut out = BTreeMap::new();
+    for l in stdout(&o).lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        if f[6].is_empty() && !f[4].is_empty() {
+            out.insert(f[4].to_string(), (f[3].to_string(), f[8].parse().unwrap()));
+        }
+    }
+    assert!(out.len() >= 20, "{metric} {year}: {} counties", out.len());
+    out
+}
+
+/// The rows of the table whose caption contains `caption`: each line after the header
+/// up to the first blank line, split on runs of spaces.
+fn table_rows(text: &str, caption: &str) -> Vec<Vec<String>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(caption))
+        .unwrap_or_else(|| panic!("no table {caption:?} in the bulletin"));
+    lines[at + 2..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty() && !l.trim().starts_with("注"))
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect()
+}
+
+/// How a published count of persons reads: 0, `<10`, or the count itself from 10 on.
+fn published(n: u64) -> String {
+    if (1..10).contains(&n) {
+        "<10".into()
+    } else {
+        n.to_string()
+            .chars()
+            .rev()
+            .collect::<Vec<_>>()
+            .chunks(3)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(",")
+            .chars()
+            .rev()
+            .collect()
+    }
+}
+
+#[test]
+fn new_users_table_rows_match_the_metrics_and_hide_small_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.pdf");
+    let o = run(&["report", SAMPLE, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = pdf_text(&std::fs::read(&out).unwrap());
+    let rows = table_rows(&text, "各县（市、区）新发现吸毒人员");
+    let (y24, y25) = (
+        county_values("new_users", "2024"),
+        county_values("new_users", "2025"),
+    );
+    // One row per county, then the total.
+    assert_eq!(rows.len(), y25.len() + 1);
+    let total = rows.last().unwrap();
+    assert_eq!(total[0], "宁夏回族自治区（合计）");
+    // The region's new users: 96 in 2024, 83 in 2025 (sample_data.rs checks 2025 too).
+    assert_eq!((total[1].as_str(), total[2].as_str()), ("96", "83"));
+    let mut big = 0;
+    for r in &rows[..rows.len() - 1] {
+        let (code, n25) = &y25[&r[0]];
+        let (_, n24) = &y24[&r[0]];
+        assert_eq!(r[1], published(*n24), "{} ({code}) 2024: {r:?}", r[0]);
+        assert_eq!(r[2], published(*n25), "{} ({code}) 2025: {r:?}", r[0]);
+        if *n25 >= 10 {
+            big += 1;
+        }
+    }
+    // 同心县: 13 new users in 2024 and 11 in 2025, so they are printed.
+    let tongxin = rows.iter().find(|r| r[0] == "同心县").expect("同心县 row");
+    assert_eq!((tongxin[1].as_str(), tongxin[2].as_str()), ("13", "11"));
+    assert!(big >= 1);
+}
+
+#[test]
+fn published_helper_groups_thousands() {
+    assert_eq!(published(0), "0");
+    assert_eq!(published(7), "<10");
+    assert_eq!(published(10), "10");
+    assert_eq!(published(4265), "4,265");
+    assert_eq!(published(1234567), "1,234,567");
+}
