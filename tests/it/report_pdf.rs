@@ -101,3 +101,63 @@ fn published_helper_groups_thousands() {
     assert_eq!(published(4265), "4,265");
     assert_eq!(published(1234567), "1,234,567");
 }
+
+/// Province totals of `metric` for 2024 and 2025: (numerator, value) per year.
+fn province(metric: &str) -> [(u64, f64); 2] {
+    let o = run(&[
+        "metrics", SAMPLE, "--metric", metric, "--level", "province", "--from", "2024", "--to",
+        "2025", "--format", "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<(u64, f64)> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|f| f[6].is_empty())
+        .map(|f| (f[8].parse().unwrap(), f[10].parse().unwrap_or(f64::NAN)))
+        .collect();
+    assert_eq!(rows.len(), 2, "{metric}");
+    [rows[0], rows[1]]
+}
+
+/// Table 1 (主要指标): each indicator's row shows the metrics of 2024 and 2025.
+#[test]
+fn main_indicators_table_rows_match_the_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.pdf");
+    let o = run(&["report", SAMPLE, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = pdf_text(&std::fs::read(&out).unwrap());
+    let rows = table_rows(&text, "主要指标");
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("no row {name} in table 1: {rows:?}"))
+            .clone()
+    };
+    for (name, metric) in [
+        ("登记在册吸毒人员", "registered"),
+        ("现有吸毒人员", "existing"),
+        ("戒断三年未发现复吸人员", "abstinent_3y"),
+        ("新发现吸毒人员", "new_users"),
+    ] {
+        let [(a, _), (b, _)] = province(metric);
+        let r = row(name);
+        assert_eq!(
+            (r[1].clone(), r[2].clone()),
+            (published(a), published(b)),
+            "{name}"
+        );
+    }
+    for (name, metric) in [
+        ("戒断巩固率", "consolidation_rate"),
+        ("社区戒毒社区康复执行率", "execution_rate"),
+    ] {
+        let [(_, a), (_, b)] = province(metric);
+        let r = row(name);
+        let pct = |v: f64| format!("{:.1}%", v * 100.0);
+        assert_eq!((r[1].clone(), r[2].clone()), (pct(a), pct(b)), "{name}");
+    }
+    // Hand-checked: consolidation 93.2% → 95.2% (27,953 / 29,353 in 2025).
+    assert_eq!(row("戒断巩固率")[2], "95.2%");
+}
