@@ -161,3 +161,79 @@ fn main_indicators_table_rows_match_the_metrics() {
     // Hand-checked: consolidation 93.2% → 95.2% (27,953 / 29,353 in 2025).
     assert_eq!(row("戒断巩固率")[2], "95.2%");
 }
+
+/// The data handed to Typst (the recorded snapshot in `report_render.rs`): its headline
+/// values and the rows of its first table equal `jindu metrics`, run as a separate
+/// process, formatted for publication.
+#[test]
+fn bulletin_data_numbers_match_the_metrics() {
+    use jindu::report::bulletin::{self, Context, Lang, Spec, Template};
+    let data = jindu::dataset::Data::open(std::path::Path::new(SAMPLE), None, &|_| {}).unwrap();
+    let model = jindu::metrics::Model::load(&data).unwrap();
+    let rule = jindu::publish::Rule::default();
+    let cx = Context::new(
+        &model,
+        rule,
+        serde_json::Value::Null,
+        &[
+            (jindu::regions::Level::Province, 2015, 2025),
+            (jindu::regions::Level::County, 2024, 2025),
+        ],
+    );
+    let spec = Spec {
+        template: Template::AnnualBulletin,
+        region: "640000".into(),
+        year: 2025,
+        lang: Lang::Zh,
+        rule,
+    };
+    let built = bulletin::build(&cx, &spec);
+    let headline = built.data["headline"].as_array().unwrap();
+    let value = |label: &str| {
+        headline
+            .iter()
+            .find(|h| h["label"] == label)
+            .unwrap_or_else(|| panic!("no headline {label}"))["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    assert_eq!(value("现有吸毒人员"), published(province("existing")[1].0));
+    assert_eq!(
+        value("戒断三年未发现复吸人员"),
+        published(province("abstinent_3y")[1].0)
+    );
+    assert_eq!(
+        value("新发现吸毒人员"),
+        published(province("new_users")[1].0)
+    );
+    assert_eq!(
+        value("正在执行社区戒毒社区康复人员"),
+        published(province("under_community_measure")[1].0)
+    );
+    assert_eq!(
+        value("戒断巩固率"),
+        pct(province("consolidation_rate")[1].1)
+    );
+    assert_eq!(
+        value("社区戒毒社区康复执行率"),
+        pct(province("execution_rate")[1].1)
+    );
+    // The first table of the overview is table 1.
+    let blocks = built.data["sections"][0]["blocks"].as_array().unwrap();
+    let table = blocks.iter().find(|b| b["kind"] == "table").unwrap();
+    assert_eq!(table["caption"], "主要指标");
+    let rows = table["rows"].as_array().unwrap();
+    let cell = |name: &str, col: usize| {
+        rows.iter().find(|r| r[0] == name).unwrap()[col]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let [(r24, _), (r25, _)] = province("registered");
+    assert_eq!(
+        (cell("登记在册吸毒人员", 1), cell("登记在册吸毒人员", 2)),
+        (published(r24), published(r25))
+    );
+}
