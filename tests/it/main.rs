@@ -13,4 +13,5 @@ mod metrics_cli;
 mod privacy;
 mod query_cli;
 mod report_render;
+mod report_rules;
 mod sample_data;
