@@ -1,6 +1,8 @@
 //! Disclosure control for published outputs (METRICS.md "Publication"): primary
 //! suppression of small counts, complementary suppression inside tables that have
-//! totals, and the display strings `<10` and `—`.
+//! totals, and the display strings `<10` and `—`. The rule protects persons of the
+//! register only (v1.2): counts of officers are never hidden, so a ratio of persons
+//! per officer is hidden only for its numerator.
 //!
 //! Used by `metrics --publish`, `query --publish` and every table of the bulletin, so
 //! the rule is implemented once. Sources: the rule of METRICS.md; the complementary
@@ -62,15 +64,16 @@ pub fn complementary(values: &[u64], hidden: &mut [bool], total_hidden: bool) ->
     }
 }
 
-/// Applies the rule to machine-output rows: primary suppression of counts and of rates
-/// with a small numerator or denominator, then complementary suppression inside every
+/// Applies the rule to machine-output rows: primary suppression of counts, of rates
+/// with a small numerator or denominator and of ratios (persons per officer) with a
+/// small numerator (the denominator counts officers, not persons of the register), then complementary suppression inside every
 /// additive breakdown group (sex, age group, drug: they add up to the total row).
 /// Suppressed rows keep their keys and flags; their numbers are emptied.
 pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
     for r in rows.iter_mut() {
         let kind = defs::find(r.metric).map(|d| d.kind);
         let small = match kind {
-            Some(Kind::Count) => r.numerator.is_some_and(|n| rule.too_small(n)),
+            Some(Kind::Count | Kind::Ratio) => r.numerator.is_some_and(|n| rule.too_small(n)),
             _ => {
                 r.numerator.is_some_and(|n| rule.too_small(n))
                     || r.denominator.is_some_and(|n| rule.too_small(n))
@@ -131,6 +134,7 @@ pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::testdata::metric_row;
 
     #[test]
     fn threshold_hides_one_to_nine_and_shows_zero() {
@@ -163,5 +167,24 @@ mod tests {
         // Only one cell: the total must go.
         let mut hidden = vec![true];
         assert!(complementary(&[5], &mut hidden, false));
+    }
+
+    fn row(metric: &'static str, num: u64, den: u64) -> MetricRow {
+        metric_row(metric, num, Some(den), num as f64 / den as f64)
+    }
+
+    /// v1.2: officers are not persons of the register; only the persons hide a ratio.
+    #[test]
+    fn officer_counts_never_hide_a_caseload() {
+        let mut rows = vec![
+            row("officer_caseload", 96, 3),
+            row("officer_caseload", 5, 40),
+            row("execution_rate", 96, 3),
+        ];
+        publish_rows(&mut rows, Rule::default());
+        assert!(!rows[0].suppressed);
+        assert_eq!(rows[0].value, Some(32.0));
+        assert!(rows[1].suppressed);
+        assert!(rows[2].suppressed, "a rate still hides a small denominator");
     }
 }

@@ -15,7 +15,7 @@ use super::defs::{self, MetricDef};
 pub use super::emit::sort_rows;
 use super::emit::{Emitter, Grid, PERSON_BREAKDOWNS};
 use super::model::{Codes, Model, Person, reason};
-pub use super::period::{Entry, Period, cohort_entry, periods, subject};
+pub use super::period::{Entry, Period, cohort_entry, periods, subject, survival_window};
 use crate::dates::{Days, age_years};
 use crate::regions::{Level, county_of};
 use crate::schema;
@@ -443,9 +443,14 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                         );
                     }
                 }
-                "relapse_12m" => emit.survival(def, &acc.cohort_community, 365),
-                "relapse_36m" => emit.survival(def, &acc.cohort_community, 1095),
-                "relapse_after_release_12m" => emit.survival(def, &acc.cohort_release, 365),
+                id @ ("relapse_12m" | "relapse_36m" | "relapse_after_release_12m") => {
+                    let (entry, w) = survival_window(id).expect("a relapse rate");
+                    let cohort = match entry {
+                        Entry::Community => &acc.cohort_community,
+                        Entry::Release => &acc.cohort_release,
+                    };
+                    emit.survival(def, cohort, w);
+                }
                 other => unreachable!("metric {other} has no computation"),
             }
         }

@@ -58,6 +58,17 @@ pub enum Entry {
     Release,
 }
 
+/// The cohort and the follow-up time `w` in days of each Kaplan–Meier relapse rate
+/// (METRICS.md "Relapse cohorts": 12 months = 365 days, 36 months = 1095 days).
+pub fn survival_window(metric: &str) -> Option<(Entry, u32)> {
+    match metric {
+        "relapse_12m" => Some((Entry::Community, 365)),
+        "relapse_36m" => Some((Entry::Community, 1095)),
+        "relapse_after_release_12m" => Some((Entry::Release, 365)),
+        _ => None,
+    }
+}
+
 /// The measure that puts `p` into the `entry` cohort of the period and the index date:
 /// the earliest qualifying date in the year, ties broken by the smaller measure id.
 pub fn cohort_entry<'p>(p: &'p Person, entry: Entry, per: &Period) -> Option<(&'p Measure, Days)> {

@@ -11,6 +11,33 @@ use crate::metrics::Model;
 use crate::regions::RegionTable;
 use crate::schema::Table;
 
+/// A total row of `metric` for a province in 2025, with its numbers as given.
+pub fn metric_row(
+    metric: &'static str,
+    numerator: u64,
+    denominator: Option<u64>,
+    value: f64,
+) -> crate::metrics::MetricRow {
+    crate::metrics::MetricRow {
+        metric,
+        period: "2025".into(),
+        as_of: 0,
+        region_code: "640000".into(),
+        region_name: String::new(),
+        region_level: crate::regions::Level::Province,
+        breakdown: "",
+        breakdown_value: String::new(),
+        numerator: Some(numerator),
+        denominator,
+        value: Some(value),
+        ci_low: None,
+        ci_high: None,
+        partial: false,
+        unstable: false,
+        suppressed: false,
+    }
+}
+
 pub fn d(s: &str) -> Option<Days> {
     Some(parse_date(s).expect("date"))
 }

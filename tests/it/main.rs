@@ -14,4 +14,5 @@ mod privacy;
 mod query_cli;
 mod report_pdf;
 mod report_render;
+mod report_rules;
 mod sample_data;

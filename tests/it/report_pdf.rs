@@ -25,18 +25,26 @@ fn county_values(metric: &str, year: &str) -> BTreeMap<String, (String, u64)> {
     out
 }
 
-/// The rows of the table whose caption contains `caption`: each line after the header
-/// up to the first blank line, split on runs of spaces.
-fn table_rows(text: &str, caption: &str) -> Vec<Vec<String>> {
+/// The rows of the table whose caption contains `caption`: the lines after it, up to
+/// its note (`注：`) or the next table's caption, whose first cell `is_row` accepts
+/// (a table broken across pages repeats its header; figures may sit in between),
+/// split on runs of spaces.
+fn table_rows(text: &str, caption: &str, is_row: &dyn Fn(&str) -> bool) -> Vec<Vec<String>> {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
         .iter()
         .position(|l| l.contains(caption))
         .unwrap_or_else(|| panic!("no table {caption:?} in the bulletin"));
-    lines[at + 2..]
+    let next_caption = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with('注')
+            || (t.starts_with('表') && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+    };
+    lines[at + 1..]
         .iter()
-        .take_while(|l| !l.trim().is_empty() && !l.trim().starts_with("注"))
-        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .take_while(|l| !next_caption(l))
+        .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter(|r| r.first().is_some_and(|c| is_row(c)))
         .collect()
 }
 
@@ -66,11 +74,13 @@ fn new_users_table_rows_match_the_metrics_and_hide_small_counts() {
     let o = run(&["report", SAMPLE, "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = pdf_text(&std::fs::read(&out).unwrap());
-    let rows = table_rows(&text, "各县（市、区）新发现吸毒人员");
     let (y24, y25) = (
         county_values("new_users", "2024"),
         county_values("new_users", "2025"),
     );
+    let rows = table_rows(&text, "各县（市、区）新发现吸毒人员", &|c| {
+        y25.contains_key(c) || c.ends_with("（合计）")
+    });
     // One row per county, then the total.
     assert_eq!(rows.len(), y25.len() + 1);
     let total = rows.last().unwrap();
@@ -128,7 +138,9 @@ fn main_indicators_table_rows_match_the_metrics() {
     let o = run(&["report", SAMPLE, "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = pdf_text(&std::fs::read(&out).unwrap());
-    let rows = table_rows(&text, "主要指标");
+    let rows = table_rows(&text, "主要指标", &|c| {
+        !c.starts_with("指标") && !c.chars().all(|x| x.is_ascii_digit() || x == '—')
+    });
     let row = |name: &str| {
         rows.iter()
             .find(|r| r[0] == name)

@@ -11,7 +11,7 @@ use std::process::Output;
 use jindu::chart::thousands;
 use jindu::report::bulletin::{self, Context, Lang, Spec, Template, fmt_rate};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
+pub(crate) const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
 
 fn report(args: &[&str], threads: Option<&str>) -> Output {
     let mut c = common::jindu();
@@ -188,7 +188,7 @@ fn bad_region_or_year_is_a_usage_error() {
 }
 
 /// The model of the bundled sample data.
-fn sample_model() -> jindu::metrics::Model {
+pub(crate) fn sample_model() -> jindu::metrics::Model {
     let data = jindu::dataset::Data::open(Path::new(SAMPLE), None, &|_| {}).expect("load sample");
     jindu::metrics::Model::load(&data).expect("model")
 }

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use crate::metrics::compute::{Entry, Period, cohort_entry, subject};
+use crate::metrics::compute::{Entry, Period, cohort_entry, subject, survival_window};
 use crate::metrics::{MetricRow, Model, Request, compute};
 use crate::publish::{self, Rule};
 use crate::regions::{Level, significant_prefix};
-use crate::stats::Subject;
+use crate::stats::{KaplanMeier, Subject};
 
 type Key = (&'static str, i32, String, &'static str, String);
 
@@ -145,11 +145,17 @@ impl<'a> Context<'a> {
 /// the earliest community measure reported in the year (ties: smaller id), the
 /// region of that measure, follow-up by [`subject`].
 pub fn cohort_subjects(model: &Model, region: &str, year: i32) -> Vec<Subject> {
+    cohort(model, Entry::Community, region, year)
+}
+
+/// The subjects of the `entry` cohort of `year` inside `region` (see
+/// [`cohort_subjects`]).
+fn cohort(model: &Model, entry: Entry, region: &str, year: i32) -> Vec<Subject> {
     let per = Period::new(year, model.cutoff);
     let prefix = significant_prefix(region);
     let mut out = Vec::new();
     for p in &model.persons {
-        if let Some((m, index)) = cohort_entry(p, Entry::Community, &per)
+        if let Some((m, index)) = cohort_entry(p, entry, &per)
             && model.codes.get(m.region).starts_with(prefix)
             && let Some(s) = subject(p, index, model.cutoff)
         {
@@ -157,4 +163,12 @@ pub fn cohort_subjects(model: &Model, region: &str, year: i32) -> Vec<Subject> {
         }
     }
     out
+}
+
+/// Greenwood's standard error of the Kaplan–Meier relapse rate `metric` of `year`
+/// inside `region` (the variance of `S(w)`, that of `1 − S(w)`); none for other
+/// metrics or where the rate is undefined.
+pub(super) fn greenwood_se(model: &Model, metric: &str, region: &str, year: i32) -> Option<f64> {
+    let (entry, w) = survival_window(metric)?;
+    KaplanMeier::fit(&cohort(model, entry, region, year)).greenwood_se_at(w)
 }

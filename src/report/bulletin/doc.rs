@@ -1,7 +1,10 @@
 //! One document under construction ([`Doc`]): the region, its child regions and
-//! trend years, the charts made so far, and the lookups, sentences and table helpers
-//! the sections share; and the JSON blocks (paragraph, table, chart, section) that
-//! sections are made of.
+//! trend years, the charts made so far, the comparisons said so far, and the lookups,
+//! sentences and table helpers the sections share; and the JSON blocks (paragraph,
+//! table, chart, section) that sections are made of. A paragraph or table block
+//! carries the numbers of the comparisons its text says (`comparisons`).
+
+use std::cell::RefCell;
 
 use serde_json::{Value, json};
 
@@ -11,23 +14,13 @@ use crate::metrics::defs::{self, Kind};
 use crate::publish::{self, Rule};
 use crate::regions::Level;
 
-use super::context::Context;
-use super::text::{Tr, change, show, show_ci};
+use super::compare::Comparison;
+use super::context::{Context, greenwood_se};
+use super::text::{Tr, show, show_ci};
 
-/// A paragraph block.
-pub(super) fn par(text: String) -> Value {
-    json!({"kind": "par", "text": text})
-}
-
-/// A table block: caption, header, rows and an optional note under it.
-pub(super) fn table(
-    caption: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    note: Option<String>,
-) -> Value {
-    json!({"kind": "table", "caption": caption, "header": header, "rows": rows, "note": note})
-}
+/// The fewest published points a chart is drawn with (METRICS.md "Publication", v1.2:
+/// small areas); with fewer, a sentence says why there is no chart.
+pub(super) const MIN_POINTS: usize = 3;
 
 /// A chart block: the chart `/charts/NAME.svg` with its caption.
 pub(super) fn chart_block(name: &str, caption: String) -> Value {
@@ -76,8 +69,14 @@ pub(super) struct Doc<'c, 'a> {
     pub(super) years: Vec<i32>,
     pub(super) children: Vec<(String, String)>,
     pub(super) charts: Vec<(String, String)>,
-    /// Charts left out because nothing in them can be published.
-    pub(super) empty: Vec<String>,
+    /// Charts left out because too little in them can be published, with the
+    /// sentence that replaces each.
+    pub(super) empty: Vec<(String, String)>,
+    /// The published points of each chart drawn (bars, years, or points of the
+    /// cumulative relapse curves).
+    pub(super) points: Vec<(String, usize)>,
+    /// The comparisons said since the last paragraph or table block, as JSON.
+    pub(super) said: RefCell<Vec<Value>>,
 }
 
 impl Doc<'_, '_> {
@@ -121,11 +120,80 @@ impl Doc<'_, '_> {
     }
 
     pub(super) fn child_name(&self, code: &str, name: &str) -> String {
-        if name.is_empty() {
-            code.to_string()
-        } else {
-            name.to_string()
+        self.tr.area_name(code, name)
+    }
+
+    /// A paragraph block, with the comparisons said since the last block.
+    pub(super) fn par(&self, text: String) -> Value {
+        let mut b = json!({"kind": "par", "text": text});
+        self.attach(&mut b);
+        b
+    }
+
+    /// A table block: caption, header, rows and an optional note under it, with the
+    /// comparisons said in its cells since the last block.
+    pub(super) fn table(
+        &self,
+        caption: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        note: Option<String>,
+    ) -> Value {
+        let mut b = json!({"kind": "table", "caption": caption, "header": header, "rows": rows, "note": note});
+        self.attach(&mut b);
+        b
+    }
+
+    fn attach(&self, block: &mut Value) {
+        let said = std::mem::take(&mut *self.said.borrow_mut());
+        if !said.is_empty() {
+            block["comparisons"] = Value::Array(said);
         }
+    }
+
+    /// The comparison of `metric` of the region with the year before (with the
+    /// Greenwood standard errors of a Kaplan–Meier rate).
+    pub(super) fn compare(&self, metric: &'static str) -> Comparison {
+        let y = self.year;
+        let se = |year| {
+            Self::kind(metric)
+                .eq(&Kind::Survival)
+                .then(|| greenwood_se(self.cx.model, metric, &self.code, year))
+                .flatten()
+        };
+        Comparison::of(
+            metric,
+            self.row(metric, y - 1),
+            self.row(metric, y),
+            (se(y - 1), se(y)),
+        )
+    }
+
+    /// The wording of a comparison, recorded with its numbers for the next block;
+    /// `cell` is its (row, column) in a table.
+    pub(super) fn say(
+        &self,
+        c: &Comparison,
+        metric: &str,
+        code: &str,
+        cell: Option<(usize, usize)>,
+    ) -> String {
+        let text = self.tr.comparison(c);
+        let mut v = c.json(metric, code, self.year, &text);
+        if let Some((r, col)) = cell {
+            v["cell"] = json!([r, col]);
+        }
+        let mut said = self.said.borrow_mut();
+        // The Chinese and the English of a sentence are both built: say it once.
+        if !said.contains(&v) {
+            said.push(v);
+        }
+        text
+    }
+
+    /// The comparison of `metric` of the region with the year before, said.
+    pub(super) fn change_text(&self, metric: &'static str) -> String {
+        self.say(&self.compare(metric), metric, &self.code, None)
     }
 
     pub(super) fn total_label(&self) -> String {
@@ -154,29 +222,28 @@ impl Doc<'_, '_> {
         defs::find(metric).map_or(Kind::Count, |d| d.kind)
     }
 
+    /// `名称数值，同比…`: a figure of the region and its comparison with the year before.
     pub(super) fn sentence(&self, metric: &'static str) -> String {
-        let cur = self.row(metric, self.year);
-        let prev = self.row(metric, self.year - 1);
-        let ch = change(prev, cur);
+        self.sentence_ci(metric, false)
+    }
+
+    /// As [`sentence`](Self::sentence), with the 95% interval of the value when `ci`.
+    pub(super) fn sentence_ci(&self, metric: &'static str, ci: bool) -> String {
         let v = self.val(metric, self.year);
         let unit = if Self::kind(metric) == Kind::Count && !v.starts_with('<') {
             "名"
         } else {
             ""
         };
+        let interval = if ci {
+            self.ci_paren(self.row(metric, self.year))
+        } else {
+            String::new()
+        };
+        let ch = self.change_text(metric);
         self.tr.t(
-            &format!(
-                "{}{}{unit}，{}",
-                self.tr.metric(metric),
-                v,
-                self.tr.change(ch, Self::kind(metric))
-            ),
-            &format!(
-                "{}: {}, {}",
-                self.tr.metric(metric),
-                v,
-                self.tr.change(ch, Self::kind(metric))
-            ),
+            &format!("{}{}{unit}{interval}，{ch}", self.tr.metric(metric), v),
+            &format!("{}: {}{interval}, {ch}", self.tr.metric(metric), v),
         )
     }
 
@@ -219,17 +286,58 @@ impl Doc<'_, '_> {
         }
     }
 
-    /// A bar chart, unless no bar has a published value (then it is left out).
-    pub(super) fn add_bars(&mut self, name: &str, items: &[(String, Option<f64>)], svg: String) {
-        if items.iter().any(|(_, v)| v.is_some()) {
-            self.add_chart(name, svg);
+    /// A bar chart with at least [`MIN_POINTS`] published bars, else a sentence about
+    /// `what` instead.
+    pub(super) fn add_bars(
+        &mut self,
+        name: &str,
+        items: &[(String, Option<f64>)],
+        svg: String,
+        what: &str,
+    ) {
+        let shown = items.iter().filter(|(_, v)| v.is_some()).count();
+        self.add_if(name, shown, svg, what, String::new());
+    }
+
+    /// A trend chart with at least [`MIN_POINTS`] years where some series is
+    /// published, else a sentence about `what` (followed by `pooled`) instead.
+    pub(super) fn add_trend(
+        &mut self,
+        name: &str,
+        series: &[crate::chart::TrendSeries],
+        svg: String,
+        what: &str,
+        pooled: String,
+    ) {
+        let shown = self
+            .years
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                series
+                    .iter()
+                    .any(|(_, s)| s.get(*i).is_some_and(|p| p.1.is_some()))
+            })
+            .count();
+        self.add_if(name, shown, svg, what, pooled);
+    }
+
+    fn add_if(&mut self, name: &str, shown: usize, svg: String, what: &str, pooled: String) {
+        if shown >= MIN_POINTS {
+            self.add_chart(name, svg, shown);
         } else {
-            self.empty.push(name.to_string());
+            let why = self.tr.t(
+                &format!("可公布的数值不足三个（人数过少的不予公布），不绘制“{what}”图。"),
+                &format!("Fewer than three values can be published (too few persons), so there is no chart of {}.", what.to_lowercase()),
+            );
+            self.empty
+                .push((name.to_string(), format!("{why}{pooled}")));
         }
     }
 
-    pub(super) fn add_chart(&mut self, name: &str, svg: String) {
+    pub(super) fn add_chart(&mut self, name: &str, svg: String, points: usize) {
         self.charts.push((name.to_string(), svg));
+        self.points.push((name.to_string(), points));
     }
 
     /// A table with one row per child region and the region's total row, for count

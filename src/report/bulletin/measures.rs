@@ -5,11 +5,12 @@
 use serde_json::Value;
 
 use crate::chart::{self, KmCurve, TrendSeries, YAxis, thousands};
+use crate::publish::HIDDEN_RATE;
 use crate::schema;
 use crate::stats::KaplanMeier;
 
 use super::context::cohort_subjects;
-use super::doc::{Doc, chart_block, count_column, par, section, table};
+use super::doc::{Doc, chart_block, section};
 use super::text::{show, show_ci};
 
 /// Number of entry cohorts drawn in the Kaplan–Meier chart.
@@ -30,7 +31,8 @@ impl Doc<'_, '_> {
         let items = self.ranked("execution_rate", 100.0);
         let label = self.tr.t("目标 99%", "target 99%");
         let svg = chart::ranked_bars(&self.tr.0.bar_text(&title), &items, Some((99.0, &label)));
-        self.add_bars("execution", &items, svg);
+        let bars_what = self.tr.t("各地执行率", "Execution rate by area");
+        self.add_bars("execution", &items, svg, &bars_what);
         let trend: Vec<TrendSeries> = vec![
             (
                 self.tr.metric("execution_rate"),
@@ -44,14 +46,22 @@ impl Doc<'_, '_> {
         let title = self
             .tr
             .t("执行率与按期报到率", "Execution and timely reporting");
-        self.add_chart(
+        let trend_caption = self.tr.t(
+            "执行率与按期报到率变化",
+            "Execution and timely reporting by year",
+        );
+        let svg = chart::trend_line(
+            &self.tr.0.trend_text(&title),
+            &trend,
+            Some((0.99, &label)),
+            YAxis::Percent,
+        );
+        self.add_trend(
             "execution-trend",
-            chart::trend_line(
-                &self.tr.0.trend_text(&title),
-                &trend,
-                Some((0.99, &label)),
-                YAxis::Percent,
-            ),
+            &trend,
+            svg,
+            &trend_caption,
+            String::new(),
         );
         let below: Vec<String> = self
             .children
@@ -97,14 +107,8 @@ impl Doc<'_, '_> {
                 "4. Community detox and rehabilitation",
             ),
             vec![
-                par(p),
-                chart_block(
-                    "execution-trend",
-                    self.tr.t(
-                        "执行率与按期报到率变化",
-                        "Execution and timely reporting by year",
-                    ),
-                ),
+                self.par(p),
+                chart_block("execution-trend", trend_caption),
                 chart_block(
                     "execution",
                     self.tr.t(
@@ -114,7 +118,7 @@ impl Doc<'_, '_> {
                         ),
                     ),
                 ),
-                table(
+                self.table(
                     self.tr.t(
                         &format!("各{}社区戒毒社区康复执行情况", self.area_word()),
                         "Community measures by area",
@@ -195,10 +199,20 @@ impl Doc<'_, '_> {
             "社区戒毒社区康复人员累计复吸率（按入组年份）",
             "Cumulative relapse by entry cohort",
         );
-        self.add_chart(
-            "relapse",
-            chart::km_curves(&self.tr.0.km_text(&title), &curves),
-        );
+        if curves.is_empty() {
+            let why = self.tr.t(
+                &format!("各入组年份入组人数或复吸人数均少于{}人，不绘制累计复吸率曲线。", rule.threshold),
+                &format!("No cohort has {} or more persons and relapses, so no cumulative relapse curve is drawn.", rule.threshold),
+            );
+            self.empty.push(("relapse".to_string(), why));
+        } else {
+            let points = curves.iter().map(|(_, pts, _)| pts.len()).sum();
+            self.add_chart(
+                "relapse",
+                chart::km_curves(&self.tr.0.km_text(&title), &curves),
+                points,
+            );
+        }
         let p = self.tr.t(
             &format!(
                 "{}年开始执行社区戒毒社区康复的人员，12个月复吸率为{}{}；{}年入组人员36个月复吸率为{}。解除强制隔离戒毒人员12个月复吸率为{}。",
@@ -224,12 +238,12 @@ impl Doc<'_, '_> {
             "relapse",
             self.tr.t("五、复吸", "5. Relapse"),
             vec![
-                par(p),
+                self.par(p),
                 chart_block("relapse", self.tr.t(
                     "累计复吸率（Kaplan–Meier），图下为各时点仍在观察人数",
                     "Cumulative relapse (Kaplan–Meier), numbers at risk below",
                 )),
-                table(
+                self.table(
                     self.tr.t("各入组年份复吸率", "Relapse by entry cohort"),
                     vec![
                         self.tr.t("入组年份", "Entry year"),
@@ -258,10 +272,9 @@ impl Doc<'_, '_> {
         let title = self
             .tr
             .t("失控率与转强制隔离戒毒率", "Loss of contact and escalation");
-        self.add_chart(
-            "control",
-            chart::trend_line(&self.tr.0.trend_text(&title), &trend, None, YAxis::Percent),
-        );
+        let control_caption = self.tr.t("管控指标变化", "Supervision indicators by year");
+        let svg = chart::trend_line(&self.tr.0.trend_text(&title), &trend, None, YAxis::Percent);
+        self.add_trend("control", &trend, svg, &control_caption, String::new());
         let p = ms
             .iter()
             .map(|m| self.sentence(m))
@@ -274,12 +287,9 @@ impl Doc<'_, '_> {
             "control",
             self.tr.t("六、管控", "6. Supervision"),
             vec![
-                par(self.tr.t(&format!("{p}。"), &format!("{p}."))),
-                chart_block(
-                    "control",
-                    self.tr.t("管控指标变化", "Supervision indicators by year"),
-                ),
-                table(
+                self.par(self.tr.t(&format!("{p}。"), &format!("{p}."))),
+                chart_block("control", control_caption),
+                self.table(
                     self.tr.t("各地管控指标", "Supervision by area"),
                     header,
                     rows,
@@ -332,7 +342,10 @@ impl Doc<'_, '_> {
             &format!("Support coverage by service type, {y} (%)"),
         );
         let svg = chart::ranked_bars(&self.tr.0.bar_text(&title), &items, None);
-        self.add_bars("services", &items, svg);
+        let services_what = self
+            .tr
+            .t("帮扶覆盖率（按类型）", "Coverage by service type");
+        self.add_bars("services", &items, svg, &services_what);
         let total = self.row("service_coverage", y);
         rows.push(vec![
             self.tr.t("合计（任一帮扶）", "Any service"),
@@ -360,13 +373,13 @@ impl Doc<'_, '_> {
             "services",
             self.tr.t("七、帮扶救助", "7. Support services"),
             vec![
-                par(p),
+                self.par(p),
                 chart_block(
                     "services",
                     self.tr
                         .t("帮扶覆盖率（按类型）", "Coverage by service type"),
                 ),
-                table(
+                self.table(
                     self.tr.t("帮扶救助覆盖情况", "Support coverage"),
                     vec![
                         self.tr.t("帮扶类型", "Service"),
@@ -387,69 +400,69 @@ impl Doc<'_, '_> {
         let y = self.year;
         let missing = self.tr.0.missing();
         let rule = self.cx.rule;
+        // Persons under measures per child, disclosure-controlled as in the execution
+        // table. Officers are not persons of the register and are never hidden
+        // (METRICS.md "Publication", v1.2), so a ratio would give its numerator away:
+        // it is shown only where that cell is.
+        let mut rows = self.child_count_table(&[("under_community_measure", y)]);
+        let hidden = rule.hidden_count();
+        let persons_shown: Vec<bool> = rows.iter().map(|r| r[1] != hidden).collect();
         let title = self.tr.t(
             &format!("{y}年各{}专干配比（人/专干）", self.area_word()),
             &format!("Persons per officer by area, {y}"),
         );
-        let items = self.ranked("officer_caseload", 1.0);
+        let items: Vec<(String, Option<f64>)> = self
+            .ranked("officer_caseload", 1.0)
+            .into_iter()
+            .zip(&persons_shown)
+            .map(|((name, v), shown)| (name, v.filter(|_| *shown)))
+            .collect();
         let label = self.tr.t("标准 1:20", "norm 1:20");
         let svg = chart::ranked_bars(
             &self.tr.0.bar_text(&title),
             &items,
             Some((CASELOAD_NORM, &label)),
         );
-        self.add_bars("caseload", &items, svg);
-        // Officers per child: the caseload denominator, an additive count.
-        let values: Vec<u64> = self
-            .children
-            .iter()
-            .map(|(c, _)| {
-                self.child_raw("officer_caseload", y, c)
-                    .and_then(|r| r.denominator)
-                    .unwrap_or(0)
-            })
-            .collect();
-        let total = self
-            .raw_row("officer_caseload", y)
-            .and_then(|r| r.denominator)
-            .unwrap_or(0);
-        let (cells, tot) = count_column(&values, total, rule);
-        let mut rows = self.child_count_table(&[("under_community_measure", y)]);
+        let caseload_what = self.tr.t("各地专干配比", "Persons per officer by area");
+        self.add_bars("caseload", &items, svg, &caseload_what);
+        // Officers per child: the caseload denominator.
+        let officers =
+            |r: Option<&crate::metrics::MetricRow>| r.and_then(|r| r.denominator).unwrap_or(0);
+        let total = officers(self.raw_row("officer_caseload", y));
         let ratios = self.rate_rows(&["officer_caseload"]);
         for (i, (r, x)) in rows.iter_mut().zip(ratios).enumerate() {
-            r.push(if i < cells.len() {
-                cells[i].clone()
-            } else {
-                tot.clone()
-            });
-            r.extend(x.into_iter().skip(1));
+            let n = match self.children.get(i) {
+                Some((c, _)) => officers(self.child_raw("officer_caseload", y, c)),
+                None => total,
+            };
+            r.push(thousands(n));
+            r.extend(x.into_iter().skip(1).map(|v| {
+                if persons_shown[i] {
+                    v
+                } else {
+                    HIDDEN_RATE.to_string()
+                }
+            }));
         }
-        let over: Vec<String> = self
-            .children
+        let over: Vec<String> = items
             .iter()
-            .filter(|(c, _)| {
-                self.child_row("officer_caseload", y, c)
-                    .is_some_and(|r| !r.suppressed && r.value.is_some_and(|v| v > CASELOAD_NORM))
-            })
-            .map(|(c, n)| self.child_name(c, n))
+            .filter(|(_, v)| v.is_some_and(|v| v > CASELOAD_NORM))
+            .map(|(n, _)| n.clone())
             .collect();
-        let shown_total = if rule.too_small(total) {
-            rule.hidden_count()
+        let shown_total = thousands(total);
+        let average = if persons_shown.last().copied().unwrap_or(false) {
+            self.val("officer_caseload", y)
         } else {
-            thousands(total)
+            HIDDEN_RATE.to_string()
         };
         let mut p = self.tr.t(
             &format!(
                 "截至{}年底，共有在岗禁毒专干{}名，平均每名专干管理{}人（标准为1:20）。",
-                y,
-                shown_total,
-                self.val("officer_caseload", y)
+                y, shown_total, average
             ),
             &format!(
                 "At the end of {}, {} officers were in post, {} persons per officer (norm 1:20).",
-                y,
-                shown_total,
-                self.val("officer_caseload", y)
+                y, shown_total, average
             ),
         );
         p.push_str(&if over.is_empty() {
@@ -467,7 +480,7 @@ impl Doc<'_, '_> {
             "officers",
             self.tr.t("八、专干队伍", "8. Officers"),
             vec![
-                par(p),
+                self.par(p),
                 chart_block(
                     "caseload",
                     self.tr.t(
@@ -477,7 +490,7 @@ impl Doc<'_, '_> {
                         ),
                     ),
                 ),
-                table(
+                self.table(
                     self.tr.t("专干配备情况", "Officers and caseload"),
                     vec![
                         self.area_word(),
@@ -517,8 +530,8 @@ impl Doc<'_, '_> {
             "cross_region",
             self.tr.t("九、人户分离与双向帮扶", "9. Living away from home and transfers"),
             vec![
-                par(p),
-                table(
+                self.par(p),
+                self.table(
                     self.tr.t("各地移交与人户分离情况", "Transfers and cross-region share by area"),
                     vec![
                         self.area_word(),

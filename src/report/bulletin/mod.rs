@@ -12,14 +12,21 @@
 //! engine version), `labels` (fixed words of the templates), `headline` (the key
 //! figures of the cover box), `sections` (an ordered list of `{id, title, blocks}`,
 //! where a block is a paragraph, a table, a chart or a list of terms) and `notes`.
+//! Every year-on-year comparison printed comes with its numbers (figures, change,
+//! interval of the difference, significance; see `compare`): a headline item's
+//! `comparison`, a paragraph's or table's `comparisons` (in a table with its `cell`).
+//! A chart block has the number of its published `points`; a chart with fewer than
+//! three, and a table whose every figure is hidden, are replaced by a sentence.
 //!
 //! The module is split by what each part owns: `context` (the metric rows of a
-//! run, computed once), `text` (the language, the Chinese/English words, value and
-//! change wording, the charts' fixed words), `doc` (one document under construction
-//! and the JSON blocks), `people` and `measures` (the numbered sections), `methods`
-//! (annex tables and the methods appendix); this file assembles a document
+//! run, computed once), `compare` (year-on-year comparisons), `text` (the language,
+//! the Chinese/English words, value and comparison wording, the charts' fixed
+//! words), `doc` (one document under construction and the JSON blocks), `people` and
+//! `measures` (the numbered sections), `methods` (annex tables and the methods
+//! appendix); this file assembles a document
 //! ([`build`]) and checks its region and year ([`validate`]).
 
+mod compare;
 mod context;
 mod doc;
 mod measures;
@@ -27,18 +34,20 @@ mod methods;
 mod people;
 mod text;
 
+use std::cell::RefCell;
+
 use serde_json::{Value, json};
 
 use crate::metrics::Model;
 use crate::metrics::compute::{Period, periods};
-use crate::publish::Rule;
+use crate::publish::{HIDDEN_RATE, Rule};
 use crate::regions::{Level, level_of};
 
 pub use context::{Context, child_level, cohort_subjects};
 pub use text::{Lang, fmt_rate};
 
 use doc::Doc;
-use text::{Tr, change};
+use text::Tr;
 
 /// Which document to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +114,8 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
         children,
         charts: Vec::new(),
         empty: Vec::new(),
+        points: Vec::new(),
+        said: RefCell::new(Vec::new()),
     };
     let partial = Period::new(spec.year, cx.model.cutoff).partial;
     let y = spec.year;
@@ -138,11 +149,13 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
     ]
     .iter()
     .map(|m| {
-        let ch = change(doc.row(m, y - 1), doc.row(m, y));
+        let c = doc.compare(m);
+        let text = doc.tr.comparison(&c);
         json!({
             "label": doc.tr.metric(m),
             "value": doc.val(m, y),
-            "change": doc.tr.change(ch, Doc::kind(m)),
+            "change": text,
+            "comparison": c.json(m, &spec.region, y, &text),
         })
     })
     .collect();
@@ -192,11 +205,41 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
         }
     };
     let mut sections = sections;
+    // Small areas (METRICS.md "Publication", v1.2): a chart with too few published
+    // points, and a table whose every figure is hidden, become a sentence.
+    let hidden = [
+        cx.rule.hidden_count(),
+        HIDDEN_RATE.to_string(),
+        String::new(),
+        doc.tr.not_compared(),
+    ];
     for sec in &mut sections {
-        if let Some(blocks) = sec["blocks"].as_array_mut() {
-            blocks.retain(|b| {
-                b["kind"] != "chart" || !doc.empty.iter().any(|e| b["name"] == e.as_str())
-            });
+        for b in sec["blocks"].as_array_mut().into_iter().flatten() {
+            if let Some((_, n)) = doc
+                .points
+                .iter()
+                .find(|(name, _)| b["name"] == name.as_str())
+            {
+                b["points"] = (*n).into();
+            }
+            let why = match b["kind"].as_str() {
+                Some("chart") => doc
+                    .empty
+                    .iter()
+                    .find(|(name, _)| b["name"] == name.as_str())
+                    .map(|(_, why)| why.clone()),
+                Some("table") if all_hidden(b, &hidden) => {
+                    let caption = b["caption"].as_str().unwrap_or("");
+                    Some(doc.tr.t(
+                        &format!("{caption}：各项数值均因人数过少不予公布。"),
+                        &format!("{caption}: every figure is too small to publish."),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some(text) = why {
+                *b = json!({"kind": "par", "text": text});
+            }
         }
     }
     let cutoff = doc.tr.date(cx.model.cutoff);
@@ -241,6 +284,18 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
         data,
         charts: doc.charts,
     }
+}
+
+/// Whether every figure of a table block is one of `hidden` (the first `labels`
+/// columns, 1 unless the block says, name the rows).
+fn all_hidden(table: &Value, hidden: &[String]) -> bool {
+    let labels = table["labels"].as_u64().unwrap_or(1) as usize;
+    table["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.as_array().into_iter().flatten().skip(labels))
+        .all(|c| c.as_str().is_some_and(|c| hidden.iter().any(|h| h == c)))
 }
 
 /// Checks a region and year against the data: a clear message when they do not fit.

@@ -4,12 +4,12 @@
 
 use serde_json::Value;
 
-use crate::chart::{self, TrendSeries, YAxis};
-use crate::metrics::defs::Kind;
+use crate::chart::{self, TrendSeries, YAxis, thousands};
 use crate::schema;
 
-use super::doc::{Doc, chart_block, par, section, table};
-use super::text::{change, show};
+use super::compare::Comparison;
+use super::doc::{Doc, chart_block, section};
+use super::text::show;
 
 impl Doc<'_, '_> {
     pub(super) fn overview(&self) -> Value {
@@ -25,18 +25,6 @@ impl Doc<'_, '_> {
             "execution_rate",
             "relapse_12m",
         ];
-        let rows: Vec<Vec<String>> = ids
-            .iter()
-            .map(|&m| {
-                let ch = change(self.row(m, y - 1), self.row(m, y));
-                vec![
-                    self.tr.metric(m),
-                    self.val(m, y - 1),
-                    self.val(m, y),
-                    self.tr.change(ch, Self::kind(m)),
-                ]
-            })
-            .collect();
         let as_of = self
             .tr
             .date(self.row("registered", y).map_or(0, |r| r.as_of));
@@ -47,10 +35,7 @@ impl Doc<'_, '_> {
             self.val("consolidation_rate", y),
             self.val("new_users", y),
         );
-        let new_change = self.tr.change(
-            change(self.row("new_users", y - 1), self.row("new_users", y)),
-            Kind::Count,
-        );
+        let new_change = self.change_text("new_users");
         let name = &self.name;
         let intro = self.tr.t(
             &format!(
@@ -60,6 +45,7 @@ impl Doc<'_, '_> {
                 "As of {as_of}, {name} had {registered} registered drug users, of whom {existing} were existing users and {abstinent} had been abstinent for three years; the consolidation rate was {rate}. In {y} there were {new_users} new users ({new_change})."
             ),
         );
+        let intro = self.par(intro);
         let more = [
             "under_community_measure",
             "in_society",
@@ -70,13 +56,26 @@ impl Doc<'_, '_> {
         .map(|m| self.sentence(m))
         .collect::<Vec<_>>()
         .join(self.tr.t("；", "; ").as_str());
+        let more = self.par(self.tr.t(&format!("{more}。"), &format!("{more}.")));
+        let rows: Vec<Vec<String>> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| {
+                vec![
+                    self.tr.metric(m),
+                    self.val(m, y - 1),
+                    self.val(m, y),
+                    self.say(&self.compare(m), m, &self.code, Some((i, 3))),
+                ]
+            })
+            .collect();
         section(
             "overview",
             self.tr.t("一、总体情况", "1. Overview"),
             vec![
-                par(intro),
-                par(self.tr.t(&format!("{more}。"), &format!("{more}."))),
-                table(
+                intro,
+                more,
+                self.table(
                     self.tr.t("主要指标", "Key figures"),
                     vec![
                         self.tr.t("指标", "Indicator"),
@@ -98,10 +97,12 @@ impl Doc<'_, '_> {
         let title = self
             .tr
             .t("新发现吸毒人员（人）", "New drug users (persons)");
-        self.add_chart(
-            "new-users",
-            chart::trend_line(&self.tr.0.trend_text(&title), &series, None, YAxis::Count),
-        );
+        let caption = self
+            .tr
+            .t("新发现吸毒人员变化趋势", "New drug users by year");
+        let svg = chart::trend_line(&self.tr.0.trend_text(&title), &series, None, YAxis::Count);
+        let pooled = self.pooled_new_users();
+        self.add_trend("new-users", &series, svg, &caption, pooled);
         let streak = self.streak(&self.code, false);
         let streak_text = match streak {
             Some(n) if n >= 2 => self.tr.t(
@@ -117,10 +118,7 @@ impl Doc<'_, '_> {
                 y,
                 self.name,
                 self.val("new_users", y),
-                self.tr.change(
-                    change(self.row("new_users", y - 1), self.row("new_users", y)),
-                    Kind::Count
-                ),
+                self.change_text("new_users"),
                 streak_text
             ),
             &format!(
@@ -128,10 +126,7 @@ impl Doc<'_, '_> {
                 y,
                 self.val("new_users", y),
                 self.name,
-                self.tr.change(
-                    change(self.row("new_users", y - 1), self.row("new_users", y)),
-                    Kind::Count
-                ),
+                self.change_text("new_users"),
                 streak_text
             ),
         );
@@ -157,30 +152,40 @@ impl Doc<'_, '_> {
                 ),
             ));
         }
+        let p = self.par(p);
         let mut rows = self.child_count_table(&[("new_users", y - 1), ("new_users", y)]);
+        let hidden = self.cx.rule.hidden_count();
         for (i, r) in rows.iter_mut().enumerate() {
-            let (streak, ch) = if i < self.children.len() {
-                let c = &self.children[i].0;
-                (
+            let (code, prev, cur, streak) = match self.children.get(i) {
+                Some((c, _)) => (
+                    c.as_str(),
+                    self.child_row("new_users", y - 1, c),
+                    self.child_row("new_users", y, c),
                     self.streak(c, true),
-                    change(
-                        self.child_row("new_users", y - 1, c),
-                        self.child_row("new_users", y, c),
-                    ),
-                )
-            } else {
-                (
+                ),
+                None => (
+                    self.code.as_str(),
+                    self.row("new_users", y - 1),
+                    self.row("new_users", y),
                     self.streak(&self.code, false),
-                    change(self.row("new_users", y - 1), self.row("new_users", y)),
-                )
+                ),
             };
-            r.push(self.tr.change(ch, Kind::Count));
-            r.push(streak.map_or_else(|| "—".to_string(), |s| s.to_string()));
+            // A cell hidden by complementary suppression hides the comparison too.
+            let shown = r[1] != hidden && r[2] != hidden;
+            let (prev, cur) = if shown { (prev, cur) } else { (None, None) };
+            let ch = Comparison::of("new_users", prev, cur, (None, None));
+            let text = self.say(&ch, "new_users", code, Some((i, 3)));
+            r.push(text);
+            r.push(
+                streak
+                    .filter(|_| shown)
+                    .map_or_else(|| "—".to_string(), |s| s.to_string()),
+            );
         }
         let mut blocks = vec![
-            par(p),
-            chart_block("new-users", self.tr.t("新发现吸毒人员变化趋势", "New drug users by year")),
-            table(
+            p,
+            chart_block("new-users", caption),
+            self.table(
                 self.tr.t(
                     &format!("各{}新发现吸毒人员", self.area_word()),
                     &format!("New drug users by {}", self.area_word().to_lowercase()),
@@ -204,6 +209,36 @@ impl Doc<'_, '_> {
             "new_users",
             self.tr.t("二、新发现吸毒人员", "2. New drug users"),
             blocks,
+        )
+    }
+
+    /// The new users of the last three years together, for a region whose single years
+    /// are too few to chart (METRICS.md "Publication", v1.2: a pooled figure). Empty
+    /// when the total is too small, or when exactly one of the years is hidden: the
+    /// total less the published years would give it away (the complementary
+    /// suppression rule, Hundepool et al. 2012, §5.4).
+    fn pooled_new_users(&self) -> String {
+        let rule = self.cx.rule;
+        let y = self.year;
+        let window: Vec<u64> = self
+            .years
+            .iter()
+            .filter(|&&yr| yr > y - 3)
+            .map(|&yr| {
+                self.raw_row("new_users", yr)
+                    .and_then(|r| r.numerator)
+                    .unwrap_or(0)
+            })
+            .collect();
+        let total: u64 = window.iter().sum();
+        let hidden = window.iter().filter(|&&v| rule.too_small(v)).count();
+        if window.len() < 3 || rule.too_small(total) || hidden == 1 {
+            return String::new();
+        }
+        let (a, n) = (y - 2, thousands(total));
+        self.tr.t(
+            &format!("{a}–{y}年合计新发现吸毒人员{n}名。"),
+            &format!(" In {a}–{y}, {n} new drug users were found in all."),
         )
     }
 
@@ -251,7 +286,7 @@ impl Doc<'_, '_> {
         for r in &mut rows {
             r.truncate(3);
         }
-        table(
+        let mut t = self.table(
             self.tr.t(
                 &format!("{}年{}构成", y, self.tr.metric(metric)),
                 &format!("{} in {} by sex, age and drug", self.tr.metric(metric), y),
@@ -263,7 +298,10 @@ impl Doc<'_, '_> {
             ],
             rows,
             None,
-        )
+        );
+        // The group and the group value name a row.
+        t["labels"] = 2.into();
+        t
     }
 
     pub(super) fn stocks(&mut self) -> Value {
@@ -278,23 +316,30 @@ impl Doc<'_, '_> {
             "现有吸毒人员与戒断三年未复吸人员（人）",
             "Existing and abstinent users (persons)",
         );
-        self.add_chart(
-            "stocks",
-            chart::trend_line(&self.tr.0.trend_text(&title), &series, None, YAxis::Count),
+        let stocks_caption = self.tr.t(
+            "现有与戒断三年未复吸人员变化",
+            "Existing and abstinent users by year",
         );
+        let svg = chart::trend_line(&self.tr.0.trend_text(&title), &series, None, YAxis::Count);
+        self.add_trend("stocks", &series, svg, &stocks_caption, String::new());
         let rate_series: Vec<TrendSeries> = vec![(
             self.tr.metric("consolidation_rate"),
             self.trend("consolidation_rate", 1.0),
         )];
         let title = self.tr.t("戒断巩固率", "Consolidation rate");
-        self.add_chart(
+        let rate_caption = self.tr.t("戒断巩固率变化", "Consolidation rate by year");
+        let svg = chart::trend_line(
+            &self.tr.0.trend_text(&title),
+            &rate_series,
+            None,
+            YAxis::Percent,
+        );
+        self.add_trend(
             "consolidation",
-            chart::trend_line(
-                &self.tr.0.trend_text(&title),
-                &rate_series,
-                None,
-                YAxis::Percent,
-            ),
+            &rate_series,
+            svg,
+            &rate_caption,
+            String::new(),
         );
         // Where the curves cross: the first year abstinent ≥ existing after a year below.
         let cross = ex.iter().zip(&ab).zip(ex.iter().zip(&ab).skip(1)).find_map(
@@ -339,12 +384,13 @@ impl Doc<'_, '_> {
                 cross_text
             ),
         );
+        let p = self.par(p);
         let p2 = format!(
-            "{}{}{}",
-            self.sentence("consolidation_rate"),
-            self.ci_paren(self.row("consolidation_rate", y)),
+            "{}{}",
+            self.sentence_ci("consolidation_rate", true),
             self.tr.t("。", ".")
         );
+        let p2 = self.par(p2);
         let mut rows = self.child_count_table(&[("existing", y), ("abstinent_3y", y)]);
         for (i, r) in rows.iter_mut().enumerate() {
             let row = if i < self.children.len() {
@@ -361,20 +407,11 @@ impl Doc<'_, '_> {
                 "3. Existing and abstinent users",
             ),
             vec![
-                par(p),
-                chart_block(
-                    "stocks",
-                    self.tr.t(
-                        "现有与戒断三年未复吸人员变化",
-                        "Existing and abstinent users by year",
-                    ),
-                ),
-                par(p2),
-                chart_block(
-                    "consolidation",
-                    self.tr.t("戒断巩固率变化", "Consolidation rate by year"),
-                ),
-                table(
+                p,
+                chart_block("stocks", stocks_caption),
+                p2,
+                chart_block("consolidation", rate_caption),
+                self.table(
                     self.tr.t(
                         &format!("各{}现有与戒断人员", self.area_word()),
                         "Existing and abstinent users by area",

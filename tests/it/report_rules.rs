@@ -1,0 +1,520 @@
+//! The publication rules of METRICS.md v1.2 in the documents of the sample data
+//! (tracker issue 15): every year-on-year comparison handed to Typst agrees with the
+//! rule, recomputed from its numbers; officers are never hidden (the caseload chart
+//! shows every county with 10 or more persons under measures, `metrics --publish`
+//! keeps small officer counts); no chart has fewer than three published points and no
+//! table is all hidden, in the bulletin and in every county brief.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use jindu::chart::thousands;
+use jindu::metrics::{MetricRow, Model, Request, compute};
+use jindu::publish::{HIDDEN_RATE, Rule, publish_rows};
+use jindu::regions::Level;
+use jindu::report::bulletin::{self, Built, Context, Lang, Spec, Template, cohort_subjects};
+use jindu::stats::KaplanMeier;
+use jindu::stats::difference::{km_difference, newcombe};
+
+use super::report_render::{SAMPLE, sample_model};
+use crate::common;
+
+/// Published metric rows by (metric, year, region), total rows only.
+type Published = HashMap<(String, i32, String), MetricRow>;
+
+fn published(model: &Model, levels: &[(Level, i32, i32)]) -> Published {
+    let mut out = HashMap::new();
+    for &(level, from, to) in levels {
+        let mut rows = compute(
+            model,
+            &Request {
+                metrics: Vec::new(),
+                level,
+                scope: None,
+                from: Some(from),
+                to: Some(to),
+            },
+        );
+        publish_rows(&mut rows, Rule::default());
+        for r in rows.into_iter().filter(|r| r.breakdown.is_empty()) {
+            let year = r.period.parse().unwrap();
+            out.insert((r.metric.to_string(), year, r.region_code.clone()), r);
+        }
+    }
+    out
+}
+
+fn build(cx: &Context, template: Template, region: &str, year: i32, lang: Lang) -> Built {
+    let spec = Spec {
+        template,
+        region: region.into(),
+        year,
+        lang,
+        rule: Rule::default(),
+    };
+    bulletin::build(cx, &spec)
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// A rate as published: percent with one decimal.
+fn pct(v: f64) -> String {
+    format!("{:.1}", v * 100.0)
+}
+
+/// Checks one comparison against the rule of METRICS.md ("Publication", v1.2),
+/// recomputing it from its numbers; `cells` are the other cells of its table row.
+fn check(c: &Value, pubd: &Published, model: &Model, lang: Lang, cells: Option<&[Value]>) {
+    let metric = c["metric"].as_str().unwrap();
+    let region = c["region"].as_str().unwrap();
+    let year = c["years"][1].as_i64().unwrap() as i32;
+    let text = c["text"].as_str().unwrap();
+    let zh = lang == Lang::Zh;
+    let (prev, cur) = (&c["prev"], &c["cur"]);
+    let row = |y: i32| pubd.get(&(metric.to_string(), y, region.to_string()));
+    let visible = |y: i32| row(y).is_some_and(|r| !r.suppressed && r.value.is_some());
+    if prev.is_null() || cur.is_null() {
+        assert_eq!(c["outcome"], "not_compared", "{c}");
+        assert_eq!(text, if zh { "不作比较" } else { "not compared" });
+        // Either figure is hidden or missing, or a table cell of the row is hidden.
+        let hidden_cell = cells.is_some_and(|r| {
+            r.iter()
+                .any(|v| v == &Value::from(Rule::default().hidden_count()))
+        });
+        assert!(
+            !visible(year - 1) || !visible(year) || hidden_cell || c["kind"] == "ratio",
+            "{c}"
+        );
+        return;
+    }
+    // The figures are the published ones.
+    for (f, y) in [(prev, year - 1), (cur, year)] {
+        let r = row(y).unwrap_or_else(|| panic!("no published row for {c}"));
+        assert!(!r.suppressed, "{c}");
+        assert_eq!(Some(num(&f["value"])), r.value, "{c}");
+    }
+    let (p, q) = (num(&prev["value"]), num(&cur["value"]));
+    let outcome = c["outcome"].as_str().unwrap();
+    match c["kind"].as_str().unwrap() {
+        "count" => {
+            let change = q - p;
+            assert_eq!(num(&c["change"]), change, "{c}");
+            let expect = if change > 0.0 {
+                "up"
+            } else if change < 0.0 {
+                "down"
+            } else {
+                "equal"
+            };
+            assert_eq!(outcome, expect, "{c}");
+            let n = thousands(change.abs() as u64);
+            match (outcome, zh) {
+                ("equal", true) => assert_eq!(text, "与上年持平"),
+                ("equal", false) => assert_eq!(text, "unchanged from the previous year"),
+                ("up", true) => assert!(text.starts_with(&format!("同比增加{n}名")), "{text}"),
+                ("down", true) => assert!(text.starts_with(&format!("同比减少{n}名")), "{text}"),
+                (o, false) => assert!(text.starts_with(&format!("{o} {n}")), "{text}"),
+                _ => unreachable!(),
+            }
+            if p > 0.0 && change != 0.0 {
+                let rel = change.abs() / p * 100.0;
+                assert!((num(&c["relative"]).abs() - rel).abs() < 1e-9, "{c}");
+                if rel >= 0.05 {
+                    assert!(text.contains(&format!("{rel:.1}%")), "{text}");
+                }
+            }
+        }
+        kind @ ("rate" | "survival") => {
+            let d = &c["difference"];
+            let (low, high) = (num(&d["low"]), num(&d["high"]));
+            if kind == "rate" {
+                let n = |f: &Value, k: &str| f[k].as_u64().unwrap();
+                let want = newcombe(
+                    n(cur, "numerator"),
+                    n(cur, "denominator"),
+                    n(prev, "numerator"),
+                    n(prev, "denominator"),
+                )
+                .unwrap();
+                assert_eq!(
+                    (want.d, want.low, want.high),
+                    (num(&d["d"]), low, high),
+                    "{c}"
+                );
+            } else {
+                // Greenwood standard errors of the two cohorts, plain scale.
+                let se = |y: i32| {
+                    assert_eq!(metric, "relapse_12m", "{c}");
+                    KaplanMeier::fit(&cohort_subjects(model, region, y))
+                        .greenwood_se_at(365)
+                        .unwrap()
+                };
+                assert_eq!(num(&prev["se"]), se(year - 1), "{c}");
+                assert_eq!(num(&cur["se"]), se(year), "{c}");
+                let want = km_difference(q, se(year), p, se(year - 1));
+                assert_eq!(
+                    (want.d, want.low, want.high),
+                    (num(&d["d"]), low, high),
+                    "{c}"
+                );
+            }
+            let equal = pct(p) == pct(q);
+            let points: f64 = pct(q).parse::<f64>().unwrap() - pct(p).parse::<f64>().unwrap();
+            assert_eq!(outcome == "equal", equal, "{c}");
+            let shown = format!("{:.1}", points.abs());
+            let insignificant = !equal && low <= 0.0 && high >= 0.0;
+            assert_eq!(d["significant"], !(low <= 0.0 && high >= 0.0), "{c}");
+            if zh {
+                if equal {
+                    assert_eq!(text, "与上年持平");
+                } else {
+                    let verb = if points > 0.0 { "上升" } else { "下降" };
+                    assert!(
+                        text.starts_with(&format!("同比{verb}{shown}个百分点")),
+                        "{text}"
+                    );
+                }
+                assert_eq!(
+                    text.ends_with("（差异无统计学意义）"),
+                    insignificant,
+                    "{text}"
+                );
+            } else {
+                assert_eq!(
+                    text.ends_with("(not statistically significant)"),
+                    insignificant
+                );
+                assert_eq!(text == "unchanged from the previous year", equal, "{text}");
+            }
+        }
+        other => panic!("{other} compared: {c}"),
+    }
+}
+
+/// Markers of a comparison in a sentence.
+fn markers(text: &str, lang: Lang) -> usize {
+    let words: &[&str] = match lang {
+        Lang::Zh => &["同比", "与上年持平", "不作比较"],
+        Lang::En => &[
+            "year on year",
+            "unchanged from the previous year",
+            "not compared",
+        ],
+    };
+    words.iter().map(|w| text.matches(w).count()).sum()
+}
+
+/// Walks every comparison of a document's data, checks each against the rule and
+/// that its text is printed where it is attached; returns how many were checked.
+fn check_document(d: &Value, pubd: &Published, model: &Model, lang: Lang) -> usize {
+    let mut n = 0;
+    for item in d["headline"].as_array().unwrap() {
+        let c = &item["comparison"];
+        assert_eq!(item["change"], c["text"]);
+        check(c, pubd, model, lang, None);
+        n += 1;
+    }
+    for sec in d["sections"].as_array().unwrap() {
+        if sec["id"] == "methods" {
+            continue;
+        }
+        for b in sec["blocks"].as_array().unwrap() {
+            let cmps: &[Value] = b["comparisons"].as_array().map_or(&[], |v| v);
+            match b["kind"].as_str().unwrap() {
+                "par" => {
+                    let text = b["text"].as_str().unwrap();
+                    for c in cmps {
+                        assert!(text.contains(c["text"].as_str().unwrap()), "{text} / {c}");
+                        check(c, pubd, model, lang, None);
+                    }
+                    // Every comparison said in the paragraph carries its numbers.
+                    assert_eq!(markers(text, lang), cmps.len(), "{text}");
+                }
+                "table" => {
+                    for c in cmps {
+                        let (r, col) = (
+                            c["cell"][0].as_u64().unwrap(),
+                            c["cell"][1].as_u64().unwrap(),
+                        );
+                        let row = b["rows"][r as usize].as_array().unwrap();
+                        assert_eq!(row[col as usize], c["text"], "{c}");
+                        check(c, pubd, model, lang, Some(row));
+                    }
+                    let said: usize = b["rows"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .flat_map(|r| r.as_array().unwrap())
+                        .map(|c| markers(c.as_str().unwrap_or(""), lang))
+                        .sum();
+                    assert_eq!(said, cmps.len(), "{}", b["caption"]);
+                }
+                _ => assert!(cmps.is_empty()),
+            }
+            n += cmps.len();
+        }
+    }
+    n
+}
+
+#[test]
+fn every_comparison_handed_to_typst_agrees_with_the_rule() {
+    let model = sample_model();
+    let levels = [(Level::Province, 2014, 2025), (Level::County, 2023, 2025)];
+    let cx = Context::new(&model, Rule::default(), Value::Null, &levels);
+    let pubd = published(&model, &levels);
+    let mut kinds: HashMap<(String, String), usize> = HashMap::new();
+    // 2024: the 12-month relapse of the 2023 and 2024 cohorts are both known.
+    for (year, lang) in [(2025, Lang::Zh), (2025, Lang::En), (2024, Lang::Zh)] {
+        let built = build(&cx, Template::AnnualBulletin, "640000", year, lang);
+        assert!(check_document(&built.data, &pubd, &model, lang) > 30);
+        let mut walk = vec![&built.data];
+        while let Some(v) = walk.pop() {
+            match v {
+                Value::Object(o) => {
+                    if let (Some(k), Some(out)) = (o.get("kind"), o.get("outcome")) {
+                        *kinds.entry((k.to_string(), out.to_string())).or_default() += 1;
+                    }
+                    walk.extend(o.values());
+                }
+                Value::Array(a) => walk.extend(a),
+                _ => {}
+            }
+        }
+    }
+    // The walk met every kind of comparison the sample has.
+    for k in [
+        ("\"count\"", "\"up\""),
+        ("\"count\"", "\"down\""),
+        ("\"count\"", "\"not_compared\""),
+        ("\"rate\"", "\"up\""),
+        ("\"rate\"", "\"equal\""),
+        ("\"survival\"", "\"down\""),
+    ] {
+        assert!(
+            kinds.contains_key(&(k.0.to_string(), k.1.to_string())),
+            "no {k:?} comparison in {kinds:?}"
+        );
+    }
+}
+
+/// Whether every value cell of a table block is hidden (the first column, the
+/// first two in the breakdown table, name the rows).
+fn all_hidden(b: &Value) -> bool {
+    let labels = b["labels"].as_u64().unwrap_or(1) as usize;
+    let hidden = [
+        Rule::default().hidden_count(),
+        HIDDEN_RATE.to_string(),
+        String::new(),
+        "不作比较".to_string(),
+    ];
+    b["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().skip(labels))
+        .all(|c| hidden.iter().any(|h| c == h.as_str()))
+}
+
+/// The distinct x positions of the points (radius-4 markers) of a trend chart.
+fn trend_years(svg: &str) -> usize {
+    let mut xs: Vec<&str> = svg
+        .split("<circle")
+        .skip(1)
+        .filter(|c| c.contains("r=\"4\""))
+        .filter_map(|c| c.split("cx=\"").nth(1)?.split('"').next())
+        .collect();
+    xs.sort();
+    xs.dedup();
+    xs.len()
+}
+
+/// Small areas: in the bulletin and in every county brief, each chart has at least
+/// three published points (trend charts: counted on the SVG) and a chart block for
+/// it, and no table is all hidden.
+#[test]
+fn no_chart_has_fewer_than_three_points_and_no_table_is_all_hidden() {
+    let model = sample_model();
+    let bulletin_cx = Context::new(
+        &model,
+        Rule::default(),
+        Value::Null,
+        &[(Level::Province, 2015, 2025), (Level::County, 2024, 2025)],
+    );
+    let brief_cx = Context::new(
+        &model,
+        Rule::default(),
+        Value::Null,
+        &[(Level::County, 2015, 2025), (Level::Township, 2024, 2025)],
+    );
+    let mut docs = vec![build(
+        &bulletin_cx,
+        Template::AnnualBulletin,
+        "640000",
+        2025,
+        Lang::Zh,
+    )];
+    for (code, _) in brief_cx.regions_in(Level::County, "640000", 2025) {
+        docs.push(build(
+            &brief_cx,
+            Template::CountyBrief,
+            &code,
+            2025,
+            Lang::Zh,
+        ));
+    }
+    let mut replaced = 0;
+    for built in &docs {
+        let title = built.data["meta"]["title"].as_str().unwrap();
+        let blocks: Vec<&Value> = built.data["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["blocks"].as_array().unwrap())
+            .collect();
+        let mut chart_blocks: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b["kind"] == "chart")
+            .map(|b| b["name"].as_str().unwrap())
+            .collect();
+        let mut names: Vec<&str> = built.charts.iter().map(|(n, _)| n.as_str()).collect();
+        chart_blocks.sort();
+        names.sort();
+        assert_eq!(
+            chart_blocks, names,
+            "{title}: chart blocks and charts differ"
+        );
+        for b in blocks.iter().filter(|b| b["kind"] == "chart") {
+            assert!(b["points"].as_u64().unwrap() >= 3, "{title}: {b}");
+        }
+        for (name, svg) in &built.charts {
+            if [
+                "new-users",
+                "stocks",
+                "consolidation",
+                "execution-trend",
+                "control",
+            ]
+            .contains(&name.as_str())
+            {
+                assert!(trend_years(svg) >= 3, "{title}: {name} has too few points");
+            }
+        }
+        for b in blocks.iter().filter(|b| b["kind"] == "table") {
+            assert!(!all_hidden(b), "{title}: {} is all hidden", b["caption"]);
+        }
+        replaced += blocks
+            .iter()
+            .filter(|b| {
+                b["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("不绘制") || t.contains("均因人数过少不予公布"))
+            })
+            .count();
+    }
+    // The small counties of the sample do have charts and tables replaced.
+    assert!(replaced > 0);
+}
+
+/// Officers are not persons of the register (METRICS.md v1.2): the caseload chart of
+/// the sample bulletin shows every county with 10 or more persons under measures.
+#[test]
+fn caseload_chart_shows_every_county_with_ten_persons_under_measures() {
+    let model = sample_model();
+    let levels = [(Level::Province, 2015, 2025), (Level::County, 2024, 2025)];
+    let cx = Context::new(&model, Rule::default(), Value::Null, &levels);
+    let built = build(&cx, Template::AnnualBulletin, "640000", 2025, Lang::Zh);
+    let raw = compute(
+        &model,
+        &Request {
+            metrics: vec![jindu::metrics::defs::find("officer_caseload").unwrap()],
+            level: Level::County,
+            scope: None,
+            from: Some(2025),
+            to: Some(2025),
+        },
+    );
+    let expected: Vec<&str> = raw
+        .iter()
+        .filter(|r| r.numerator.unwrap() >= 10 && r.denominator.unwrap() > 0)
+        .map(|r| r.region_name.as_str())
+        .collect();
+    assert_eq!(
+        expected.len(),
+        22,
+        "every county of the sample has 10+ persons"
+    );
+    assert!(
+        raw.iter().any(|r| r.denominator.unwrap() < 10),
+        "some have few officers"
+    );
+    let (_, svg) = built.charts.iter().find(|(n, _)| n == "caseload").unwrap();
+    let texts = common::svg_text::svg_texts(svg);
+    // Each county's label is followed by its value, never by "无数据".
+    for name in &expected {
+        let i = texts.iter().position(|t| t == name).unwrap();
+        let value = &texts[i + 1];
+        assert!(value.parse::<f64>().is_ok(), "{name}: {value}");
+    }
+    assert!(!texts.iter().any(|t| t == Lang::Zh.missing()));
+    // The officers table shows small officer counts.
+    let officers = built.data["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "officers")
+        .unwrap();
+    let table = officers["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kind"] == "table")
+        .unwrap();
+    for r in table["rows"].as_array().unwrap() {
+        assert!(r[2].as_str().unwrap().parse::<u64>().is_ok(), "{r}");
+    }
+}
+
+/// `metrics --publish` hides a caseload only for its persons, never for its officers.
+#[test]
+fn metrics_publish_does_not_hide_officer_counts() {
+    let args = [
+        "metrics",
+        SAMPLE,
+        "--publish",
+        "--format",
+        "csv",
+        "--metric",
+        "officer_caseload",
+        "--level",
+        "county",
+        "--from",
+        "2025",
+        "--to",
+        "2025",
+    ];
+    let o = common::run(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let out = common::stdout(&o);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 22);
+    let mut small = 0;
+    for r in &rows {
+        // numerator, denominator, value, …, flags
+        assert!(!r[13].contains("suppressed"), "{r:?}");
+        let officers: u64 = r[9].parse().unwrap();
+        small += usize::from(officers < 10);
+        assert!(r[8].parse::<u64>().unwrap() >= 10);
+    }
+    assert!(
+        small > 10,
+        "the sample has counties with fewer than 10 officers"
+    );
+}
