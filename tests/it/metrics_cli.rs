@@ -624,6 +624,7 @@ fn snapshot_of_the_province_table() {
 /// - registered 2 (P001, P004); consolidation = abstinent / registered alive = 1/2.
 /// - M005 (同心, decided 2019-11-20, never reported, long before C): execution and
 ///   timely report 0/1; officer caseload: no one under a measure, one officer: 0/1.
+///
 /// Every other count is 0 and every other rate has an empty value over 0/0.
 /// Intervals are Wilson's (z = 1.959963984540054), computed here independently.
 #[test]
