@@ -389,6 +389,7 @@ impl<'o> State<'o> {
             }
         }
         fr.id_contradictions = std::mem::take(&mut ts.contradictions);
+        fr.id_suspect_cut = std::mem::take(&mut ts.suspect_cut);
         if fr.rows_read != fr.accepted + fr.merged + fr.quarantined {
             return Err(ImportError::Accounting {
                 file: name,
@@ -444,7 +445,7 @@ impl<'o> State<'o> {
             Ok(p) => (
                 Vec::new(),
                 p.values,
-                Some((p.name_hash, p.id_contradiction)),
+                Some((p.name_hash, p.id_contradiction, p.id_suspect_cut)),
             ),
             Err((issues, values)) => (issues, values, None),
         };
@@ -492,11 +493,12 @@ impl<'o> State<'o> {
             }
             return RowOutcome::Quarantined(line, issues, raw());
         }
-        let (name_hash, id_contradiction) = facts.expect("no issues means parsed");
+        let (name_hash, id_contradiction, id_suspect_cut) = facts.expect("no issues means parsed");
         let parsed = ParsedRow {
             values,
             name_hash,
             id_contradiction,
+            id_suspect_cut,
         };
         // Duplicates among the rows still standing.
         let id = parsed.values[id_col].as_str().expect("required id");
@@ -541,6 +543,9 @@ impl<'o> State<'o> {
         }
         if row.id_contradiction {
             ts.contradictions += 1;
+        }
+        if row.id_suspect_cut {
+            ts.suspect_cut += 1;
         }
         if table == Table::Regions {
             let get = |n: &str| row.values[column_index(table, n).expect("col")].clone();

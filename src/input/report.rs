@@ -37,6 +37,11 @@ pub struct FileReport {
     pub quarantined: u64,
     pub unknown_columns: Vec<String>,
     pub id_contradictions: u64,
+    /// Accepted ID numbers ending in `000`: each passes the check, but a file with many
+    /// of them was probably cut to 15 significant digits by a spreadsheet (about 1 in 11
+    /// cut numbers happens to keep a valid check character; a real ID ends in `000`
+    /// about once in 1,100: `00` as the last two sequence digits, then check `0`).
+    pub id_suspect_cut: u64,
     pub codes: BTreeMap<String, CodeStat>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -45,6 +50,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Whether the ID numbers ending in `000` are more than three times as frequent as
+    /// among real ID numbers (1 in 1,100).
+    pub fn suspect_cut_is_unusual(&self) -> bool {
+        self.id_suspect_cut > 0 && self.id_suspect_cut * 1100 > 3 * self.accepted
+    }
+
     pub fn new(table: Table, path: &Path) -> Self {
         FileReport {
             file: super::display_name(path),
@@ -61,6 +72,7 @@ impl FileReport {
             quarantined: 0,
             unknown_columns: Vec::new(),
             id_contradictions: 0,
+            id_suspect_cut: 0,
             codes: BTreeMap::new(),
             warnings: Vec::new(),
             error: None,
@@ -173,6 +185,13 @@ impl ImportReport {
                         s,
                         "    warning: {} rows have sex or birth date contradicting the ID number (explicit column kept)",
                         f.id_contradictions
+                    );
+                }
+                if f.suspect_cut_is_unusual() {
+                    let _ = writeln!(
+                        s,
+                        "    warning: {} of {} accepted ID numbers end in 000 (real ones do about once in 1,100): a spreadsheet has probably cut the column to 15 digits and these happen to keep a valid check character. Format the ID column as text before exporting",
+                        f.id_suspect_cut, f.accepted
                     );
                 }
                 let mut codes: Vec<(&String, &CodeStat)> = f.codes.iter().collect();

@@ -164,6 +164,9 @@ pub struct ParsedRow {
     pub name_hash: u64,
     /// The explicit sex or birth date contradicted the ID number.
     pub id_contradiction: bool,
+    /// The ID number ends in `000` and passes the check: probably cut to 15
+    /// significant digits by a spreadsheet whose check character happened to fit.
+    pub id_suspect_cut: bool,
 }
 
 /// Parses and checks one row. `cells` are the file's fields in file order.
@@ -214,6 +217,9 @@ pub fn parse_row(
         values[ci] = Val::Str(t.trim().to_string());
     }
     let mut id_contradiction = false;
+    let id_suspect_cut = id_info
+        .as_ref()
+        .is_some_and(|id| id.normalized.ends_with("000"));
     match map.table {
         Table::Persons => {
             id_contradiction = person_checks(&mut values, &mut issues, id_info.as_ref());
@@ -226,6 +232,7 @@ pub fn parse_row(
             values,
             name_hash,
             id_contradiction,
+            id_suspect_cut,
         })
     } else {
         Err((issues, values))

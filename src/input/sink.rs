@@ -107,6 +107,8 @@ pub(super) struct TableState {
     pub(super) file_names: Vec<String>,
     /// Rows of the current file whose explicit sex/birth date contradict the ID.
     pub(super) contradictions: u64,
+    /// Rows of the current file whose valid ID number ends in `000`.
+    pub(super) suspect_cut: u64,
     /// Latest date of this table's accepted rows among the cutoff columns.
     pub(super) cutoff: Option<Days>,
 }
@@ -139,6 +141,7 @@ impl TableState {
             file_index: 0,
             file_names: Vec::new(),
             contradictions: 0,
+            suspect_cut: 0,
             cutoff: None,
         }
     }

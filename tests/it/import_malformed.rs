@@ -76,6 +76,54 @@ fn id_ending_000_with_bad_check_is_mangled() {
     );
 }
 
+/// An ID number cut to 15 digits by a spreadsheet (`…000`) whose check character
+/// happens to fit is accepted, but a file where such numbers are unusually frequent
+/// gets a warning in the report (issue: 1 in 11 cut numbers passes the check).
+#[test]
+fn ids_ending_000_that_pass_the_check_are_a_warning() {
+    // 17-digit bodies ending in 00 whose check character is 0: a valid "…000".
+    // Birth date 1980-01-01 as in `person_row`; sequence `k00`.
+    let cut: Vec<String> = ["640324", "640302", "640104", "640105", "640502", "640402"]
+        .iter()
+        .flat_map(|area| (0..10).map(move |k| format!("{area}19800101{k}00")))
+        .filter(|b| jindu::input::values::id_check_char(b.as_bytes()) == b'0')
+        .map(|b| format!("{b}0"))
+        .collect();
+    assert!(cut.len() >= 2, "{cut:?}");
+    let e = Export::basic();
+    for (i, idn) in cut.iter().enumerate() {
+        e.append(
+            "persons.csv",
+            &person_row(&format!("P2{i:02}"), idn, "2021-03-05", "海洛因"),
+        );
+    }
+    let o = run(&["check", e.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "warning: {} of {} accepted ID numbers end in 000",
+            cut.len(),
+            5 + cut.len()
+        )),
+        "{out}"
+    );
+    for idn in &cut {
+        assert!(!out.contains(idn.as_str()), "the report shows an ID number");
+    }
+    let (_, r) = e.check(&[]);
+    let persons = r["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "persons")
+        .unwrap();
+    assert_eq!(persons["files"][0]["id_suspect_cut"], cut.len());
+    // The basic export has none: no warning.
+    let o = run(&["check", Export::basic().path().to_str().unwrap()]);
+    assert!(!stdout(&o).contains("end in 000"));
+}
+
 #[test]
 fn id_with_wrong_check_character() {
     let mut id = valid_id();
