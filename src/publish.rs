@@ -10,6 +10,8 @@
 //! Disclosure Control*, Wiley 2012, §5.4): when exactly one cell of an additive table is
 //! hidden, hide the smallest other non-zero cell as well.
 
+use std::collections::BTreeMap;
+
 use crate::metrics::MetricRow;
 use crate::metrics::defs::{self, Kind};
 
@@ -131,6 +133,101 @@ pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
     }
 }
 
+/// A published cell that breaks the rule: what [`audit_rows`] refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("disclosure audit: {metric} {period} region {region}{group}: {problem}")]
+pub struct Violation {
+    pub metric: String,
+    pub period: String,
+    pub region: String,
+    /// `, breakdown sex=female`, or empty for a total row.
+    pub group: String,
+    pub problem: &'static str,
+}
+
+impl Violation {
+    fn of(r: &MetricRow, problem: &'static str) -> Violation {
+        Violation {
+            metric: r.metric.to_string(),
+            period: r.period.clone(),
+            region: r.region_code.clone(),
+            group: if r.breakdown.is_empty() {
+                String::new()
+            } else {
+                format!(", breakdown {}={}", r.breakdown, r.breakdown_value)
+            },
+            problem,
+        }
+    }
+}
+
+/// Audits published rows independently of how they were suppressed: every cell that
+/// would be shown is checked, so a bug in [`publish_rows`] (or rows that never went
+/// through it) cannot reach an output. Refuses a shown count of persons from 1 to
+/// `threshold − 1`, a shown rate with a numerator or denominator in that range, a
+/// shown persons-per-officer ratio with such a numerator, a hidden cell whose numbers
+/// were kept, and a breakdown group with exactly one hidden cell under a shown total
+/// (recoverable by subtraction).
+pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> {
+    let mut bad = Vec::new();
+    for r in rows {
+        if r.suppressed {
+            if r.numerator.is_some() || r.denominator.is_some() || r.value.is_some() {
+                bad.push(Violation::of(r, "a hidden cell still carries its numbers"));
+            }
+            continue;
+        }
+        let small = |n: Option<u64>| n.is_some_and(|n| rule.too_small(n));
+        match defs::find(r.metric).map(|d| d.kind) {
+            Some(Kind::Count) if small(r.numerator) => bad.push(Violation::of(
+                r,
+                "a count of fewer persons than the threshold is shown",
+            )),
+            Some(Kind::Ratio) if small(r.numerator) => bad.push(Violation::of(
+                r,
+                "a ratio over fewer persons than the threshold is shown",
+            )),
+            Some(Kind::Rate | Kind::Survival) if small(r.numerator) || small(r.denominator) => bad
+                .push(Violation::of(
+                    r,
+                    "a rate from fewer persons than the threshold is shown",
+                )),
+            _ => {}
+        }
+    }
+    // Recoverable by subtraction: a shown total and exactly one hidden value of one
+    // breakdown (the values of a breakdown add up to the total row).
+    let mut groups: BTreeMap<(&str, &str, &str, &str), (usize, usize)> = BTreeMap::new();
+    let mut totals: BTreeMap<(&str, &str, &str), bool> = BTreeMap::new();
+    for r in rows {
+        if defs::find(r.metric).is_none_or(|d| d.kind != Kind::Count) {
+            continue;
+        }
+        let key = (r.metric, r.period.as_str(), r.region_code.as_str());
+        if r.breakdown.is_empty() {
+            totals.insert(key, r.suppressed);
+        } else {
+            let g = groups
+                .entry((key.0, key.1, key.2, r.breakdown))
+                .or_default();
+            g.0 += usize::from(r.suppressed);
+            g.1 += 1;
+        }
+    }
+    for ((metric, period, region, breakdown), (hidden, _)) in groups {
+        if hidden == 1 && totals.get(&(metric, period, region)) == Some(&false) {
+            bad.push(Violation {
+                metric: metric.to_string(),
+                period: period.to_string(),
+                region: region.to_string(),
+                group: format!(", breakdown {breakdown}"),
+                problem: "one hidden value under a shown total can be recovered by subtraction",
+            });
+        }
+    }
+    if bad.is_empty() { Ok(()) } else { Err(bad) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +283,74 @@ mod tests {
         assert_eq!(rows[0].value, Some(32.0));
         assert!(rows[1].suppressed);
         assert!(rows[2].suppressed, "a rate still hides a small denominator");
+    }
+
+    fn count(metric: &'static str, breakdown: &'static str, value: &str, n: u64) -> MetricRow {
+        let mut r = row(metric, n, 0);
+        r.denominator = None;
+        r.value = Some(n as f64);
+        r.breakdown = breakdown;
+        r.breakdown_value = value.to_string();
+        r
+    }
+
+    #[test]
+    fn audit_passes_what_publish_rows_publishes() {
+        let mut rows = vec![
+            count("existing", "", "", 25),
+            count("existing", "sex", "female", 3),
+            count("existing", "sex", "male", 22),
+            row("execution_rate", 4, 12),
+            row("execution_rate", 40, 52),
+        ];
+        rows[3].period = "2024".into();
+        assert!(audit_rows(&rows, Rule::default()).is_err());
+        publish_rows(&mut rows, Rule::default());
+        assert_eq!(audit_rows(&rows, Rule::default()), Ok(()));
+    }
+
+    #[test]
+    fn audit_refuses_small_counts_rates_and_a_recoverable_cell() {
+        let rule = Rule::default();
+        // A hand-made table that hides a single cell of a total row.
+        let mut rows = vec![
+            count("existing", "", "", 25),
+            count("existing", "sex", "female", 3),
+            count("existing", "sex", "male", 22),
+        ];
+        rows[1].suppressed = true;
+        rows[1].numerator = None;
+        rows[1].value = None;
+        let v = audit_rows(&rows, rule).unwrap_err();
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].to_string(),
+            "disclosure audit: existing 2025 region 640000, breakdown sex: one hidden value \
+             under a shown total can be recovered by subtraction"
+        );
+        // A shown small count, a shown rate over 7 persons, numbers left in a hidden cell.
+        let mut leaky = count("existing", "sex", "male", 22);
+        leaky.suppressed = true;
+        let rows = vec![
+            count("new_users", "", "", 4),
+            row("execution_rate", 5, 7),
+            leaky,
+        ];
+        let problems: Vec<&str> = audit_rows(&rows, rule)
+            .unwrap_err()
+            .iter()
+            .map(|v| v.problem)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "a count of fewer persons than the threshold is shown",
+                "a rate from fewer persons than the threshold is shown",
+                "a hidden cell still carries its numbers",
+            ]
+        );
+        // Officers are not persons of the register: a caseload over 30 persons and 4
+        // officers is shown.
+        assert_eq!(audit_rows(&[row("officer_caseload", 30, 4)], rule), Ok(()));
     }
 }

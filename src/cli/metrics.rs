@@ -104,6 +104,17 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let rule = a.publish.rule();
     if a.publish.publish {
         publish::publish_rows(&mut rows, rule);
+        // Nothing is written unless every published cell passes the audit.
+        if let Err(v) = publish::audit_rows(&rows, rule) {
+            for x in v.iter().skip(1).take(9) {
+                eprintln!("  {x}");
+            }
+            anyhow::bail!(
+                "{} (and {} more): nothing was written; this is a bug in jindu, please report it",
+                v[0],
+                v.len() - 1
+            );
+        }
     }
     let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
     a.output.emit(&buf)?;

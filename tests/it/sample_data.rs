@@ -279,3 +279,27 @@ fn dirty_exports_give_the_same_numbers() {
         "metrics differ between the clean and the dirty export"
     );
 }
+
+/// `metrics --publish` audits every published cell before writing (a count or a rate
+/// from 1–9 persons shown, or one hidden value recoverable from its total, refuses the
+/// output); the sample passes at every level.
+#[test]
+fn published_sample_passes_the_disclosure_audit() {
+    for level in ["province", "city", "county", "township"] {
+        let o = run(&[
+            "metrics",
+            SAMPLE,
+            "--level",
+            level,
+            "--publish",
+            "--format",
+            "csv",
+        ]);
+        assert!(o.status.success(), "{level}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            text.contains(",suppressed") || text.contains(";suppressed"),
+            "{level}: nothing hidden?"
+        );
+    }
+}
