@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::args::{OutputArgs, PublishArgs};
 use super::open_data;
-use crate::query::disclosure::publish_frame;
+use crate::query::disclosure::{audit_frame, publish_frame};
 use crate::query::saved::{self, Builtins};
 use crate::query::sql::Env;
 
@@ -136,6 +136,14 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
     let rule = a.publish.rule();
     if a.publish.publish {
         let (p, cols) = publish_frame(&df, rule)?;
+        // Nothing is written unless every published cell passes the audit.
+        let bad = audit_frame(&p, &cols, rule);
+        if let Some(first) = bad.first() {
+            bail!(
+                "disclosure audit: {first} (and {} more): nothing was written; this is a bug in jindu, please report it",
+                bad.len() - 1
+            );
+        }
         if cols.is_empty() {
             eprintln!(
                 "warning: --publish found no count columns (integer columns other than years, ages and durations); nothing was suppressed"

@@ -85,6 +85,42 @@ pub fn publish_frame(df: &DataFrame, rule: Rule) -> Result<(DataFrame, Vec<Strin
     Ok((out, names))
 }
 
+/// Audits a published frame independently of [`publish_frame`]: in every count column,
+/// a shown cell from 1 to threshold − 1, or exactly one hidden cell (recoverable from
+/// the column total), refuses the output. Returns the problems, each naming the row
+/// (1-based) and column.
+pub fn audit_frame(published: &DataFrame, count_columns: &[String], rule: Rule) -> Vec<String> {
+    let mut bad = Vec::new();
+    for name in count_columns {
+        let Ok(col) = published.column(name) else {
+            bad.push(format!("count column {name} is missing"));
+            continue;
+        };
+        let Ok(text) = col.str() else {
+            bad.push(format!("count column {name} was not published"));
+            continue;
+        };
+        let mut hidden = 0;
+        for (i, v) in text.iter().enumerate() {
+            match v {
+                Some(v) if v == rule.hidden_count() => hidden += 1,
+                Some(v) if v.parse::<u64>().is_ok_and(|n| rule.too_small(n)) => bad.push(format!(
+                    "row {}, column {name}: a count of fewer persons than the threshold is shown",
+                    i + 1
+                )),
+                _ => {}
+            }
+        }
+        // A single row has no other cell to subtract.
+        if hidden == 1 && published.height() > 1 {
+            bad.push(format!(
+                "column {name}: one hidden cell can be recovered from the column total"
+            ));
+        }
+    }
+    bad
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +144,25 @@ mod tests {
     fn person_lists_are_refused() {
         let df = df!("person_id" => ["P1"], "n" => [1i64]).unwrap();
         assert!(publish_frame(&df, Rule::default()).is_err());
+    }
+
+    #[test]
+    fn the_audit_passes_published_frames_and_refuses_hand_made_ones() {
+        let df = df!("township" => ["a", "b", "c"], "n" => [3i64, 40, 12]).unwrap();
+        let (p, cols) = publish_frame(&df, Rule::default()).unwrap();
+        assert!(audit_frame(&p, &cols, Rule::default()).is_empty());
+        // A single hidden cell, and a shown 7.
+        let hand = df!("n" => ["<10", "40", "12"]).unwrap();
+        assert_eq!(
+            audit_frame(&hand, &cols, Rule::default()),
+            ["column n: one hidden cell can be recovered from the column total"]
+        );
+        let one = df!("n" => ["<10"]).unwrap();
+        assert!(audit_frame(&one, &cols, Rule::default()).is_empty());
+        let hand = df!("n" => ["7", "40", "12"]).unwrap();
+        assert_eq!(
+            audit_frame(&hand, &cols, Rule::default()),
+            ["row 1, column n: a count of fewer persons than the threshold is shown"]
+        );
     }
 }
