@@ -179,19 +179,11 @@ fn main_indicators_table_rows_match_the_metrics() {
 /// process, formatted for publication.
 #[test]
 fn bulletin_data_numbers_match_the_metrics() {
-    use jindu::report::bulletin::{self, Context, Lang, Spec, Template};
-    let data = jindu::dataset::Data::open(std::path::Path::new(SAMPLE), None, &|_| {}).unwrap();
-    let model = jindu::metrics::Model::load(&data).unwrap();
+    use crate::report_render::{sample_context, sample_model};
+    use jindu::report::bulletin::{self, Lang, Spec, Template};
+    let model = sample_model();
     let rule = jindu::publish::Rule::default();
-    let cx = Context::new(
-        &model,
-        rule,
-        serde_json::Value::Null,
-        &[
-            (jindu::regions::Level::Province, 2015, 2025),
-            (jindu::regions::Level::County, 2024, 2025),
-        ],
-    );
+    let cx = sample_context(&model);
     let spec = Spec {
         template: Template::AnnualBulletin,
         region: "640000".into(),

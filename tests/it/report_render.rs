@@ -194,7 +194,7 @@ pub(crate) fn sample_model() -> jindu::metrics::Model {
 }
 
 /// The metric rows of the province bulletin of the sample data (default rule).
-fn sample_context(model: &jindu::metrics::Model) -> Context<'_> {
+pub(crate) fn sample_context(model: &jindu::metrics::Model) -> Context<'_> {
     Context::new(
         model,
         jindu::publish::Rule::default(),
