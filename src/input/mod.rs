@@ -11,6 +11,8 @@
 
 pub mod csvscan;
 pub mod decode;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod issue;
 pub mod parquet_in;
 pub mod pseudo;

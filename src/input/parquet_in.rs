@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use polars::prelude::*;
@@ -26,48 +27,24 @@ pub fn read_parquet(
         path: path.to_path_buf(),
         source,
     })?;
-    let df = ParquetReader::new(file).finish().map_err(|e| perr(&e))?;
-    let header: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    // A damaged file can make the Parquet reader panic (out-of-range offsets in its
+    // metadata or pages): that is a file error, not a crash of the import.
+    let decoded = catch_unwind(AssertUnwindSafe(|| decode(file))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!("damaged file ({what})"))
+    });
+    let (header, cols, height) = decoded.map_err(|e| perr(&e))?;
     on_header(&SourceInfo {
         format: SourceFormat::Parquet,
         delimiter: None,
         sheet: None,
         header,
     })?;
-    // Every column as optional text.
-    let mut cols: Vec<Vec<Option<String>>> = Vec::with_capacity(df.width());
-    for c in df.columns() {
-        let s = c.as_materialized_series();
-        let v: Vec<Option<String>> = match s.dtype() {
-            DataType::Date => s
-                .date()
-                .map_err(|e| perr(&e))?
-                .physical()
-                .iter()
-                .map(|d| d.map(iso))
-                .collect(),
-            DataType::String => s
-                .str()
-                .map_err(|e| perr(&e))?
-                .iter()
-                .map(|x| x.map(str::to_string))
-                .collect(),
-            _ => {
-                let cast = s.cast(&DataType::String).map_err(|e| perr(&e))?;
-                cast.str()
-                    .map_err(|e| perr(&e))?
-                    .iter()
-                    .map(|x| x.map(str::to_string))
-                    .collect()
-            }
-        };
-        cols.push(v);
-    }
-    for i in 0..df.height() {
+    for i in 0..height {
         let cells: Vec<Cell<'_>> = cols
             .iter()
             .map(|c| match &c[i] {
@@ -82,4 +59,66 @@ pub fn read_parquet(
         })?;
     }
     Ok(())
+}
+
+/// The header, every column as optional text, and the row count of a Parquet file.
+type Decoded = (Vec<String>, Vec<Vec<Option<String>>>, usize);
+
+fn decode(file: File) -> Result<Decoded, String> {
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| e.to_string())?;
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    // Every column as optional text.
+    let mut cols: Vec<Vec<Option<String>>> = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        let s = c.as_materialized_series();
+        let v: Vec<Option<String>> = match s.dtype() {
+            DataType::Date => s
+                .date()
+                .map_err(|e| e.to_string())?
+                .physical()
+                .iter()
+                .map(|d| d.map(date_text))
+                .collect(),
+            DataType::String => s
+                .str()
+                .map_err(|e| e.to_string())?
+                .iter()
+                .map(|x| x.map(str::to_string))
+                .collect(),
+            _ => {
+                let cast = s.cast(&DataType::String).map_err(|e| e.to_string())?;
+                cast.str()
+                    .map_err(|e| e.to_string())?
+                    .iter()
+                    .map(|x| x.map(str::to_string))
+                    .collect()
+            }
+        };
+        if v.len() != df.height() {
+            return Err(format!(
+                "damaged file (a column of {} values in {} rows)",
+                v.len(),
+                df.height()
+            ));
+        }
+        cols.push(v);
+    }
+    Ok((header, cols, df.height()))
+}
+
+/// The ISO text of a Parquet date. A day number outside the calendar (a damaged or
+/// foreign file) is written so that it never parses as a date, and its row is
+/// quarantined instead of crashing the import.
+fn date_text(day: i32) -> String {
+    if chrono::NaiveDate::from_epoch_days(day).is_some() {
+        iso(day)
+    } else {
+        format!("day number {day}")
+    }
 }
