@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Longer fuzz run (issue 12): the generators of src/input/fuzz_tests.rs (value parsers,
+# Longer fuzz run (issue 12): the generators of src/input/fuzz/ (value parsers,
 # enumerations, headers, decoding, the CSV scanner and the CSV/GB18030/UTF-16/.csv.gz,
 # XLSX and Parquet readers on damaged fixture files), run round after round with a new
 # seed each round until SECONDS have passed. Prints executions, wall and CPU time, and
@@ -29,7 +29,7 @@ while (( SECONDS - start < seconds )); do
       cargo test --release --lib --quiet -- fuzz_ --nocapture > "$log" 2>&1; then
     crashes=$((crashes + 1))
     echo "FAILED round with JINDU_FUZZ_SEED=$seed JINDU_FUZZ_ITERS=$iters:"
-    grep -E "panicked|fuzz_tests.rs|seed" "$log" | head -20
+    grep -E "panicked|src/input/fuzz/|seed" "$log" | head -20
   fi
   n=$(grep -ao 'fuzz [a-z_]*: [0-9]* executions' "$log" | awk '{ s += $3 } END { print s + 0 }')
   execs=$((execs + n))

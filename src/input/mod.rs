@@ -12,7 +12,7 @@
 pub mod csvscan;
 pub mod decode;
 #[cfg(test)]
-mod fuzz_tests;
+mod fuzz;
 pub mod issue;
 pub mod parquet_in;
 pub mod pseudo;

@@ -16,3 +16,5 @@ mod report_pdf;
 mod report_render;
 mod report_rules;
 mod sample_data;
+#[allow(dead_code)]
+mod splitmix;
