@@ -180,18 +180,10 @@ fn main_indicators_table_rows_match_the_metrics() {
 #[test]
 fn bulletin_data_numbers_match_the_metrics() {
     use crate::report_render::{sample_context, sample_model};
-    use jindu::report::bulletin::{self, Lang, Spec, Template};
+    use jindu::report::bulletin::{Lang, Template};
     let model = sample_model();
-    let rule = jindu::publish::Rule::default();
     let cx = sample_context(&model);
-    let spec = Spec {
-        template: Template::AnnualBulletin,
-        region: "640000".into(),
-        year: 2025,
-        lang: Lang::Zh,
-        rule,
-    };
-    let built = bulletin::build(&cx, &spec);
+    let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, Lang::Zh);
     let headline = built.data["headline"].as_array().unwrap();
     let value = |label: &str| {
         headline

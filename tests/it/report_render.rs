@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use jindu::chart::thousands;
-use jindu::report::bulletin::{self, Context, Lang, Spec, Template, fmt_rate};
+use jindu::report::bulletin::{self, Context, Lang, Template, fmt_rate};
 
 pub(crate) const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/ningxia");
 
@@ -217,14 +217,7 @@ fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
         .map(|(_, name)| name)
         .collect();
     assert_eq!(counties.len(), 22);
-    let spec = Spec {
-        template: Template::AnnualBulletin,
-        region: "640000".into(),
-        year: 2025,
-        lang,
-        rule: cx.rule,
-    };
-    let built = bulletin::build(&cx, &spec);
+    let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, lang);
     assert_eq!(built.charts.len(), 9);
     built
         .charts
@@ -293,16 +286,8 @@ fn chinese_bulletin_charts_keep_chinese_words() {
 #[test]
 fn bulletin_data_snapshot() {
     let model = sample_model();
-    let rule = jindu::publish::Rule::default();
     let cx = sample_context(&model);
-    let spec = Spec {
-        template: Template::AnnualBulletin,
-        region: "640000".into(),
-        year: 2025,
-        lang: Lang::Zh,
-        rule,
-    };
-    let built = bulletin::build(&cx, &spec);
+    let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, Lang::Zh);
     let d = &built.data;
     let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["meta", "labels", "headline", "sections", "notes"]);

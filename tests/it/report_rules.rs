@@ -45,7 +45,14 @@ fn published(model: &Model, levels: &[(Level, i32, i32)]) -> Published {
     out
 }
 
-fn build(cx: &Context, template: Template, region: &str, year: i32, lang: Lang) -> Built {
+/// The document `template` of `region` and `year` in `lang`, with the default rule.
+pub(crate) fn build(
+    cx: &Context,
+    template: Template,
+    region: &str,
+    year: i32,
+    lang: Lang,
+) -> Built {
     let spec = Spec {
         template,
         region: region.into(),
