@@ -103,10 +103,7 @@ pub fn progress_bar() -> indicatif::ProgressBar {
 /// workbook where a good one was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     use anyhow::Context as _;
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = crate::dataset::store::parent_dir(path);
     let name = path
         .file_name()
         .with_context(|| format!("{}: not a file name", path.display()))?

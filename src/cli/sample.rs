@@ -111,10 +111,7 @@ pub fn run(a: SampleArgs) -> Result<ExitCode> {
 }
 
 fn tempfile_dir(beside: &Path) -> Result<PathBuf> {
-    let parent = beside
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = crate::dataset::store::parent_dir(beside);
     std::fs::create_dir_all(parent)?;
     let dir = parent.join(format!(".jindu-sample-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;

@@ -217,18 +217,27 @@ fn fault_point(point: &str) {
     }
 }
 
+/// The folder a path lives in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The lock file of a dataset folder: `.NAME.lock` beside it.
+fn lock_path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.lock"))
+}
+
 impl Staging {
     pub fn new(target: &Path) -> Result<Staging, DatasetError> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_dir(target);
         fs::create_dir_all(parent).map_err(io_err(parent))?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "dataset".into());
-        let lock_path = parent.join(format!(".{name}.lock"));
+        let lock_path = lock_path(parent, &name);
         let lock = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -312,14 +321,11 @@ impl Staging {
 /// this before it opens a dataset): see [`Staging`]. Does nothing when the lock is
 /// taken or there is nothing to repair.
 pub fn repair(target: &Path) -> Result<(), DatasetError> {
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = parent_dir(target);
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Ok(());
     };
-    let lock_path = parent.join(format!(".{name}.lock"));
+    let lock_path = lock_path(parent, &name);
     if target.join(MANIFEST).is_file() || !lock_path.is_file() {
         return Ok(());
     }
