@@ -10,7 +10,7 @@ use polars::sql::{SQLContext, extract_table_identifiers};
 
 use super::views;
 use crate::dataset::Data;
-use crate::dates::{Days, iso};
+use crate::dates::Days;
 use crate::metrics::model::Model;
 use crate::schema::Table;
 
@@ -182,9 +182,4 @@ fn between(s: &str, a: &str, b: &str) -> Option<String> {
 fn clean(s: &str) -> String {
     let first = s.lines().next().unwrap_or("").trim();
     first.to_string()
-}
-
-/// ISO form for messages.
-pub fn show(d: Days) -> String {
-    iso(d)
 }
