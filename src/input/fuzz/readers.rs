@@ -33,7 +33,7 @@ fn mutate(bytes: &mut Vec<u8>, rng: &mut Rng) {
             1 => bytes[at] ^= 1 << rng.below(8),
             2 => bytes.insert(at, 0),
             3 => bytes.insert(at, b'"'),
-            4 => bytes.insert(at, *rng.pick(&[b'\n', b'\r', b',', b'\t'])),
+            4 => bytes.insert(at, *rng.pick(b"\n\r,\t")),
             5 => bytes.truncate(at),
             6 => {
                 let end = (at + 1 + rng.below(64)).min(bytes.len());

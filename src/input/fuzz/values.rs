@@ -51,7 +51,9 @@ pub(super) fn gen_date_text(rng: &mut Rng) -> String {
                 }
             };
             if rng.chance(4) {
-                s.push_str(*rng.pick(&["T10:11:12", " 10:11", "T00:00:00Z", "T10:00+08:00", "T"]));
+                let t: &&str =
+                    rng.pick(&["T10:11:12", " 10:11", "T00:00:00Z", "T10:00+08:00", "T"]);
+                s.push_str(t);
             }
             respell(rng, &s)
         }
@@ -170,7 +172,8 @@ pub(super) fn gen_region_text(rng: &mut Rng) -> String {
             let len = *rng.pick(&[0, 5, 6, 7, 9, 12, 13, 18, other]);
             let mut s: String = (0..len).map(|_| rng.digit()).collect();
             if rng.chance(3) {
-                s.push_str(*rng.pick(&[".0", ".00", ".5", "E+5", ",000"]));
+                let t: &&str = rng.pick(&[".0", ".00", ".5", "E+5", ",000"]);
+                s.push_str(t);
             }
             respell(rng, &s)
         }
