@@ -6,6 +6,7 @@ pub mod chart;
 pub mod cli;
 pub mod dataset;
 pub mod dates;
+pub mod i18n;
 pub mod input;
 pub mod metrics;
 pub mod output;

@@ -1,7 +1,6 @@
-//! The `jindu` binary: parses the command line and hands it to [`jindu::cli`].
-
-use clap::Parser;
+//! The `jindu` binary: hands the command line to [`jindu::cli::main`], which chooses
+//! the language of the messages, parses the arguments and dispatches.
 
 fn main() -> std::process::ExitCode {
-    jindu::cli::dispatch(jindu::cli::Cli::parse())
+    jindu::cli::main()
 }

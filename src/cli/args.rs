@@ -19,6 +19,7 @@ use crate::output::Format;
 use crate::publish::Rule;
 use crate::regions::Level;
 use crate::schema::Table;
+use crate::tr;
 
 /// `--format`: a value of [`Format::name`].
 pub fn format_parser() -> impl TypedValueParser<Value = Format> {
@@ -50,10 +51,7 @@ impl OutputArgs {
     /// Binary formats need a file.
     pub fn validate(&self) -> Result<()> {
         if self.format.is_binary() && self.out.is_none() {
-            bail!(
-                "--format {} writes a binary file: add --out FILE",
-                self.format.name()
-            );
+            bail!(tr!(CliBinaryNeedsOut, format = self.format.name()));
         }
         Ok(())
     }
@@ -96,10 +94,11 @@ impl PublishArgs {
 
 pub fn parse_as_of(s: &str) -> Result<Days> {
     parse_date(s).map_err(|c| {
-        anyhow::anyhow!(
-            "--as-of {s:?} is not a date ({}); write it as YYYY-MM-DD",
-            c.describe().1
-        )
+        anyhow::anyhow!(tr!(
+            CliAsOfNotDate,
+            value = format!("{s:?}"),
+            reason = c.msg().template(crate::i18n::current())
+        ))
     })
 }
 
@@ -144,11 +143,9 @@ pub fn parse_rate(s: &str) -> Result<f64> {
     } else {
         t.parse::<f64>()
     }
-    .with_context(|| {
-        format!("--max-reject-rate {s:?}: give a fraction like 0.02 or a percentage like 2%")
-    })?;
+    .with_context(|| tr!(CliRateSyntax, value = format!("{s:?}")))?;
     if !(0.0..=1.0).contains(&v) {
-        bail!("--max-reject-rate {s:?} must be between 0 and 1 (or 0% and 100%)");
+        bail!(tr!(CliRateRange, value = format!("{s:?}")));
     }
     Ok(v)
 }
@@ -159,12 +156,14 @@ impl ReadConfig {
         for spec in &a.tables {
             let (name, file) = spec
                 .split_once('=')
-                .with_context(|| format!("--table {spec:?}: write it as NAME=FILE"))?;
+                .with_context(|| tr!(CliTableSyntax, value = format!("{spec:?}")))?;
             let table = Table::from_name(name).with_context(|| {
                 let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
-                format!(
-                    "--table {spec:?}: unknown table {name:?}; tables are {}",
-                    names.join(", ")
+                tr!(
+                    CliTableUnknown,
+                    value = format!("{spec:?}"),
+                    name = format!("{name:?}"),
+                    tables = names.join(", ")
                 )
             })?;
             overrides.push((table, PathBuf::from(file)));
@@ -176,9 +175,10 @@ impl ReadConfig {
         options.sheet = a.sheet.clone();
         options.encoding = match &a.encoding {
             None => None,
-            Some(e) => Some(Encoding::from_user(e).with_context(|| {
-                format!("--encoding {e:?}: use utf-8, gb18030, utf-16le or utf-16be")
-            })?),
+            Some(e) => Some(
+                Encoding::from_user(e)
+                    .with_context(|| tr!(CliEncodingUnknown, value = format!("{e:?}")))?,
+            ),
         };
         options.as_of = a.as_of.as_deref().map(parse_as_of).transpose()?;
         Ok(ReadConfig {

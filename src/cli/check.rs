@@ -34,7 +34,7 @@ pub fn run(a: CheckArgs) -> Result<ExitCode> {
     let report = &outcome.report;
     let mut out = std::io::stdout().lock();
     match a.format {
-        ReportFormat::Text => write!(out, "{}", report.render_text(5))?,
+        ReportFormat::Text => write!(out, "{}", report.render_text(5, crate::i18n::current()))?,
         ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut out, report)?;
             writeln!(out)?;

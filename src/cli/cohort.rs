@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::args::OutputArgs;
 use super::open_data;
+use crate::tr;
 use crate::metrics::Model;
 use crate::query::cohort::{self, By, Entry};
 use crate::report::bulletin::Lang;
@@ -81,7 +82,7 @@ pub struct CohortArgs {
 pub fn run(a: CohortArgs) -> Result<ExitCode> {
     a.output.validate()?;
     if a.window == 0 {
-        bail!("--window must be at least 1 day");
+        bail!(tr!(CliCohortWindow));
     }
     let data = open_data(&a.data, a.output.as_of()?)?;
     let model = Model::load(&data)?;
@@ -94,9 +95,12 @@ pub fn run(a: CohortArgs) -> Result<ExitCode> {
     )?;
     if r.groups[0].1.is_empty() {
         eprintln!(
-            "warning: nobody entered the {} cohort of {}",
-            Entry::from(a.entry).as_str(),
-            a.entered
+            "{}",
+            tr!(
+                CliCohortEmpty,
+                entry = Entry::from(a.entry).as_str(),
+                year = a.entered
+            )
         );
     }
     let buf = crate::output::to_bytes(&r, a.output.format)?;
@@ -107,10 +111,7 @@ pub fn run(a: CohortArgs) -> Result<ExitCode> {
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         if ext != "svg" {
-            bail!(
-                "--chart {}: only SVG charts are written (use a .svg name)",
-                path.display()
-            );
+            bail!(tr!(CliCohortChartSvg, path = path.display()));
         }
         let title = format!(
             "{} {} 年入组累计复吸率 / cumulative relapse, {} cohort {}",

@@ -13,6 +13,7 @@ use crate::dataset::{Manifest, ParquetSink, Staging};
 use crate::input::pseudo::Key;
 use crate::input::source::InputFile;
 use crate::input::{self, ImportOptions};
+use crate::tr;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -36,7 +37,7 @@ pub fn import_with_progress(
 ) -> Result<input::Outcome, input::ImportError> {
     let pb = progress_bar();
     let outcome = input::import(files, ignored, options, sink, &|f, n| {
-        pb.set_message(format!("reading {f}: {n} rows"));
+        pb.set_message(tr!(ProgressReading, file = f, rows = n));
         pb.tick();
     });
     pb.finish_and_clear();
@@ -47,11 +48,7 @@ fn load_key(path: Option<&Path>) -> Result<Key> {
     match path {
         Some(p) => Ok(Key::load(p)?),
         None => {
-            eprintln!(
-                "warning: no --key-file (or JINDU_KEY_FILE) given: using a random key for this \
-                 run only; pseudonyms will not link to other imports. Create a key once with \
-                 `jindu keygen --out FILE` and keep it safe."
-            );
+            eprintln!("{}", tr!(CliNoKeyFile));
             Ok(Key::ephemeral()?)
         }
     }
@@ -72,22 +69,15 @@ pub fn run(a: ImportArgs) -> Result<ExitCode> {
     };
     let rows = sink.finish()?;
     let report = &outcome.report;
-    eprint!("{}", report.render_text(5));
+    eprint!("{}", report.render_text(5, crate::i18n::current()));
     if report.failed() {
         if let Some(q) = staging.abandon() {
-            eprintln!(
-                "the quarantined rows of this failed import are in {}",
-                q.display()
-            );
+            eprintln!("{}", tr!(CliImportQuarantineKept, path = q.display()));
         }
-        return Err(DataInvalid(format!(
-            "import failed; {} was not written (an existing dataset there is unchanged)",
-            a.out.display()
-        ))
-        .into());
+        return Err(DataInvalid(tr!(CliImportFailed, path = a.out.display())).into());
     }
     let manifest = Manifest::from_report(report, &rows);
     let dest = staging.commit(&manifest)?;
-    println!("dataset written to {}", dest.display());
+    println!("{}", tr!(CliDatasetWritten, path = dest.display()));
     Ok(ExitCode::SUCCESS)
 }

@@ -19,9 +19,8 @@ pub struct KeygenArgs {
 pub fn run(a: KeygenArgs) -> Result<ExitCode> {
     let key = pseudo::keygen(&a.out)?;
     println!(
-        "key written to {} (key id {}); keep it safe and out of version control",
-        a.out.display(),
-        key.id()
+        "{}",
+        crate::tr!(CliKeyWritten, path = a.out.display(), id = key.id())
     );
     Ok(ExitCode::SUCCESS)
 }

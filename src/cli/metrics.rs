@@ -13,6 +13,7 @@ use crate::metrics::output::MetricTable;
 use crate::metrics::{self, Model, Request};
 use crate::publish;
 use crate::regions::{Level, level_of};
+use crate::tr;
 
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
@@ -46,9 +47,10 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
     for id in &a.metrics {
         let d = metrics::defs::find(id).with_context(|| {
             let ids: Vec<&str> = metrics::defs::METRICS.iter().map(|m| m.id).collect();
-            format!(
-                "--metric {id:?} is not a metric; metrics are: {}",
-                ids.join(", ")
+            tr!(
+                CliUnknownMetric,
+                value = format!("{id:?}"),
+                metrics = ids.join(", ")
             )
         })?;
         defs.push(d);
@@ -56,23 +58,21 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
     let level = a.level;
     if let Some(r) = &a.region {
         if !r.bytes().all(|b| b.is_ascii_digit()) || !(r.len() == 6 || r.len() == 9) {
-            bail!(
-                "--region {r:?}: give a 6-digit (province, city or county) or 9-digit (township) code"
-            );
+            bail!(tr!(CliRegionSyntax, value = format!("{r:?}")));
         }
         if level_of(r) > level {
-            bail!(
-                "--region {r} is a {} but --level {} is coarser; choose --level {} or finer",
-                level_of(r).as_str(),
-                level.as_str(),
-                level_of(r).as_str()
-            );
+            bail!(tr!(
+                CliRegionCoarser,
+                region = r,
+                region_level = level_of(r).as_str(),
+                level = level.as_str()
+            ));
         }
     }
     if let (Some(f), Some(t)) = (a.from, a.to)
         && f > t
     {
-        bail!("--from {f} is after --to {t}");
+        bail!(tr!(CliFromAfterTo, from = f, to = t));
     }
     Ok(Request {
         metrics: defs,
@@ -88,18 +88,15 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     a.output.validate()?;
     let data = open_data(&a.data, a.output.as_of()?)?;
     let pb = progress_bar();
-    pb.set_message("reading the canonical tables");
+    pb.set_message(tr!(ProgressReadingTables));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
     let model = Model::load(&data)?;
     drop(data);
-    pb.set_message(format!(
-        "computing metrics for {} persons",
-        model.persons.len()
-    ));
+    pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
     let mut rows = metrics::compute(&model, &req);
     pb.finish_and_clear();
     for w in metrics::missing_table_warnings(&model, &req) {
-        eprintln!("warning: {w}");
+        eprintln!("{}", tr!(CliWarning, warning = w));
     }
     let rule = a.publish.rule();
     if a.publish.publish {
@@ -109,11 +106,7 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
             for x in v.iter().skip(1).take(9) {
                 eprintln!("  {x}");
             }
-            anyhow::bail!(
-                "{} (and {} more): nothing was written; this is a bug in jindu, please report it",
-                v[0],
-                v.len() - 1
-            );
+            anyhow::bail!(tr!(CliAuditFailed, first = v[0], more = v.len() - 1));
         }
     }
     let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;

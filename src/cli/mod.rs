@@ -9,6 +9,7 @@
 pub mod args;
 pub mod check;
 pub mod cohort;
+pub mod help;
 pub mod import;
 pub mod keygen;
 pub mod metrics;
@@ -16,14 +17,17 @@ pub mod query;
 pub mod report;
 pub mod sample;
 
+use std::ffi::OsString;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::dataset::{Data, OpenError, Progress};
 use crate::dates::Days;
+use crate::i18n;
+use crate::tr;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +66,19 @@ pub enum Command {
 #[error("{0}")]
 pub struct DataInvalid(pub String);
 
+/// The program: chooses the language of the messages (`--lang`, else the locale) before
+/// clap builds its help, parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let lang = i18n::select(&args, |k| std::env::var(k).ok());
+    i18n::set(lang);
+    let matches = help::command(lang).get_matches_from(args);
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => dispatch(cli),
+        Err(e) => e.exit(),
+    }
+}
+
 pub fn dispatch(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(a),
@@ -77,7 +94,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let data = e.downcast_ref::<DataInvalid>().is_some();
-            eprintln!("error: {e:#}");
+            eprintln!("{}", tr!(CliError, error = format!("{e:#}")));
             if data {
                 ExitCode::from(1)
             } else {
@@ -106,7 +123,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = crate::dataset::store::parent_dir(path);
     let name = path
         .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?
+        .with_context(|| tr!(CliNotAFileName, path = path.display()))?
         .to_string_lossy();
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let write = || -> std::io::Result<()> {
@@ -117,7 +134,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     write().map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        anyhow::Error::new(e).context(format!("writing {}", path.display()))
+        anyhow::Error::new(e).context(tr!(CliWriting, path = path.display()))
     })
 }
 
@@ -128,7 +145,7 @@ pub fn open_data(path: &Path, as_of: Option<Days>) -> Result<Data> {
     let shown = path.display().to_string();
     let opened = Data::open(path, as_of, &|p| match p {
         Progress::Reading { file, rows } => {
-            pb.set_message(format!("reading {file}: {rows} rows"));
+            pb.set_message(tr!(ProgressReading, file = file, rows = rows));
             pb.tick();
         }
         Progress::Imported {
@@ -137,7 +154,13 @@ pub fn open_data(path: &Path, as_of: Option<Days>) -> Result<Data> {
         } => {
             pb.suspend(|| {
                 eprintln!(
-                    "imported {shown} in memory: {rows_read} rows read, {quarantined} quarantined (run `jindu check {shown}` for details)"
+                    "{}",
+                    tr!(
+                        ProgressImportedInMemory,
+                        path = shown,
+                        read = rows_read,
+                        quarantined = quarantined
+                    )
                 )
             });
         }
@@ -149,7 +172,7 @@ pub fn open_data(path: &Path, as_of: Option<Days>) -> Result<Data> {
             for e in &errors {
                 eprintln!("  - {e}");
             }
-            Err(DataInvalid(format!("{}: the export failed validation", path.display())).into())
+            Err(DataInvalid(tr!(CliExportInvalid, path = path.display())).into())
         }
         Err(e) => Err(e.into()),
     }

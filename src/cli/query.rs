@@ -13,6 +13,7 @@ use super::open_data;
 use crate::query::disclosure::{audit_frame, publish_frame};
 use crate::query::saved::{self, Builtins};
 use crate::query::sql::Env;
+use crate::tr;
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -53,7 +54,7 @@ fn list(a: &QueryArgs) -> Result<ExitCode> {
                     format!(" = {d:?}")
                 }
                 Some(d) => format!(" = {d}"),
-                None => " (required)".into(),
+                None => tr!(CliQueryRequired),
             };
             s.push_str(&format!(
                 "    --param {}=<{}>{def}  {}\n",
@@ -73,7 +74,7 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
     }
     a.output.validate()?;
     let (Some(data), Some(text)) = (&a.data, &a.query) else {
-        bail!("give DATA and a query (SQL text or a saved query), or --list");
+        bail!(tr!(CliQueryNeedsArgs));
     };
     let as_of = a.output.as_of()?;
     let given = a
@@ -87,10 +88,11 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
             .into_iter()
             .map(|q| q.name)
             .collect();
-        bail!(
-            "no saved query {text:?}; saved queries are: {} (see jindu query --list)",
-            names.join(", ")
-        );
+        bail!(tr!(
+            CliQueryUnknownSaved,
+            name = format!("{text:?}"),
+            names = names.join(", ")
+        ));
     }
     // Parameters are checked before the data is read.
     let date_param = given
@@ -98,7 +100,7 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
         .find(|g| g.0 == "date")
         .map(|g| {
             crate::input::values::parse_date(&g.2).map_err(|_| {
-                anyhow::anyhow!("--param date={:?}: not a date; write it as YYYY-MM-DD", g.2)
+                anyhow::anyhow!(tr!(CliQueryParamDate, value = format!("{:?}", g.2)))
             })
         })
         .transpose()?;
@@ -120,11 +122,11 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
     let mut env = Env::new(open_data(data, as_of)?);
     let view_date = date_param.unwrap_or(env.cutoff);
     if view_date > env.cutoff {
-        bail!(
-            "--param date={} is after the data cutoff C = {}",
-            crate::dates::iso(view_date),
-            crate::dates::iso(env.cutoff)
-        );
+        bail!(tr!(
+            CliQueryDateAfterCutoff,
+            date = crate::dates::iso(view_date),
+            cutoff = crate::dates::iso(env.cutoff)
+        ));
     }
     let b = Builtins {
         cutoff: env.cutoff,
@@ -139,15 +141,10 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
         // Nothing is written unless every published cell passes the audit.
         let bad = audit_frame(&p, &cols, rule);
         if let Some(first) = bad.first() {
-            bail!(
-                "disclosure audit: {first} (and {} more): nothing was written; this is a bug in jindu, please report it",
-                bad.len() - 1
-            );
+            bail!(tr!(CliQueryAuditFailed, first = first, more = bad.len() - 1));
         }
         if cols.is_empty() {
-            eprintln!(
-                "warning: --publish found no count columns (integer columns other than years, ages and durations); nothing was suppressed"
-            );
+            eprintln!("{}", tr!(CliQueryNoCountColumns));
         }
         df = p;
     }

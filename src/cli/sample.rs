@@ -13,6 +13,7 @@ use crate::dataset::{Manifest, ParquetSink, Staging};
 use crate::input::ImportOptions;
 use crate::input::pseudo::Key;
 use crate::input::source::discover;
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SampleFormat {
@@ -48,7 +49,7 @@ pub fn run(a: SampleArgs) -> Result<ExitCode> {
     let scale: Scale = a.scale.parse()?;
     let pb = progress_bar();
     let progress = |n: u64| {
-        pb.set_message(format!("{n} rows written"));
+        pb.set_message(tr!(ProgressRowsWritten, count = n));
         pb.tick();
     };
     let started = std::time::Instant::now();
@@ -67,18 +68,25 @@ pub fn run(a: SampleArgs) -> Result<ExitCode> {
         pb.finish_and_clear();
         for f in &summary.files {
             println!(
-                "{:<12} {:>10} rows  {}",
-                f.table.name(),
-                f.rows,
-                f.path.display()
+                "{}",
+                tr!(
+                    CliSampleFile,
+                    table = format!("{:<12}", f.table.name()),
+                    rows = format!("{:>10}", f.rows),
+                    path = f.path.display()
+                )
             );
         }
         let secs = started.elapsed().as_secs_f64();
         println!(
-            "{} persons, {} rows in {secs:.1} s ({:.0} rows/s)",
-            summary.persons,
-            summary.rows(),
-            summary.rows() as f64 / secs.max(1e-9)
+            "{}",
+            tr!(
+                CliSampleSummary,
+                persons = summary.persons,
+                rows = summary.rows(),
+                secs = format!("{secs:.1}"),
+                rate = format!("{:.0}", summary.rows() as f64 / secs.max(1e-9))
+            )
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -106,7 +114,7 @@ pub fn run(a: SampleArgs) -> Result<ExitCode> {
     let rows = sink.finish()?;
     let dest = staging.commit(&Manifest::from_report(&outcome.report, &rows))?;
     std::fs::remove_dir_all(&tmp).ok();
-    println!("synthetic dataset written to {}", dest.display());
+    println!("{}", tr!(CliSampleWritten, path = dest.display()));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -30,7 +30,7 @@ use crate::schema::Table;
 /// Why data could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("{}: no such dataset or export folder", .0.display())]
+    #[error("{}", crate::tr!(OpenNotFound, path = _0.display()))]
     NotFound(PathBuf),
     #[error(transparent)]
     Dataset(#[from] DatasetError),
@@ -38,18 +38,18 @@ pub enum OpenError {
     Discover(#[from] DiscoverError),
     #[error(transparent)]
     Import(#[from] ImportError),
-    #[error("cannot create an in-memory pseudonymisation key: {0}")]
+    #[error("{}", crate::tr!(OpenKey, error = _0))]
     Key(String),
     /// The export failed validation (exit code 1): `errors` are the report's file errors.
-    #[error("{}: the export failed validation", path.display())]
+    #[error("{}", crate::tr!(OpenInvalid, path = path.display()))]
     Invalid { path: PathBuf, errors: Vec<String> },
-    #[error("the manifest's as_of {0:?} is not a date")]
+    #[error("{}", crate::tr!(OpenRecordedAsOf, value = format!("{_0:?}")))]
     RecordedAsOf(String),
-    #[error("the data has no persons table; import an export that contains one")]
+    #[error("{}", crate::tr!(OpenNoPersons))]
     NoPersons,
-    #[error("the data has no dated records, so there is no data cutoff; pass --as-of")]
+    #[error("{}", crate::tr!(OpenNoCutoff))]
     NoCutoff,
-    #[error("reading table {table}: {source}")]
+    #[error("{}", crate::tr!(OpenPolars, table = table, error = source))]
     Polars {
         table: &'static str,
         source: PolarsError,

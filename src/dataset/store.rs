@@ -24,20 +24,18 @@ const ROW_GROUP: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
-    #[error("{path}: {source}")]
+    #[error("{}", crate::tr!(DatasetIo, path = path.display(), error = source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: not a jindu dataset (no manifest.json); create one with `jindu import`")]
+    #[error("{}", crate::tr!(DatasetNotADataset, path = path.display()))]
     NotADataset { path: PathBuf },
-    #[error("{path}: the manifest cannot be read: {message}")]
+    #[error("{}", crate::tr!(DatasetManifest, path = path.display(), error = message))]
     Manifest { path: PathBuf, message: String },
-    #[error("{path}: {source}")]
+    #[error("{}", crate::tr!(DatasetIo, path = path.display(), error = source))]
     Polars { path: PathBuf, source: PolarsError },
-    #[error(
-        "{path}: another jindu import is writing this dataset right now; wait for it to finish (or choose another --out)"
-    )]
+    #[error("{}", crate::tr!(DatasetBusy, path = path.display()))]
     Busy { path: PathBuf },
 }
 

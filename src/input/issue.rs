@@ -7,6 +7,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::i18n::{Lang, Msg, Text};
+use crate::msg;
+
 /// Why a row was quarantined. The string codes are stable and documented in
 /// `docs/data-contract.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,91 +88,36 @@ impl Code {
         }
     }
 
+    /// The catalogue entry explaining the code, with the fix, without any value.
+    pub fn msg(self) -> Msg {
+        match self {
+            Code::Decode => Msg::CodeDecode,
+            Code::FieldCount => Msg::CodeFieldCount,
+            Code::RecordTooLong => Msg::CodeRecordTooLong,
+            Code::UnclosedQuote => Msg::CodeUnclosedQuote,
+            Code::Required => Msg::CodeRequired,
+            Code::DateNotYearFirst => Msg::CodeDateNotYearFirst,
+            Code::DateFormat => Msg::CodeDateFormat,
+            Code::DateInvalid => Msg::CodeDateInvalid,
+            Code::ExcelSerial60 => Msg::CodeExcelSerial60,
+            Code::RegionFormat => Msg::CodeRegionFormat,
+            Code::EnumValue => Msg::CodeEnumValue,
+            Code::IdMangled => Msg::CodeIdMangled,
+            Code::IdFormat => Msg::CodeIdFormat,
+            Code::IdCheck => Msg::CodeIdCheck,
+            Code::IdBirthDate => Msg::CodeIdBirthDate,
+            Code::DateOrder => Msg::CodeDateOrder,
+            Code::AgeRange => Msg::CodeAgeRange,
+            Code::EndReason => Msg::CodeEndReason,
+            Code::RefPerson => Msg::CodeRefPerson,
+            Code::RefMeasure => Msg::CodeRefMeasure,
+            Code::DuplicateConflict => Msg::CodeDuplicateConflict,
+        }
+    }
+
     /// (Chinese, English) explanation with the fix, without any value.
     pub fn describe(self) -> (&'static str, &'static str) {
-        match self {
-            Code::Decode => (
-                "字节无法按检测到的编码解码",
-                "bytes do not decode in the detected encoding; re-save the file as UTF-8 or pass --encoding",
-            ),
-            Code::FieldCount => (
-                "字段个数与表头不一致",
-                "the number of fields differs from the header; check the delimiter and quoting",
-            ),
-            Code::RecordTooLong => (
-                "记录超过读取长度上限，可能是引号未闭合",
-                "record longer than the reader's limit, probably an unclosed quote; fix the quoting or raise --max-record-bytes",
-            ),
-            Code::UnclosedQuote => (
-                "引号未闭合（文件可能被截断）",
-                "quoted field never closes (file truncated?); close the quote or re-export the file",
-            ),
-            Code::Required => (
-                "必填项为空",
-                "required value is empty; fill it in the platform and export again",
-            ),
-            Code::DateNotYearFirst => (
-                "日期必须以四位年份开头（如 2021-03-05），不猜测日/月顺序",
-                "date must start with a 4-digit year (e.g. 2021-03-05); day/month orders are not guessed",
-            ),
-            Code::DateFormat => (
-                "日期格式无法识别",
-                "date format not recognised; use YYYY-MM-DD",
-            ),
-            Code::DateInvalid => (
-                "日期不存在",
-                "no such calendar date; correct the day or month",
-            ),
-            Code::ExcelSerial60 => (
-                "Excel 序列号 60 表示不存在的 1900-02-29",
-                "Excel serial 60 is the non-existent 1900-02-29; enter the real date",
-            ),
-            Code::RegionFormat => (
-                "区划代码应为 6、9 或 12 位数字",
-                "region code must be 6, 9 or 12 digits; format the column as text before export",
-            ),
-            Code::EnumValue => (
-                "取值不在允许范围内",
-                "value is not one of the allowed values",
-            ),
-            Code::IdMangled => (
-                "身份证号被表格软件改写（科学计数法或末三位为000），已无法恢复",
-                "ID number mangled by a spreadsheet (scientific notation or trailing 000); format the column as text and export again",
-            ),
-            Code::IdFormat => (
-                "身份证号应为18位（末位可为X）",
-                "ID number must be 18 characters (last may be X)",
-            ),
-            Code::IdCheck => (
-                "身份证号校验位错误（GB 11643）",
-                "ID number check character is wrong (GB 11643); correct the number",
-            ),
-            Code::IdBirthDate => (
-                "身份证号中的出生日期不存在",
-                "the birth date inside the ID number is not a real date",
-            ),
-            Code::DateOrder => ("日期先后顺序不合理", "dates are in an impossible order"),
-            Code::AgeRange => (
-                "初次发现时年龄不在10至100岁之间",
-                "age at first finding must be between 10 and 100; check birth_date and first_found_date",
-            ),
-            Code::EndReason => (
-                "结束原因与结束日期必须同时填写或同时为空",
-                "end_reason must be filled exactly when end_date is",
-            ),
-            Code::RefPerson => (
-                "人员编号在人员表中不存在",
-                "person_id does not exist among the accepted persons",
-            ),
-            Code::RefMeasure => (
-                "措施编号在措施表中不存在",
-                "measure_id does not exist among the accepted measures",
-            ),
-            Code::DuplicateConflict => (
-                "编号重复且内容不同，保留首条",
-                "same id with different content; the first accepted row is kept",
-            ),
-        }
+        (self.msg().zh(), self.msg().en())
     }
 }
 
@@ -205,58 +153,57 @@ impl RowIssue {
         self
     }
 
-    pub fn message_zh(&self) -> String {
-        let (zh, _) = self.code.describe();
+    /// A detail from the catalogue, in both languages.
+    pub fn with_text(mut self, t: Text) -> Self {
+        self.detail_zh = Some(t.zh);
+        self.detail_en = Some(t.en);
+        self
+    }
+
+    /// The message in one language: `[column] explanation：detail`.
+    pub fn message(&self, lang: Lang) -> String {
+        let base = self.code.msg().template(lang);
         let mut s = match self.column {
-            Some(c) => format!("[{c}] {zh}"),
-            None => zh.to_string(),
+            Some(c) => Msg::IssueWithColumn.render(lang, &[("column", &c), ("message", &base)]),
+            None => base.to_string(),
         };
-        if let Some(d) = &self.detail_zh {
-            s.push('：');
-            s.push_str(d);
+        let detail = match lang {
+            Lang::Zh => &self.detail_zh,
+            Lang::En => &self.detail_en,
+        };
+        if let Some(d) = detail {
+            s = Msg::IssueDetail.render(lang, &[("message", &s), ("detail", d)]);
         }
         s
     }
 
-    pub fn message_en(&self) -> String {
-        let (_, en) = self.code.describe();
-        let mut s = match self.column {
-            Some(c) => format!("[{c}] {en}"),
-            None => en.to_string(),
-        };
-        if let Some(d) = &self.detail_en {
-            s.push_str(": ");
-            s.push_str(d);
+    /// The message in both languages (the quarantine file keeps both).
+    pub fn text(&self) -> Text {
+        Text {
+            zh: self.message(Lang::Zh),
+            en: self.message(Lang::En),
         }
-        s
+    }
+
+    pub fn message_zh(&self) -> String {
+        self.message(Lang::Zh)
+    }
+
+    pub fn message_en(&self) -> String {
+        self.message(Lang::En)
     }
 }
 
 /// A problem that stops the import of a whole file (or table).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum FileError {
-    #[error("{path}: cannot read: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: the file is empty (no header line); export the table again")]
     Empty { path: PathBuf },
-    #[error(
-        "{path}: line 1: this is not a text table (binary content at byte {offset}); \
-         pass a CSV, XLSX or Parquet export"
-    )]
     Binary { path: PathBuf, offset: usize },
-    #[error(
-        "{path}: looks like UTF-16 without a byte-order mark; re-save it as UTF-8 or \
-         UTF-16 with BOM"
-    )]
     Utf16WithoutBom { path: PathBuf },
-    #[error(
-        "{path}: line 1: table `{table}` needs column `{column}` (accepted headers: {aliases}); \
-         found: {found}. Rename the header or check that this file is the {table} table \
-         and that the delimiter is right"
-    )]
     MissingColumn {
         path: PathBuf,
         table: &'static str,
@@ -264,35 +211,21 @@ pub enum FileError {
         aliases: String,
         found: String,
     },
-    #[error(
-        "{path}: line 1, columns {first} and {second}: both headers mean `{column}`; \
-         remove one of them"
-    )]
     AmbiguousHeader {
         path: PathBuf,
         column: &'static str,
         first: usize,
         second: usize,
     },
-    #[error("{path}: line 1: the header could not be decoded; save the file as UTF-8 or GB18030")]
     HeaderDecode { path: PathBuf },
-    #[error("{path}: the header has no data rows, and the `persons` table cannot be empty")]
     NoPersons { path: PathBuf },
-    #[error("{path}: cannot read the workbook: {message}")]
     Xlsx { path: PathBuf, message: String },
-    #[error("{path}: no sheet named `{sheet}`; the workbook has: {available}")]
     NoSheet {
         path: PathBuf,
         sheet: String,
         available: String,
     },
-    #[error("{path}: cannot read Parquet: {message}")]
     Parquet { path: PathBuf, message: String },
-    #[error(
-        "{path}: {quarantined} of {read} rows ({pct:.1}%) were quarantined, more than the \
-         allowed {limit_pct}%. Likely cause: {cause}. Look at quarantine/{table}.csv (or \
-         run `jindu check`), fix the export, or raise the limit with --max-reject-rate"
-    )]
     RejectRate {
         path: PathBuf,
         table: &'static str,
@@ -300,8 +233,108 @@ pub enum FileError {
         quarantined: u64,
         pct: f64,
         limit_pct: f64,
-        cause: String,
+        cause: Text,
     },
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text().get(crate::i18n::current()))
+    }
+}
+
+impl std::error::Error for FileError {}
+
+impl FileError {
+    /// The message in both languages: the file, the line (and column) where it can be
+    /// told, and the fix.
+    pub fn text(&self) -> Text {
+        match self {
+            FileError::Io { path, source } => {
+                msg!(FileIo, path = path.display(), error = source)
+            }
+            FileError::Empty { path } => msg!(FileEmpty, path = path.display()),
+            FileError::Binary { path, offset } => {
+                msg!(FileBinary, path = path.display(), offset = offset)
+            }
+            FileError::Utf16WithoutBom { path } => {
+                msg!(FileUtf16WithoutBom, path = path.display())
+            }
+            FileError::MissingColumn {
+                path,
+                table,
+                column,
+                aliases,
+                found,
+            } => msg!(
+                FileMissingColumn,
+                path = path.display(),
+                table = table,
+                column = column,
+                aliases = aliases,
+                found = found
+            ),
+            FileError::AmbiguousHeader {
+                path,
+                column,
+                first,
+                second,
+            } => msg!(
+                FileAmbiguousHeader,
+                path = path.display(),
+                column = column,
+                first = first,
+                second = second
+            ),
+            FileError::HeaderDecode { path } => msg!(FileHeaderDecode, path = path.display()),
+            FileError::NoPersons { path } => msg!(FileNoPersons, path = path.display()),
+            FileError::Xlsx { path, message } => {
+                msg!(FileXlsx, path = path.display(), error = message)
+            }
+            FileError::NoSheet {
+                path,
+                sheet,
+                available,
+            } => msg!(
+                FileNoSheet,
+                path = path.display(),
+                sheet = sheet,
+                available = available
+            ),
+            FileError::Parquet { path, message } => {
+                msg!(FileParquet, path = path.display(), error = message)
+            }
+            FileError::RejectRate {
+                path,
+                table,
+                read,
+                quarantined,
+                pct,
+                limit_pct,
+                cause,
+            } => {
+                let pct = format!("{pct:.1}");
+                let one = |lang: Lang| {
+                    Msg::FileRejectRate.render(
+                        lang,
+                        &[
+                            ("path", &path.display()),
+                            ("read", read),
+                            ("quarantined", quarantined),
+                            ("pct", &pct),
+                            ("limit_pct", limit_pct),
+                            ("cause", &cause.get(lang)),
+                            ("table", table),
+                        ],
+                    )
+                };
+                Text {
+                    zh: one(Lang::Zh),
+                    en: one(Lang::En),
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -73,8 +73,8 @@ impl ImportOptions {
 pub enum ImportError {
     #[error(transparent)]
     Sink(#[from] SinkError),
-    #[error("internal error: row accounting failed for {file}: {detail}")]
-    Accounting { file: String, detail: String },
+    #[error("{detail}")]
+    Accounting { detail: crate::i18n::Text },
 }
 
 /// What an import produced besides the rows handed to the sink.
@@ -103,11 +103,7 @@ pub fn import(
         ..ImportReport::default()
     };
     if !files.iter().any(|f| f.table == Table::Persons) {
-        report.errors.push(
-            "no `persons` table found (file named persons.csv, 人员.csv or 吸毒人员.csv, or \
-             --table persons=FILE); it is required"
-                .to_string(),
-        );
+        report.errors.push(crate::msg!(ImportNoPersonsTable));
     }
     // Regions, persons and measures first (the others refer to them), then the other
     // tables in parallel: they only read the accepted persons and measures.
@@ -352,7 +348,7 @@ impl<'o> State<'o> {
                                 .or_insert(CodeStat {
                                     count: 0,
                                     example_line: line,
-                                    example_message: i.message_en(),
+                                    example_message: i.text(),
                                 });
                         stat.count += 1;
                     }
@@ -387,17 +383,20 @@ impl<'o> State<'o> {
             }
             Err(e) => {
                 fr.sha256 = source::file_digest(&f.path).ok().map(|(s, _)| s);
-                fr.error = Some(e.to_string());
+                fr.error = Some(e.text());
             }
         }
         fr.id_contradictions = std::mem::take(&mut ts.contradictions);
         fr.id_suspect_cut = std::mem::take(&mut ts.suspect_cut);
         if fr.rows_read != fr.accepted + fr.merged + fr.quarantined {
             return Err(ImportError::Accounting {
-                file: name,
-                detail: format!(
-                    "read {} != accepted {} + merged {} + quarantined {}",
-                    fr.rows_read, fr.accepted, fr.merged, fr.quarantined
+                detail: crate::msg!(
+                    ImportAccounting,
+                    file = name,
+                    read = fr.rows_read,
+                    accepted = fr.accepted,
+                    merged = fr.merged,
+                    quarantined = fr.quarantined
                 ),
             });
         }
@@ -406,11 +405,10 @@ impl<'o> State<'o> {
                 FileError::NoPersons {
                     path: f.path.clone(),
                 }
-                .to_string(),
+                .text(),
             );
         } else if fr.error.is_none() && fr.rows_read == 0 {
-            fr.warnings
-                .push("header only: the file has no data rows".to_string());
+            fr.warnings.push(crate::msg!(ImportHeaderOnly));
         }
         if fr.error.is_none() && fr.rows_read > 0 {
             let rate = fr.quarantined as f64 / fr.rows_read as f64;
@@ -425,7 +423,7 @@ impl<'o> State<'o> {
                         limit_pct: self.opts.max_reject_rate * 100.0,
                         cause: likely_cause(&fr),
                     }
-                    .to_string(),
+                    .text(),
                 );
             }
         }
@@ -469,17 +467,22 @@ impl<'o> State<'o> {
             if !exists {
                 let col_static: &'static str = table.columns()[ci].name;
                 let issue = match refs.and_then(|r| r.quarantined.get(&key)) {
-                    Some((file, l)) => RowIssue::new(code, Some(col_static)).with_detail(
-                        format!(
-                            "该{}的记录本身已被隔离（{file} 第{l}行）",
-                            target_zh(target)
-                        ),
-                        format!("the {target} row itself was quarantined ({file} line {l})"),
-                    ),
-                    None if refs.is_none() => RowIssue::new(code, Some(col_static)).with_detail(
-                        format!("导出中没有{}表", target_zh(target)),
-                        format!("the export has no {target} table"),
-                    ),
+                    Some((file, l)) => {
+                        RowIssue::new(code, Some(col_static)).with_text(crate::msg!(
+                            DetailRefQuarantined,
+                            target_zh = target_zh(target),
+                            target = target,
+                            file = file,
+                            line = l
+                        ))
+                    }
+                    None if refs.is_none() => {
+                        RowIssue::new(code, Some(col_static)).with_text(crate::msg!(
+                            DetailRefNoTable,
+                            target_zh = target_zh(target),
+                            target = target
+                        ))
+                    }
                     None => RowIssue::new(code, Some(col_static)),
                 };
                 issues.push(issue);
@@ -512,10 +515,11 @@ impl<'o> State<'o> {
             }
             let first_name = &ts.file_names[first_file as usize];
             let issue = RowIssue::new(Code::DuplicateConflict, Some(table.id_column()))
-                .with_detail(
-                    format!("首条在 {first_name} 第{first_line}行"),
-                    format!("first row at {first_name} line {first_line}"),
-                );
+                .with_text(crate::msg!(
+                    DetailFirstRowAt,
+                    file = first_name,
+                    line = first_line
+                ));
             return RowOutcome::Quarantined(line, vec![issue], raw());
         }
         ts.dup.insert(id_key, (content, file_idx, line));
@@ -586,28 +590,21 @@ fn cell_raw(c: &Cell<'_>) -> String {
 }
 
 /// A hint for a file whose rows were mostly refused, from its most frequent error.
-fn likely_cause(fr: &FileReport) -> String {
+fn likely_cause(fr: &FileReport) -> crate::i18n::Text {
+    use crate::i18n::Msg;
     let top = fr
         .codes
         .iter()
         .max_by_key(|(code, s)| (s.count, std::cmp::Reverse((*code).clone())))
         .map(|(c, _)| c.as_str());
-    match top {
-        Some("E_DECODE") => "wrong encoding (try --encoding gb18030 or --encoding utf-8)".into(),
-        Some("E_FIELD_COUNT") => {
-            "wrong delimiter, or delimiters inside unquoted fields".into()
-        }
-        Some("E_REF_PERSON") | Some("E_REF_MEASURE") => {
-            "the referenced table is missing or comes from another export".into()
-        }
-        Some("E_ID_MANGLED") => "the ID column was saved as numbers by a spreadsheet".into(),
-        Some("E_RECORD_TOO_LONG") | Some("E_UNCLOSED_QUOTE") => {
-            "broken quoting (a truncated or hand-edited file)".into()
-        }
-        Some(_) => {
-            "wrong header mapping or wrong table (the columns hold other data than their headers say)"
-                .into()
-        }
-        None => "unknown".into(),
-    }
+    let m = match top {
+        Some("E_DECODE") => Msg::CauseEncoding,
+        Some("E_FIELD_COUNT") => Msg::CauseDelimiter,
+        Some("E_REF_PERSON") | Some("E_REF_MEASURE") => Msg::CauseReference,
+        Some("E_ID_MANGLED") => Msg::CauseIdMangled,
+        Some("E_RECORD_TOO_LONG") | Some("E_UNCLOSED_QUOTE") => Msg::CauseQuoting,
+        Some(_) => Msg::CauseHeaderMapping,
+        None => Msg::CauseUnknown,
+    };
+    m.text(&[])
 }

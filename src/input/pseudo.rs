@@ -11,26 +11,21 @@ use sha2::{Digest, Sha256};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("{path}: cannot read the key file: {source}")]
+    #[error("{}", crate::tr!(KeyRead, path = path.display(), error = source))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{path}: a key file holds 64 hexadecimal characters (a 256-bit key); create one with \
-         `jindu keygen --out FILE`"
-    )]
+    #[error("{}", crate::tr!(KeyFormat, path = path.display()))]
     Format { path: PathBuf },
-    #[error(
-        "{path} already exists; jindu keygen never overwrites a key (pseudonyms made with it would no longer link)"
-    )]
+    #[error("{}", crate::tr!(KeyExists, path = path.display()))]
     Exists { path: PathBuf },
-    #[error("{path}: cannot write the key file: {source}")]
+    #[error("{}", crate::tr!(KeyWrite, path = path.display(), error = source))]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no random source available: {0}")]
+    #[error("{}", crate::tr!(KeyRandom, error = _0))]
     Random(String),
 }
 

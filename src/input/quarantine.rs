@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::issue::RowIssue;
+use crate::i18n::Msg;
 use crate::output::csv_field;
 
 /// One quarantined row.
@@ -38,7 +39,11 @@ impl<W: Write> QuarantineWriter<W> {
         let zh: Vec<String> = r.issues.iter().map(RowIssue::message_zh).collect();
         let en: Vec<String> = r.issues.iter().map(RowIssue::message_en).collect();
         let raw = serde_json::to_string(&r.raw).expect("strings serialise");
-        let (codes, zh, en) = (codes.join(";"), zh.join("；"), en.join("; "));
+        let (codes, zh, en) = (
+            codes.join(";"),
+            zh.join(Msg::IssueSeparator.zh()),
+            en.join(Msg::IssueSeparator.en()),
+        );
         let line = r.line.to_string();
         let fields = [
             csv_field(&r.file),

@@ -10,13 +10,14 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::dates::{Days, iso};
+use crate::i18n::{Lang, Msg, Text};
 use crate::schema::Table;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CodeStat {
     pub count: u64,
     pub example_line: u64,
-    pub example_message: String,
+    pub example_message: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,9 +45,9 @@ pub struct FileReport {
     pub id_suspect_cut: u64,
     pub codes: BTreeMap<String, CodeStat>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Text>,
 }
 
 impl FileReport {
@@ -122,7 +123,7 @@ impl TableReport {
 pub struct ImportReport {
     pub tables: Vec<TableReport>,
     pub ignored: Vec<String>,
-    pub errors: Vec<String>,
+    pub errors: Vec<Text>,
     /// The data cutoff `C`: `--as-of`, or else the latest record date.
     #[serde(serialize_with = "ser_date")]
     pub cutoff: Option<Days>,
@@ -151,47 +152,71 @@ impl ImportReport {
         self.tables.iter().find(|r| r.table == t.name())
     }
 
-    /// The human-readable report (no personal data: codes, counts, line numbers).
-    pub fn render_text(&self, top_codes: usize) -> String {
+    /// The human-readable report in `lang` (no personal data: codes, counts, line
+    /// numbers).
+    pub fn render_text(&self, top_codes: usize, lang: Lang) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "数据质量报告 / data-quality report");
-        for t in &self.tables {
+        let t = |m: Msg, p: &crate::i18n::Params<'_>| m.render(lang, p);
+        let _ = writeln!(s, "{}", t(Msg::ReportTitle, &[]));
+        for tr in &self.tables {
             let _ = writeln!(
                 s,
-                "\n{:<11} read {:>9}  accepted {:>9}  merged {:>6}  quarantined {:>6}",
-                t.table, t.rows_read, t.accepted, t.merged, t.quarantined
+                "\n{}",
+                t(
+                    Msg::ReportTable,
+                    &[
+                        ("table", &format!("{:<11}", tr.table)),
+                        ("read", &format!("{:>9}", tr.rows_read)),
+                        ("accepted", &format!("{:>9}", tr.accepted)),
+                        ("merged", &format!("{:>6}", tr.merged)),
+                        ("quarantined", &format!("{:>6}", tr.quarantined)),
+                    ]
+                )
             );
-            for f in &t.files {
+            for f in &tr.files {
                 let fmt = match (&f.encoding, &f.delimiter, &f.sheet) {
-                    (Some(e), Some(d), _) => format!("{e}, delimiter '{d}'"),
-                    (Some(_), None, Some(sheet)) => format!("XLSX sheet '{sheet}'"),
+                    (Some(e), Some(d), _) => t(
+                        Msg::ReportFormatCsv,
+                        &[("encoding", e), ("delimiter", d)],
+                    ),
+                    (Some(_), None, Some(sheet)) => t(Msg::ReportFormatSheet, &[("sheet", sheet)]),
                     (Some(e), None, None) => e.clone(),
-                    _ => "unread".to_string(),
+                    _ => t(Msg::ReportFormatUnread, &[]),
                 };
                 let _ = writeln!(
                     s,
-                    "  {} ({fmt}): read {}, accepted {}, merged {}, quarantined {}",
-                    f.path, f.rows_read, f.accepted, f.merged, f.quarantined
+                    "{}",
+                    t(
+                        Msg::ReportFile,
+                        &[
+                            ("path", &f.path),
+                            ("format", &fmt),
+                            ("read", &f.rows_read),
+                            ("accepted", &f.accepted),
+                            ("merged", &f.merged),
+                            ("quarantined", &f.quarantined),
+                        ]
+                    )
                 );
                 if !f.unknown_columns.is_empty() {
-                    let _ = writeln!(
-                        s,
-                        "    unknown columns (not imported): {}",
-                        f.unknown_columns.join(", ")
-                    );
+                    let columns = f.unknown_columns.join(", ");
+                    let _ = writeln!(s, "{}", t(Msg::ReportUnknownColumns, &[("columns", &columns)]));
                 }
                 if f.id_contradictions > 0 {
                     let _ = writeln!(
                         s,
-                        "    warning: {} rows have sex or birth date contradicting the ID number (explicit column kept)",
-                        f.id_contradictions
+                        "{}",
+                        t(Msg::ReportIdContradictions, &[("count", &f.id_contradictions)])
                     );
                 }
                 if f.suspect_cut_is_unusual() {
                     let _ = writeln!(
                         s,
-                        "    warning: {} of {} accepted ID numbers end in 000 (real ones do about once in 1,100): a spreadsheet has probably cut the column to 15 digits and these happen to keep a valid check character. Format the ID column as text before exporting",
-                        f.id_suspect_cut, f.accepted
+                        "{}",
+                        t(
+                            Msg::ReportIdSuspectCut,
+                            &[("count", &f.id_suspect_cut), ("accepted", &f.accepted)]
+                        )
                     );
                 }
                 let mut codes: Vec<(&String, &CodeStat)> = f.codes.iter().collect();
@@ -199,65 +224,81 @@ impl ImportReport {
                 for (code, stat) in codes.iter().take(top_codes) {
                     let _ = writeln!(
                         s,
-                        "    {code:<24} {:>7}  e.g. line {}: {}",
-                        stat.count, stat.example_line, stat.example_message
+                        "{}",
+                        t(
+                            Msg::ReportCodeLine,
+                            &[
+                                ("code", &format!("{code:<24}")),
+                                ("count", &format!("{:>7}", stat.count)),
+                                ("line", &stat.example_line),
+                                ("message", &stat.example_message.get(lang)),
+                            ]
+                        )
                     );
                 }
                 if codes.len() > top_codes {
-                    let _ = writeln!(s, "    … {} more error codes", codes.len() - top_codes);
+                    let more = codes.len() - top_codes;
+                    let _ = writeln!(s, "{}", t(Msg::ReportMoreCodes, &[("count", &more)]));
                 }
                 for w in &f.warnings {
-                    let _ = writeln!(s, "    warning: {w}");
+                    let _ = writeln!(s, "{}", t(Msg::ReportFileWarning, &[("warning", &w.get(lang))]));
                 }
                 if let Some(e) = &f.error {
-                    let _ = writeln!(s, "    ERROR: {e}");
+                    let _ = writeln!(s, "{}", t(Msg::ReportFileError, &[("error", &e.get(lang))]));
                 }
             }
-            if !t.unknown_regions.is_empty() {
-                let list: Vec<String> = t
+            if !tr.unknown_regions.is_empty() {
+                let list: Vec<String> = tr
                     .unknown_regions
                     .iter()
                     .take(10)
                     .map(|(c, n)| format!("{c} ({n})"))
                     .collect();
-                let more = t.unknown_regions.len().saturating_sub(10);
+                let more = tr.unknown_regions.len().saturating_sub(10);
+                let more = if more > 0 {
+                    t(Msg::ReportMoreRegions, &[("count", &more)])
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     s,
-                    "  warning: {} region codes unknown to the region table (kept, attributed by prefix): {}{}",
-                    t.unknown_regions.len(),
-                    list.join(", "),
-                    if more > 0 {
-                        format!(", … {more} more")
-                    } else {
-                        String::new()
-                    }
+                    "{}",
+                    t(
+                        Msg::ReportUnknownRegions,
+                        &[
+                            ("count", &tr.unknown_regions.len()),
+                            ("list", &list.join(", ")),
+                            ("more", &more),
+                        ]
+                    )
                 );
             }
         }
         if !self.ignored.is_empty() {
+            let files = self.ignored.join(", ");
+            let _ = writeln!(s, "\n{}", t(Msg::ReportIgnored, &[("files", &files)]));
+        }
+        let date = self
+            .cutoff
+            .map(iso)
+            .unwrap_or_else(|| t(Msg::ReportCutoffNone, &[]));
+        let cutoff = if self.as_of.is_some() {
+            Msg::ReportCutoffAsOf
+        } else {
+            Msg::ReportCutoffLatest
+        };
+        let _ = writeln!(s, "\n{}", t(cutoff, &[("date", &date)]));
+        if self.failed() {
             let _ = writeln!(
                 s,
-                "\nignored files (no table name): {}",
-                self.ignored.join(", ")
+                "\n{}",
+                t(Msg::ReportFailed, &[("count", &self.errors.len())])
             );
-        }
-        let _ = writeln!(
-            s,
-            "\ndata cutoff C: {}{}",
-            self.cutoff.map(iso).unwrap_or_else(|| "none".into()),
-            if self.as_of.is_some() {
-                " (--as-of)"
-            } else {
-                " (latest record date)"
-            }
-        );
-        if self.failed() {
-            let _ = writeln!(s, "\nRESULT: FAILED ({} problems)", self.errors.len());
             for e in &self.errors {
-                let _ = writeln!(s, "  - {e}");
+                let _ = writeln!(s, "  - {}", e.get(lang));
             }
         } else {
-            let _ = writeln!(s, "\nRESULT: OK");
+            let _ = writeln!(s, "\n{}", t(Msg::ReportOk, &[]));
         }
         s
     }

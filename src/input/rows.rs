@@ -272,17 +272,11 @@ fn person_checks(
         }
     }
     if values[sex_i] == Val::Null && !sex_failed {
-        issues.push(RowIssue::new(Code::Required, Some("sex")).with_detail(
-            "且无有效身份证号可推出",
-            "and no valid ID number to derive it from",
-        ));
+        issues.push(RowIssue::new(Code::Required, Some("sex")).with_text(crate::msg!(DetailNoIdToDerive)));
     }
     if values[birth_i] == Val::Null && !birth_failed {
         issues.push(
-            RowIssue::new(Code::Required, Some("birth_date")).with_detail(
-                "且无有效身份证号可推出",
-                "and no valid ID number to derive it from",
-            ),
+            RowIssue::new(Code::Required, Some("birth_date")).with_text(crate::msg!(DetailNoIdToDerive)),
         );
     }
     let found = values[col_of(t, "first_found_date")].as_date();
@@ -290,10 +284,7 @@ fn person_checks(
     if let (Some(b), Some(f)) = (birth, found) {
         if b >= f {
             issues.push(
-                RowIssue::new(Code::DateOrder, Some("birth_date")).with_detail(
-                    "出生日期应早于初次发现日期",
-                    "birth_date must be before first_found_date",
-                ),
+                RowIssue::new(Code::DateOrder, Some("birth_date")).with_text(crate::msg!(DetailBirthBeforeFound)),
             );
         }
         let age = age_years(b, f);
@@ -306,10 +297,7 @@ fn person_checks(
             if let Some(d) = values[col_of(t, col)].as_date()
                 && d < f
             {
-                issues.push(RowIssue::new(Code::DateOrder, Some(col)).with_detail(
-                    "不得早于初次发现日期",
-                    "must not be before first_found_date",
-                ));
+                issues.push(RowIssue::new(Code::DateOrder, Some(col)).with_text(crate::msg!(DetailNotBeforeFound)));
             }
         }
     }
@@ -325,7 +313,7 @@ fn measure_checks(values: &[Val], issues: &mut Vec<RowIssue>) {
         {
             issues.push(
                 RowIssue::new(Code::DateOrder, Some(col))
-                    .with_detail("不得早于决定日期", "must not be before decision_date"),
+                    .with_text(crate::msg!(DetailNotBeforeDecision)),
             );
         }
     }
@@ -403,10 +391,8 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
             .parse(&text)
             .map(|v| Val::Str(v.to_string()))
             .ok_or_else(|| {
-                issue(Code::EnumValue).with_detail(
-                    format!("允许的取值：{}", def.allowed()),
-                    format!("allowed values: {}", def.allowed()),
-                )
+                issue(Code::EnumValue)
+                    .with_text(crate::msg!(DetailAllowedValues, values = def.allowed()))
             }),
         ColType::IdNumber | ColType::Name => unreachable!("handled by parse_row"),
     }

@@ -38,12 +38,12 @@ impl SharedSink<'_> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
-    #[error("{path}: {source}")]
+    #[error("{}", crate::tr!(SinkIo, path = path.display(), error = source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {source}")]
+    #[error("{}", crate::tr!(SinkIo, path = path.display(), error = source))]
     Polars { path: PathBuf, source: PolarsError },
 }
 

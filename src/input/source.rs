@@ -61,9 +61,9 @@ pub struct Discovery {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    #[error("{path}: no such file or folder")]
+    #[error("{}", crate::tr!(DiscoverNotFound, path = path.display()))]
     NotFound { path: PathBuf },
-    #[error("{path}: cannot list the folder: {source}")]
+    #[error("{}", crate::tr!(DiscoverReadDir, path = path.display(), error = source))]
     ReadDir { path: PathBuf, source: io::Error },
 }
 

@@ -12,9 +12,19 @@ pub use pdf_text::pdf_text;
 
 pub const BASIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/basic");
 
+/// The binary in an English locale (`LANG=C`): the tests that match message text match
+/// the English catalogue; `tests/it/messages.rs` checks the Chinese one.
 pub fn jindu() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jindu"));
     c.env_remove("JINDU_KEY_FILE");
+    c.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C");
+    c
+}
+
+/// The binary in a Chinese locale (`LANG=zh_CN.UTF-8`).
+pub fn jindu_zh() -> Command {
+    let mut c = jindu();
+    c.env("LANG", "zh_CN.UTF-8");
     c
 }
 

@@ -9,6 +9,7 @@ mod crash;
 mod import_dataset;
 mod import_fuzz;
 mod import_malformed;
+mod messages;
 mod metrics_cli;
 mod privacy;
 mod query_cli;
