@@ -9,10 +9,10 @@ use clap::{Args, ValueEnum};
 
 use super::args::OutputArgs;
 use super::open_data;
-use crate::tr;
 use crate::metrics::Model;
 use crate::query::cohort::{self, By, Entry};
 use crate::report::bulletin::Lang;
+use crate::tr;
 
 /// `--entry`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

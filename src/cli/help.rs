@@ -218,7 +218,7 @@ mod tests {
         let check = zh.find_subcommand_mut("check").unwrap();
         let text = check.render_help().to_string();
         assert!(text.contains("校验导出数据但不写入数据集"), "{text}");
-        assert!(text.contains("用法：") && text.contains("选项"), "{text}");
+        assert!(text.contains("用法:") && text.contains("选项"), "{text}");
         assert!(text.contains("--lang <zh|en>"), "{text}");
         let mut en = command(Lang::En);
         let text = en.find_subcommand_mut("check").unwrap().render_help();

@@ -99,9 +99,8 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
         .iter()
         .find(|g| g.0 == "date")
         .map(|g| {
-            crate::input::values::parse_date(&g.2).map_err(|_| {
-                anyhow::anyhow!(tr!(CliQueryParamDate, value = format!("{:?}", g.2)))
-            })
+            crate::input::values::parse_date(&g.2)
+                .map_err(|_| anyhow::anyhow!(tr!(CliQueryParamDate, value = format!("{:?}", g.2))))
         })
         .transpose()?;
     let probe = Builtins {
@@ -141,7 +140,11 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
         // Nothing is written unless every published cell passes the audit.
         let bad = audit_frame(&p, &cols, rule);
         if let Some(first) = bad.first() {
-            bail!(tr!(CliQueryAuditFailed, first = first, more = bad.len() - 1));
+            bail!(tr!(
+                CliQueryAuditFailed,
+                first = first,
+                more = bad.len() - 1
+            ));
         }
         if cols.is_empty() {
             eprintln!("{}", tr!(CliQueryNoCountColumns));

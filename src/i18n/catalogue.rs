@@ -123,10 +123,10 @@ catalogue! {
         "允许的取值：{values}",
         "allowed values: {values}";
     DetailRefQuarantined =>
-        "该{target_zh}的记录本身已被隔离（{file} 第{line}行）",
+        "该{target}的记录本身已被隔离（{file} 第{line}行）",
         "the {target} row itself was quarantined ({file} line {line})";
     DetailRefNoTable =>
-        "导出中没有{target_zh}表",
+        "导出中没有{target}表",
         "the export has no {target} table";
     DetailFirstRowAt =>
         "首条在 {file} 第{line}行",

@@ -195,6 +195,15 @@ pub struct Text {
 }
 
 impl Text {
+    /// Renders a message once per language, for parameters that are themselves
+    /// language-dependent (a table's name, a nested message).
+    pub fn each(render: impl Fn(Lang) -> String) -> Text {
+        Text {
+            zh: render(Lang::Zh),
+            en: render(Lang::En),
+        }
+    }
+
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.zh,
@@ -259,8 +268,13 @@ mod tests {
         for m in Msg::ALL {
             let (zh, en) = (m.zh(), m.en());
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{m:?}");
+            // An entry with words (not only parameters and punctuation) has Chinese ones.
+            let words = param_names(en)
+                .iter()
+                .fold(en.to_string(), |w, p| w.replace(&format!("{{{p}}}"), ""));
             assert!(
-                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                !words.chars().any(|c| c.is_ascii_alphabetic())
+                    || zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{m:?}: the Chinese text has no Chinese: {zh}"
             );
             let (mut pz, mut pe) = (param_names(zh), param_names(en));
@@ -281,7 +295,10 @@ mod tests {
 
     #[test]
     fn parameters_are_filled_by_name() {
-        let t = fill("{path}: 第{line}行 {path}", &[("line", &7), ("path", &"a.csv")]);
+        let t = fill(
+            "{path}: 第{line}行 {path}",
+            &[("line", &7), ("path", &"a.csv")],
+        );
         assert_eq!(t, "a.csv: 第7行 a.csv");
         // Braces that are not a parameter name stay.
         assert_eq!(fill("{} {X} {a-b}", &[]), "{} {X} {a-b}");
@@ -291,7 +308,11 @@ mod tests {
     #[test]
     fn the_macro_builds_both_languages() {
         let t = crate::msg!(FileEmpty, path = "人员.csv");
-        assert!(t.zh.starts_with("人员.csv") && t.zh.contains('空'), "{}", t.zh);
+        assert!(
+            t.zh.starts_with("人员.csv") && t.zh.contains('空'),
+            "{}",
+            t.zh
+        );
         assert!(t.en.starts_with("人员.csv: the file is empty"), "{}", t.en);
     }
 
@@ -316,11 +337,20 @@ mod tests {
             select(&args(&["jindu", "check", "--lang", "en", "x"]), &zh),
             Lang::En
         );
-        assert_eq!(select(&args(&["jindu", "--lang=en", "check"]), &zh), Lang::En);
+        assert_eq!(
+            select(&args(&["jindu", "--lang=en", "check"]), &zh),
+            Lang::En
+        );
         let c = env(&[("LANG", "C")]);
-        assert_eq!(select(&args(&["jindu", "--lang", "zh", "check"]), &c), Lang::Zh);
+        assert_eq!(
+            select(&args(&["jindu", "--lang", "zh", "check"]), &c),
+            Lang::Zh
+        );
         // After `--` it is an operand; an unknown value is left for clap to refuse.
-        assert_eq!(select(&args(&["jindu", "--", "--lang", "zh"]), &c), Lang::En);
+        assert_eq!(
+            select(&args(&["jindu", "--", "--lang", "zh"]), &c),
+            Lang::En
+        );
         assert_eq!(select(&args(&["jindu", "--lang", "fr"]), &c), Lang::En);
     }
 }

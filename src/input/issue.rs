@@ -201,9 +201,16 @@ pub enum FileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    Empty { path: PathBuf },
-    Binary { path: PathBuf, offset: usize },
-    Utf16WithoutBom { path: PathBuf },
+    Empty {
+        path: PathBuf,
+    },
+    Binary {
+        path: PathBuf,
+        offset: usize,
+    },
+    Utf16WithoutBom {
+        path: PathBuf,
+    },
     MissingColumn {
         path: PathBuf,
         table: &'static str,
@@ -217,15 +224,25 @@ pub enum FileError {
         first: usize,
         second: usize,
     },
-    HeaderDecode { path: PathBuf },
-    NoPersons { path: PathBuf },
-    Xlsx { path: PathBuf, message: String },
+    HeaderDecode {
+        path: PathBuf,
+    },
+    NoPersons {
+        path: PathBuf,
+    },
+    Xlsx {
+        path: PathBuf,
+        message: String,
+    },
     NoSheet {
         path: PathBuf,
         sheet: String,
         available: String,
     },
-    Parquet { path: PathBuf, message: String },
+    Parquet {
+        path: PathBuf,
+        message: String,
+    },
     RejectRate {
         path: PathBuf,
         table: &'static str,
@@ -314,7 +331,7 @@ impl FileError {
                 cause,
             } => {
                 let pct = format!("{pct:.1}");
-                let one = |lang: Lang| {
+                Text::each(|lang| {
                     Msg::FileRejectRate.render(
                         lang,
                         &[
@@ -327,11 +344,7 @@ impl FileError {
                             ("table", table),
                         ],
                     )
-                };
-                Text {
-                    zh: one(Lang::Zh),
-                    en: one(Lang::En),
-                }
+                })
             }
         }
     }

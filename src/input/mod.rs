@@ -38,6 +38,7 @@ use self::sink::TableState;
 pub use self::sink::{MemorySink, SharedSink, Sink, SinkError, empty_frame};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
 use crate::dates::Days;
+use crate::i18n::{Lang, Msg, Text};
 use crate::regions::{Level, Region, RegionTable};
 use crate::schema::{ColType, Table};
 
@@ -468,20 +469,22 @@ impl<'o> State<'o> {
                 let col_static: &'static str = table.columns()[ci].name;
                 let issue = match refs.and_then(|r| r.quarantined.get(&key)) {
                     Some((file, l)) => {
-                        RowIssue::new(code, Some(col_static)).with_text(crate::msg!(
-                            DetailRefQuarantined,
-                            target_zh = target_zh(target),
-                            target = target,
-                            file = file,
-                            line = l
-                        ))
+                        RowIssue::new(code, Some(col_static)).with_text(Text::each(|lang| {
+                            Msg::DetailRefQuarantined.render(
+                                lang,
+                                &[
+                                    ("target", &target_name(target, lang)),
+                                    ("file", file),
+                                    ("line", &l),
+                                ],
+                            )
+                        }))
                     }
                     None if refs.is_none() => {
-                        RowIssue::new(code, Some(col_static)).with_text(crate::msg!(
-                            DetailRefNoTable,
-                            target_zh = target_zh(target),
-                            target = target
-                        ))
+                        RowIssue::new(code, Some(col_static)).with_text(Text::each(|lang| {
+                            Msg::DetailRefNoTable
+                                .render(lang, &[("target", &target_name(target, lang))])
+                        }))
                     }
                     None => RowIssue::new(code, Some(col_static)),
                 };
@@ -514,12 +517,9 @@ impl<'o> State<'o> {
                 return RowOutcome::Merged;
             }
             let first_name = &ts.file_names[first_file as usize];
-            let issue = RowIssue::new(Code::DuplicateConflict, Some(table.id_column()))
-                .with_text(crate::msg!(
-                    DetailFirstRowAt,
-                    file = first_name,
-                    line = first_line
-                ));
+            let issue = RowIssue::new(Code::DuplicateConflict, Some(table.id_column())).with_text(
+                crate::msg!(DetailFirstRowAt, file = first_name, line = first_line),
+            );
             return RowOutcome::Quarantined(line, vec![issue], raw());
         }
         ts.dup.insert(id_key, (content, file_idx, line));
@@ -570,8 +570,12 @@ impl<'o> State<'o> {
     }
 }
 
-fn target_zh(t: Table) -> &'static str {
-    t.zh_names()[0]
+/// A table's name in a message: its first Chinese name, or its English one.
+fn target_name(t: Table, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => t.zh_names()[0],
+        Lang::En => t.name(),
+    }
 }
 
 enum RowOutcome {
@@ -590,8 +594,7 @@ fn cell_raw(c: &Cell<'_>) -> String {
 }
 
 /// A hint for a file whose rows were mostly refused, from its most frequent error.
-fn likely_cause(fr: &FileReport) -> crate::i18n::Text {
-    use crate::i18n::Msg;
+fn likely_cause(fr: &FileReport) -> Text {
     let top = fr
         .codes
         .iter()

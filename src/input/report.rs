@@ -175,10 +175,9 @@ impl ImportReport {
             );
             for f in &tr.files {
                 let fmt = match (&f.encoding, &f.delimiter, &f.sheet) {
-                    (Some(e), Some(d), _) => t(
-                        Msg::ReportFormatCsv,
-                        &[("encoding", e), ("delimiter", d)],
-                    ),
+                    (Some(e), Some(d), _) => {
+                        t(Msg::ReportFormatCsv, &[("encoding", e), ("delimiter", d)])
+                    }
                     (Some(_), None, Some(sheet)) => t(Msg::ReportFormatSheet, &[("sheet", sheet)]),
                     (Some(e), None, None) => e.clone(),
                     _ => t(Msg::ReportFormatUnread, &[]),
@@ -200,13 +199,20 @@ impl ImportReport {
                 );
                 if !f.unknown_columns.is_empty() {
                     let columns = f.unknown_columns.join(", ");
-                    let _ = writeln!(s, "{}", t(Msg::ReportUnknownColumns, &[("columns", &columns)]));
+                    let _ = writeln!(
+                        s,
+                        "{}",
+                        t(Msg::ReportUnknownColumns, &[("columns", &columns)])
+                    );
                 }
                 if f.id_contradictions > 0 {
                     let _ = writeln!(
                         s,
                         "{}",
-                        t(Msg::ReportIdContradictions, &[("count", &f.id_contradictions)])
+                        t(
+                            Msg::ReportIdContradictions,
+                            &[("count", &f.id_contradictions)]
+                        )
                     );
                 }
                 if f.suspect_cut_is_unusual() {
@@ -241,7 +247,11 @@ impl ImportReport {
                     let _ = writeln!(s, "{}", t(Msg::ReportMoreCodes, &[("count", &more)]));
                 }
                 for w in &f.warnings {
-                    let _ = writeln!(s, "{}", t(Msg::ReportFileWarning, &[("warning", &w.get(lang))]));
+                    let _ = writeln!(
+                        s,
+                        "{}",
+                        t(Msg::ReportFileWarning, &[("warning", &w.get(lang))])
+                    );
                 }
                 if let Some(e) = &f.error {
                     let _ = writeln!(s, "{}", t(Msg::ReportFileError, &[("error", &e.get(lang))]));

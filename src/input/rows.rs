@@ -272,11 +272,14 @@ fn person_checks(
         }
     }
     if values[sex_i] == Val::Null && !sex_failed {
-        issues.push(RowIssue::new(Code::Required, Some("sex")).with_text(crate::msg!(DetailNoIdToDerive)));
+        issues.push(
+            RowIssue::new(Code::Required, Some("sex")).with_text(crate::msg!(DetailNoIdToDerive)),
+        );
     }
     if values[birth_i] == Val::Null && !birth_failed {
         issues.push(
-            RowIssue::new(Code::Required, Some("birth_date")).with_text(crate::msg!(DetailNoIdToDerive)),
+            RowIssue::new(Code::Required, Some("birth_date"))
+                .with_text(crate::msg!(DetailNoIdToDerive)),
         );
     }
     let found = values[col_of(t, "first_found_date")].as_date();
@@ -284,7 +287,8 @@ fn person_checks(
     if let (Some(b), Some(f)) = (birth, found) {
         if b >= f {
             issues.push(
-                RowIssue::new(Code::DateOrder, Some("birth_date")).with_text(crate::msg!(DetailBirthBeforeFound)),
+                RowIssue::new(Code::DateOrder, Some("birth_date"))
+                    .with_text(crate::msg!(DetailBirthBeforeFound)),
             );
         }
         let age = age_years(b, f);
@@ -297,7 +301,10 @@ fn person_checks(
             if let Some(d) = values[col_of(t, col)].as_date()
                 && d < f
             {
-                issues.push(RowIssue::new(Code::DateOrder, Some(col)).with_text(crate::msg!(DetailNotBeforeFound)));
+                issues.push(
+                    RowIssue::new(Code::DateOrder, Some(col))
+                        .with_text(crate::msg!(DetailNotBeforeFound)),
+                );
             }
         }
     }

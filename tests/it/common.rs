@@ -17,7 +17,9 @@ pub const BASIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bas
 pub fn jindu() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jindu"));
     c.env_remove("JINDU_KEY_FILE");
-    c.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C");
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C");
     c
 }
 

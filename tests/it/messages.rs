@@ -10,7 +10,11 @@ use crate::common::*;
 fn bad_export() -> Export {
     let e = Export::basic();
     let idn = id_number("64032419800101001");
-    let wrong = format!("{}{}", &idn[..17], if idn.ends_with('1') { '2' } else { '1' });
+    let wrong = format!(
+        "{}{}",
+        &idn[..17],
+        if idn.ends_with('1') { '2' } else { '1' }
+    );
     e.append(
         "persons.csv",
         &format!("P100,{wrong},虚构,男,05/03/1980,640324100,640324100,2012-05-01,640324100,可乐,"),
@@ -41,7 +45,10 @@ fn check_speaks_chinese_in_a_chinese_locale() {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
     for english in ["RESULT", "e.g. line", "quarantined", "Likely cause"] {
-        assert!(!out.contains(english), "{english:?} in the Chinese report:\n{out}");
+        assert!(
+            !out.contains(english),
+            "{english:?} in the Chinese report:\n{out}"
+        );
     }
 }
 
@@ -124,12 +131,25 @@ fn errors_name_the_file_and_the_fix_in_either_language() {
 fn help_is_in_the_chosen_language() {
     let o = jindu_zh().args(["check", "--help"]).output().unwrap();
     let out = stdout(&o);
-    assert!(out.contains("校验导出数据但不写入数据集") && out.contains("[默认：0.01]"), "{out}");
-    let o = jindu_zh().args(["--lang", "en", "check", "--help"]).output().unwrap();
+    assert!(
+        out.contains("校验导出数据但不写入数据集") && out.contains("[默认：0.01]"),
+        "{out}"
+    );
+    let o = jindu_zh()
+        .args(["--lang", "en", "check", "--help"])
+        .output()
+        .unwrap();
     let out = stdout(&o);
-    assert!(out.contains("Validate an export") && out.contains("[default: 0.01]"), "{out}");
+    assert!(
+        out.contains("Validate an export") && out.contains("[default: 0.01]"),
+        "{out}"
+    );
     let o = jindu().args(["--help"]).output().unwrap();
-    assert!(stdout(&o).contains("Import an export into"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Import an export into"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// The quarantine file holds the Chinese and the English message whatever the
@@ -142,7 +162,14 @@ fn the_quarantine_is_bilingual_whatever_the_language() {
         let out = tempfile::tempdir().unwrap();
         let ds = out.path().join("ds");
         let o = jindu()
-            .args(["import", "--lang", lang, "--max-reject-rate", "50%", "--out"])
+            .args([
+                "import",
+                "--lang",
+                lang,
+                "--max-reject-rate",
+                "50%",
+                "--out",
+            ])
             .arg(&ds)
             .arg(e.path())
             .output()
