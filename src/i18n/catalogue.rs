@@ -180,6 +180,12 @@ catalogue! {
     FileRejectRate =>
         "{path}：{read} 行中有 {quarantined} 行（{pct}%）被隔离，超过允许的 {limit_pct}%。可能原因：{cause}。请查看 quarantine/{table}.csv（或运行 `jindu check`），修正导出文件，或用 --max-reject-rate 提高上限",
         "{path}: {quarantined} of {read} rows ({pct}%) were quarantined, more than the allowed {limit_pct}%. Likely cause: {cause}. Look at quarantine/{table}.csv (or run `jindu check`), fix the export, or raise the limit with --max-reject-rate";
+    ParquetDamaged =>
+        "文件已损坏（{detail}）",
+        "damaged file ({detail})";
+    ParquetDamagedColumn =>
+        "文件已损坏（某列有 {values} 个值，而行数为 {rows}）",
+        "damaged file (a column of {values} values in {rows} rows)";
     CauseEncoding =>
         "编码错误（试试 --encoding gb18030 或 --encoding utf-8）",
         "wrong encoding (try --encoding gb18030 or --encoding utf-8)";

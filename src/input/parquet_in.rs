@@ -35,7 +35,7 @@ pub fn read_parquet(
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(format!("damaged file ({what})"))
+        Err(crate::tr!(ParquetDamaged, detail = what))
     });
     let (header, cols, height) = decoded.map_err(|e| perr(&e))?;
     on_header(&SourceInfo {
@@ -101,10 +101,10 @@ fn decode(file: File) -> Result<Decoded, String> {
             }
         };
         if v.len() != df.height() {
-            return Err(format!(
-                "damaged file (a column of {} values in {} rows)",
-                v.len(),
-                df.height()
+            return Err(crate::tr!(
+                ParquetDamagedColumn,
+                values = v.len(),
+                rows = df.height()
             ));
         }
         cols.push(v);
