@@ -284,6 +284,24 @@ mod tests {
         }
     }
 
+    /// The file-level messages documented in docs/data-contract.md are the catalogue's.
+    #[test]
+    fn documented_messages_are_the_catalogue_ones() {
+        let doc = include_str!("../../docs/data-contract.md");
+        let mut rows = 0;
+        for line in doc.lines() {
+            let Some(m) = Msg::ALL
+                .iter()
+                .find(|m| line.starts_with(&format!("| `{}` |", m.id())))
+            else {
+                continue;
+            };
+            assert_eq!(line, format!("| `{}` | {} | {} |", m.id(), m.zh(), m.en()));
+            rows += 1;
+        }
+        assert!(rows >= 10, "only {rows} catalogue rows in docs/data-contract.md");
+    }
+
     #[test]
     fn entry_ids_are_unique() {
         let mut ids: Vec<&str> = Msg::ALL.iter().map(|m| m.id()).collect();
