@@ -299,7 +299,10 @@ mod tests {
             assert_eq!(line, format!("| `{}` | {} | {} |", m.id(), m.zh(), m.en()));
             rows += 1;
         }
-        assert!(rows >= 10, "only {rows} catalogue rows in docs/data-contract.md");
+        assert!(
+            rows >= 10,
+            "only {rows} catalogue rows in docs/data-contract.md"
+        );
     }
 
     #[test]
