@@ -1,8 +1,9 @@
 //! Disclosure control for published outputs (METRICS.md "Publication"): primary
 //! suppression of small counts, complementary suppression inside tables that have
 //! totals, and the display strings `<10` and `—`. The rule protects persons of the
-//! register only (v1.2): counts of officers are never hidden, so a ratio of persons
-//! per officer is hidden only for its numerator.
+//! register only (v1.2): counts of officers and of inhabitants are never hidden, so a
+//! ratio of persons per officer and a rate per inhabitants are hidden only for their
+//! numerator.
 //!
 //! Used by `metrics --publish`, `query --publish` and every table of the bulletin, so
 //! the rule is implemented once. Sources: the rule of METRICS.md; the complementary
@@ -67,15 +68,18 @@ pub fn complementary(values: &[u64], hidden: &mut [bool], total_hidden: bool) ->
 }
 
 /// Applies the rule to machine-output rows: primary suppression of counts, of rates
-/// with a small numerator or denominator and of ratios (persons per officer) with a
-/// small numerator (the denominator counts officers, not persons of the register), then complementary suppression inside every
+/// with a small numerator or denominator and of ratios (persons per officer) and rates
+/// per inhabitants with a small numerator (their denominators count officers or
+/// inhabitants, not persons of the register), then complementary suppression inside every
 /// additive breakdown group (sex, age group, drug: they add up to the total row).
 /// Suppressed rows keep their keys and flags; their numbers are emptied.
 pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
     for r in rows.iter_mut() {
         let kind = defs::find(r.metric).map(|d| d.kind);
         let small = match kind {
-            Some(Kind::Count | Kind::Ratio) => r.numerator.is_some_and(|n| rule.too_small(n)),
+            Some(Kind::Count | Kind::Ratio | Kind::PerInhabitants { .. }) => {
+                r.numerator.is_some_and(|n| rule.too_small(n))
+            }
             _ => {
                 r.numerator.is_some_and(|n| rule.too_small(n))
                     || r.denominator.is_some_and(|n| rule.too_small(n))
@@ -183,15 +187,20 @@ pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> 
                 r,
                 "a count of fewer persons than the threshold is shown",
             )),
-            Some(Kind::Ratio) if small(r.numerator) => bad.push(Violation::of(
-                r,
-                "a ratio over fewer persons than the threshold is shown",
-            )),
-            Some(Kind::Rate | Kind::Survival) if small(r.numerator) || small(r.denominator) => bad
-                .push(Violation::of(
+            Some(Kind::Ratio | Kind::PerInhabitants { .. }) if small(r.numerator) => {
+                bad.push(Violation::of(
+                    r,
+                    "a ratio over fewer persons than the threshold is shown",
+                ))
+            }
+            Some(Kind::Rate | Kind::Survival | Kind::Change)
+                if small(r.numerator) || small(r.denominator) =>
+            {
+                bad.push(Violation::of(
                     r,
                     "a rate from fewer persons than the threshold is shown",
-                )),
+                ))
+            }
             _ => {}
         }
     }

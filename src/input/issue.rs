@@ -22,6 +22,8 @@ pub enum Code {
     ExcelSerial60,
     RegionFormat,
     EnumValue,
+    IntegerFormat,
+    IntegerRange,
     IdMangled,
     IdFormat,
     IdCheck,
@@ -35,7 +37,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::Decode,
         Code::FieldCount,
         Code::RecordTooLong,
@@ -47,6 +49,8 @@ impl Code {
         Code::ExcelSerial60,
         Code::RegionFormat,
         Code::EnumValue,
+        Code::IntegerFormat,
+        Code::IntegerRange,
         Code::IdMangled,
         Code::IdFormat,
         Code::IdCheck,
@@ -72,6 +76,8 @@ impl Code {
             Code::ExcelSerial60 => "E_EXCEL_SERIAL_60",
             Code::RegionFormat => "E_REGION_FORMAT",
             Code::EnumValue => "E_ENUM_VALUE",
+            Code::IntegerFormat => "E_INTEGER_FORMAT",
+            Code::IntegerRange => "E_INTEGER_RANGE",
             Code::IdMangled => "E_ID_MANGLED",
             Code::IdFormat => "E_ID_FORMAT",
             Code::IdCheck => "E_ID_CHECK",
@@ -131,6 +137,14 @@ impl Code {
             Code::EnumValue => (
                 "取值不在允许范围内",
                 "value is not one of the allowed values",
+            ),
+            Code::IntegerFormat => (
+                "应为整数（可用千位分隔符“,”或以“人”结尾，不得带符号或小数）",
+                "must be a whole number (digits, optionally with `,` thousands separators or a trailing 人; no sign, no decimal part)",
+            ),
+            Code::IntegerRange => (
+                "数值超出允许范围",
+                "number is outside the allowed range",
             ),
             Code::IdMangled => (
                 "身份证号被表格软件改写（科学计数法或末三位为000），已无法恢复",

@@ -14,10 +14,12 @@ mod emit;
 pub mod model;
 pub mod output;
 pub mod period;
+pub mod population;
 #[cfg(test)]
 pub(crate) mod testdata;
 
-pub use compute::{MetricRow, Request, compute};
+pub use compute::{MetricRow, Request, compute, compute_periods};
+pub use period::PeriodKind;
 pub use model::Model;
 
 /// Warnings for requested metrics whose input tables are absent (they get no rows).
@@ -47,4 +49,73 @@ pub fn missing_table_warnings(model: &Model, req: &Request) -> Vec<String> {
             })
         })
         .collect()
+}
+
+/// Warnings about the period kind (METRICS.md "Quarters and months", v1.2): with
+/// `--period month`, `test_compliance` has no rows; with quarters or months, the
+/// year-only streak metrics have none.
+pub fn period_warnings(req: &Request, kind: PeriodKind) -> Vec<String> {
+    let asked = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
+    let mut out = Vec::new();
+    if kind == PeriodKind::Month && asked("test_compliance") {
+        out.push(
+            "metric test_compliance (检测履约率) counts calendar quarters, and a month contains \
+             none: no rows written for it with --period month (use --period quarter or year)"
+                .to_string(),
+        );
+    }
+    if kind != PeriodKind::Year {
+        for id in defs::YEAR_ONLY {
+            // Only when asked for by name: the default set simply leaves them out.
+            if req.metrics.iter().any(|m| m.id == *id) {
+                out.push(format!(
+                    "metric {id} exists for years only: no rows written for it with --period {kind}"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The one warning about regions without a population (METRICS.md "Population and rates
+/// per inhabitants"): their per-inhabitant rates have empty values; up to ten regions
+/// are named.
+pub fn population_warnings(rows: &[MetricRow]) -> Vec<String> {
+    let mut missing: std::collections::BTreeSet<(&str, &str)> = Default::default();
+    let mut periods: std::collections::BTreeSet<&str> = Default::default();
+    for r in rows {
+        let per_inhabitants = defs::find(r.metric)
+            .is_some_and(|d| matches!(d.kind, defs::Kind::PerInhabitants { .. }));
+        if per_inhabitants && r.denominator.is_none() && !r.suppressed {
+            missing.insert((&r.region_code, &r.region_name));
+            periods.insert(&r.period);
+        }
+    }
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let named: Vec<String> = missing
+        .iter()
+        .take(10)
+        .map(|(c, n)| if n.is_empty() { c.to_string() } else { format!("{c} {n}") })
+        .collect();
+    let more = missing.len().saturating_sub(10);
+    let first = periods.first().copied().unwrap_or("");
+    let last = periods.last().copied().unwrap_or("");
+    let span = if first == last {
+        first.to_string()
+    } else {
+        format!("{first}–{last}")
+    };
+    vec![format!(
+        "no population for {} region{} in {span} (population table of DATA.md; pseudo-regions and unknown codes have none): {}{}; existing_per_10k and new_users_per_100k have empty values there, their numerators are still written",
+        missing.len(),
+        if missing.len() == 1 { "" } else { "s" },
+        named.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )]
 }
