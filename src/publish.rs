@@ -187,12 +187,9 @@ pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> 
                 r,
                 "a count of fewer persons than the threshold is shown",
             )),
-            Some(Kind::Ratio | Kind::PerInhabitants { .. }) if small(r.numerator) => {
-                bad.push(Violation::of(
-                    r,
-                    "a ratio over fewer persons than the threshold is shown",
-                ))
-            }
+            Some(Kind::Ratio | Kind::PerInhabitants { .. }) if small(r.numerator) => bad.push(
+                Violation::of(r, "a ratio over fewer persons than the threshold is shown"),
+            ),
             Some(Kind::Rate | Kind::Survival | Kind::Change)
                 if small(r.numerator) || small(r.denominator) =>
             {

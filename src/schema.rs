@@ -332,12 +332,7 @@ const REGIONS: &[ColumnDef] = &[
 ];
 
 const POPULATION: &[ColumnDef] = &[
-    col!(
-        "region",
-        ["区划代码", "地区代码", "地区"],
-        Region,
-        Req::Yes
-    ),
+    col!("region", ["区划代码", "地区代码", "地区"], Region, Req::Yes),
     col!(
         "year",
         ["年份", "年度"],
@@ -363,7 +358,12 @@ const INCIDENTS: &[ColumnDef] = &[
     col!("person_id", ["人员编号"], Id, Req::Yes),
     col!("date", ["发生日期", "案发日期"], Date, Req::Yes),
     col!("region", ["发生地", "案发地"], Region, Req::Yes),
-    col!("kind", ["类型", "案事件类型"], Enum(&INCIDENT_KIND), Req::Yes),
+    col!(
+        "kind",
+        ["类型", "案事件类型"],
+        Enum(&INCIDENT_KIND),
+        Req::Yes
+    ),
 ];
 
 /// The ten tables of the contract, in import order (referenced tables first).

@@ -142,10 +142,7 @@ impl Code {
                 "应为整数（可用千位分隔符“,”或以“人”结尾，不得带符号或小数）",
                 "must be a whole number (digits, optionally with `,` thousands separators or a trailing 人; no sign, no decimal part)",
             ),
-            Code::IntegerRange => (
-                "数值超出允许范围",
-                "number is outside the allowed range",
-            ),
+            Code::IntegerRange => ("数值超出允许范围", "number is outside the allowed range"),
             Code::IdMangled => (
                 "身份证号被表格软件改写（科学计数法或末三位为000），已无法恢复",
                 "ID number mangled by a spreadsheet (scientific notation or trailing 000); format the column as text and export again",

@@ -116,8 +116,8 @@ pub fn parse_integer(raw: &str) -> Result<i64, Code> {
     }
     let groups: Vec<&str> = s.split(',').collect();
     let digits_only = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
-    let well_grouped = groups.len() == 1
-        || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let well_grouped =
+        groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
     if !groups.iter().all(|g| digits_only(g)) || !well_grouped {
         return Err(Code::IntegerFormat);
     }
@@ -216,10 +216,16 @@ mod tests {
         assert_eq!(parse_integer("１，２３４人"), Ok(1234));
         assert_eq!(parse_integer("1234人"), Ok(1234));
         assert_eq!(parse_integer("0"), Ok(0));
-        for bad in ["-5", "+5", "12.0", "1.5", "1,23", "12,3456", ",123", "1,,234", "人", "", "十二", "1e3", "1 234"] {
+        for bad in [
+            "-5", "+5", "12.0", "1.5", "1,23", "12,3456", ",123", "1,,234", "人", "", "十二",
+            "1e3", "1 234",
+        ] {
             assert_eq!(parse_integer(bad), Err(Code::IntegerFormat), "{bad:?}");
         }
-        assert_eq!(parse_integer("99999999999999999999"), Err(Code::IntegerRange));
+        assert_eq!(
+            parse_integer("99999999999999999999"),
+            Err(Code::IntegerRange)
+        );
     }
 
     fn d(y: i32, m: u32, day: u32) -> Days {

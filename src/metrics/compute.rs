@@ -324,10 +324,7 @@ fn populations(model: &Model, at: &Attribution, level: Level, y: i32) -> Vec<Opt
     at.regions
         .iter()
         .map(|r| {
-            let known = model
-                .regions
-                .get(&r.code)
-                .is_some_and(|k| k.level == level);
+            let known = model.regions.get(&r.code).is_some_and(|k| k.level == level);
             known
                 .then(|| population::pop(&model.population, &r.code, y))
                 .flatten()

@@ -179,7 +179,16 @@ impl Emitter<'_> {
     pub(super) fn streak(&mut self, def: &MetricDef, streak: Option<&[u64]>) {
         for r in 0..self.at.regions.len() {
             let v = streak.map(|s| s[r]);
-            self.push(def, r, "", String::new(), v, None, v.map(|x| x as f64), None);
+            self.push(
+                def,
+                r,
+                "",
+                String::new(),
+                v,
+                None,
+                v.map(|x| x as f64),
+                None,
+            );
         }
     }
 

@@ -19,8 +19,8 @@ pub mod population;
 pub(crate) mod testdata;
 
 pub use compute::{MetricRow, Request, compute, compute_periods};
-pub use period::PeriodKind;
 pub use model::Model;
+pub use period::PeriodKind;
 
 /// Warnings for requested metrics whose input tables are absent (they get no rows).
 pub fn missing_table_warnings(model: &Model, req: &Request) -> Vec<String> {
@@ -97,7 +97,13 @@ pub fn population_warnings(rows: &[MetricRow]) -> Vec<String> {
     let named: Vec<String> = missing
         .iter()
         .take(10)
-        .map(|(c, n)| if n.is_empty() { c.to_string() } else { format!("{c} {n}") })
+        .map(|(c, n)| {
+            if n.is_empty() {
+                c.to_string()
+            } else {
+                format!("{c} {n}")
+            }
+        })
         .collect();
     let more = missing.len().saturating_sub(10);
     let first = periods.first().copied().unwrap_or("");

@@ -85,8 +85,8 @@ pub fn display_value(r: &MetricRow, rule: Rule) -> String {
 }
 
 pub fn display_ci(r: &MetricRow) -> String {
-    let per_inhabitants = defs::find(r.metric)
-        .is_some_and(|d| matches!(d.kind, Kind::PerInhabitants { .. }));
+    let per_inhabitants =
+        defs::find(r.metric).is_some_and(|d| matches!(d.kind, Kind::PerInhabitants { .. }));
     match (r.ci_low, r.ci_high) {
         (Some(l), Some(h)) if per_inhabitants => format!("{l:.1}–{h:.1}"),
         (Some(l), Some(h)) => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),

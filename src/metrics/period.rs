@@ -245,7 +245,10 @@ mod tests {
         let cut = c("2024-02-29");
         let q = Period::of(PeriodKind::Quarter, 2024, 1, cut);
         assert_eq!(q.label(), "2024-Q1");
-        assert_eq!((iso(q.start), iso(q.end)), ("2024-01-01".into(), "2024-03-31".into()));
+        assert_eq!(
+            (iso(q.start), iso(q.end)),
+            ("2024-01-01".into(), "2024-03-31".into())
+        );
         assert!(q.partial);
         assert_eq!(iso(q.d), "2024-02-29");
         // D − 3 years from 29 February is 28 February.
@@ -258,14 +261,34 @@ mod tests {
         assert!(!feb.partial);
         assert!(feb.inner_quarters().is_empty());
         let dec = Period::of(PeriodKind::Month, 2023, 12, cut);
-        assert_eq!((iso(dec.start), iso(dec.end)), ("2023-12-01".into(), "2023-12-31".into()));
+        assert_eq!(
+            (iso(dec.start), iso(dec.end)),
+            ("2023-12-01".into(), "2023-12-31".into())
+        );
         assert_eq!(dec.next(cut).label(), "2024-01");
-        assert_eq!(Period::of(PeriodKind::Quarter, 2023, 4, cut).next(cut).label(), "2024-Q1");
+        assert_eq!(
+            Period::of(PeriodKind::Quarter, 2023, 4, cut)
+                .next(cut)
+                .label(),
+            "2024-Q1"
+        );
         let y = Period::new(2023, cut);
-        assert_eq!((y.label(), y.inner_quarters().len()), ("2023".to_string(), 4));
-        assert_eq!(Period::containing(PeriodKind::Quarter, c("2023-09-30"), cut).label(), "2023-Q3");
-        assert_eq!(Period::containing(PeriodKind::Quarter, c("2023-10-01"), cut).label(), "2023-Q4");
-        assert_eq!(Period::containing(PeriodKind::Month, c("2023-10-31"), cut).label(), "2023-10");
+        assert_eq!(
+            (y.label(), y.inner_quarters().len()),
+            ("2023".to_string(), 4)
+        );
+        assert_eq!(
+            Period::containing(PeriodKind::Quarter, c("2023-09-30"), cut).label(),
+            "2023-Q3"
+        );
+        assert_eq!(
+            Period::containing(PeriodKind::Quarter, c("2023-10-01"), cut).label(),
+            "2023-Q4"
+        );
+        assert_eq!(
+            Period::containing(PeriodKind::Month, c("2023-10-31"), cut).label(),
+            "2023-10"
+        );
     }
 
     #[test]

@@ -82,8 +82,7 @@ pub fn rows(geo: &Geography) -> Vec<PopulationRow> {
             geo.townships[c.townships.clone()]
                 .iter()
                 .map(|t| {
-                    let mut rng =
-                        Rng::stream(STREAM_SEED, domain::POPULATION, u64::from(t.code));
+                    let mut rng = Rng::stream(STREAM_SEED, domain::POPULATION, u64::from(t.code));
                     0.4 + rng.f64() * 1.6
                 })
                 .collect()
@@ -133,7 +132,10 @@ mod tests {
                 .map(|r| r.population)
                 .sum();
             assert_eq!(counties, townships, "{year}");
-            assert!((6_000_000..8_000_000).contains(&counties), "{year}: {counties}");
+            assert!(
+                (6_000_000..8_000_000).contains(&counties),
+                "{year}: {counties}"
+            );
             assert!(of_year.iter().all(|r| r.population > 0));
         }
         // Every county and township has a row for every year.

@@ -10,6 +10,7 @@ mod import_dataset;
 mod import_fuzz;
 mod import_malformed;
 mod metrics_cli;
+mod periods_cli;
 mod privacy;
 mod query_cli;
 mod report_pdf;

@@ -41,8 +41,8 @@ fn committed_sample_regenerates_identically() {
         );
         n += 1;
     }
-    assert_eq!(n, 8);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 8);
+    assert_eq!(n, 10);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 10);
 }
 
 type Rows = BTreeMap<(String, String, String), BTreeMap<String, String>>;
