@@ -342,10 +342,20 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
     let codes = &model.codes;
     let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
     let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
+    // Periods outside --from/--to are computed only where a reported row needs them:
+    // the same period a year earlier for new_users_yoy, every earlier year for the
+    // streaks. The others stay empty.
+    let streaks = kind == PeriodKind::Year && defs::YEAR_ONLY.iter().any(|id| wanted(id));
+    let needed = |per: &Period| {
+        streaks || in_range(per.year) || (wanted("new_users_yoy") && in_range(per.year + 1))
+    };
     // One pass per period over all persons, in parallel chunks.
     let accs: Vec<(Period, Acc)> = all
         .iter()
         .map(|per| {
+            if !needed(per) {
+                return (*per, Acc::new(0));
+            }
             // One accumulator per rayon split (not per chunk): with thousands of
             // regions an accumulator is megabytes.
             let mut acc = model
@@ -395,7 +405,14 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
     let mut pops: std::collections::BTreeMap<i32, Vec<Option<u64>>> = Default::default();
     let new_totals: Vec<Vec<u64>> = accs
         .iter()
-        .map(|(_, acc)| (0..n).map(|r| acc.new_users.get(r, 0).0).collect())
+        .map(|(_, acc)| {
+            (0..n)
+                .map(|r| match acc.new_users.num.is_empty() {
+                    true => 0, // a period nothing needs
+                    false => acc.new_users.get(r, 0).0,
+                })
+                .collect()
+        })
         .collect();
     let lag = kind.per_year();
     let mut rows = Vec::new();
@@ -403,7 +420,7 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
     let mut quiet: Vec<u64> = vec![0; n];
     for (pi, (per, acc)) in accs.iter().enumerate() {
         // Streaks (years only) need every earlier period, whatever --from says.
-        let streak_now: Option<Vec<u64>> = if per.partial {
+        let streak_now: Option<Vec<u64>> = if per.partial || !streaks {
             None
         } else {
             Some(match pi {
@@ -423,7 +440,7 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
             streak = s.clone();
         }
         // Complete years without an incident, counted from the first period.
-        let quiet_now: Option<Vec<u64>> = (!per.partial).then(|| {
+        let quiet_now: Option<Vec<u64>> = (!per.partial && streaks).then(|| {
             (0..n)
                 .map(|r| {
                     if acc.incidents.get(r, 0).0 > 0 {

@@ -566,6 +566,21 @@ fn province_counts_are_the_sum_of_county_counts_at_every_period_kind() {
         "transfers_out",
         "incidents",
     ];
+    // Imported once: the runs below read the Parquet dataset.
+    let work = tempfile::tempdir().unwrap();
+    let key = work.path().join("test.key");
+    std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
+    let ds = work.path().join("ds");
+    let o = run(&[
+        "import",
+        SAMPLE,
+        "--out",
+        ds.to_str().unwrap(),
+        "--key-file",
+        key.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ds = ds.to_str().unwrap();
     for period in ["year", "quarter", "month"] {
         let mut args = vec!["--period", period, "--from", "2012", "--to", "2016"];
         for m in counts {
@@ -574,7 +589,7 @@ fn province_counts_are_the_sum_of_county_counts_at_every_period_kind() {
         let sums = |level: &str| {
             let mut a = args.clone();
             a.extend(["--level", level]);
-            let (rows, _) = metrics_on(SAMPLE, &a);
+            let (rows, _) = metrics_on(ds, &a);
             let mut out: BTreeMap<(String, String, String), u64> = BTreeMap::new();
             for r in rows {
                 let key = (
@@ -599,7 +614,7 @@ fn province_counts_are_the_sum_of_county_counts_at_every_period_kind() {
     // Rates are recomputed: the province's per-inhabitant rate is its own numerator
     // over its own population, both the sums of the counties'.
     let (p, _) = metrics_on(
-        SAMPLE,
+        ds,
         &[
             "--level",
             "province",
@@ -612,7 +627,7 @@ fn province_counts_are_the_sum_of_county_counts_at_every_period_kind() {
         ],
     );
     let (c, _) = metrics_on(
-        SAMPLE,
+        ds,
         &[
             "--level",
             "county",
