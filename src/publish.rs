@@ -249,6 +249,55 @@ mod tests {
         assert_eq!(r.hidden_count(), "<10");
     }
 
+    /// Per-inhabitant rates are hidden by their numerator only (the population is not a
+    /// count of persons of the register); `new_users_yoy` compares two counts of
+    /// persons and is hidden when either is small.
+    #[test]
+    fn per_inhabitant_rates_are_hidden_by_their_numerator_only() {
+        let rule = Rule::default();
+        let mut rows = vec![
+            metric_row("existing_per_10k", 12, Some(5), 24_000.0),
+            metric_row("new_users_per_100k", 3, Some(300_000), 1.0),
+            metric_row("new_users_yoy", 40, Some(8), 4.0),
+            metric_row("new_users_yoy", 40, Some(30), 0.333),
+        ];
+        publish_rows(&mut rows, rule);
+        let hidden: Vec<bool> = rows.iter().map(|r| r.suppressed).collect();
+        assert_eq!(hidden, [false, true, true, false]);
+        assert!(audit_rows(&rows, rule).is_ok());
+        // The audit refuses a shown per-inhabitant rate over 1–9 persons.
+        let shown = [metric_row("existing_per_10k", 3, Some(300_000), 0.1)];
+        assert!(audit_rows(&shown, rule).is_err());
+    }
+
+    /// `incidents` is an additive count over its `kind` breakdown: one hidden kind gets
+    /// a partner.
+    #[test]
+    fn incident_kinds_get_complementary_suppression() {
+        let rule = Rule::default();
+        let mut rows = vec![metric_row("incidents", 40, None, 40.0)];
+        for (kind, n) in [
+            ("drug_driving", 12),
+            ("harm_to_others", 3),
+            ("other", 0),
+            ("public_disorder", 11),
+            ("self_harm", 14),
+        ] {
+            let mut r = metric_row("incidents", n, None, n as f64);
+            r.breakdown = "kind";
+            r.breakdown_value = kind.into();
+            rows.push(r);
+        }
+        publish_rows(&mut rows, rule);
+        let hidden: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.suppressed)
+            .map(|r| r.breakdown_value.as_str())
+            .collect();
+        assert_eq!(hidden, ["harm_to_others", "public_disorder"]);
+        assert!(audit_rows(&rows, rule).is_ok());
+    }
+
     #[test]
     fn a_single_hidden_cell_gets_a_partner() {
         // male 5 (hidden), female 40: hiding only male would reveal it as total − 40.

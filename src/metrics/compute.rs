@@ -519,8 +519,7 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
                 "new_users_decline_streak" => emit.streak(def, streak_now.as_deref()),
                 "incident_free_streak" => emit.streak(def, quiet_now.as_deref()),
                 "new_users_yoy" => {
-                    for r in 0..n {
-                        let num = new_totals[pi][r];
+                    for (r, &num) in new_totals[pi].iter().enumerate() {
                         // The same period one year earlier; none before the first period.
                         let den = pi.checked_sub(lag).map(|e| new_totals[e][r]);
                         let value = den.filter(|&d| d > 0).map(|d| num as f64 / d as f64 - 1.0);

@@ -260,7 +260,8 @@ pub fn cohort_members(model: &Model, ids: &[String]) -> PolarsResult<DataFrame> 
                 agegrp.push(AGE_GROUPS[age_group(a)]);
                 // The quarter and month of the index date: the cohorts of
                 // `--period quarter|month` (v1.2).
-                quarter.push(Period::containing(PeriodKind::Quarter, m.index, model.cutoff).label());
+                quarter
+                    .push(Period::containing(PeriodKind::Quarter, m.index, model.cutoff).label());
                 month.push(Period::containing(PeriodKind::Month, m.index, model.cutoff).label());
             }
         }
@@ -354,10 +355,7 @@ fn stock_flow_columns(
     let year = |label: &str| label[..4].parse::<i32>().unwrap_or(0);
     let mut cols: Vec<Column> = Vec::new();
     if labelled {
-        cols.push(Column::new(
-            "period_kind".into(),
-            vec![kind.as_str(); n],
-        ));
+        cols.push(Column::new("period_kind".into(), vec![kind.as_str(); n]));
         cols.push(Column::new(
             "period".into(),
             map.keys().map(|k| k.0.clone()).collect::<Vec<_>>(),

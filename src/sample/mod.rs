@@ -679,19 +679,21 @@ mod tests {
         let s3 = p3.install(|| generate(&cfg, &b, &|_| {})).unwrap();
         assert_eq!(s1.rows(), s3.rows());
         let (fa, fb) = (files(&a), files(&b));
-        assert_eq!(fa.len(), 8);
+        assert_eq!(fa.len(), 10);
         assert_eq!(fa, fb);
         let names: Vec<&str> = fa.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
             names,
             [
                 "专干.xlsx",
+                "人口.csv",
                 "人员.csv",
                 "帮扶.csv.gz",
                 "措施.csv",
                 "查获.csv",
                 "检测.csv.gz",
                 "移交.csv",
+                "肇事肇祸.csv",
                 "行政区划.csv"
             ]
         );
@@ -779,7 +781,7 @@ mod tests {
         };
         let d = tmp("xlsx");
         let s = generate(&cfg, &d, &|_| {}).unwrap();
-        assert_eq!(s.files.len(), 8);
+        assert_eq!(s.files.len(), 10);
         assert!(
             s.files
                 .iter()

@@ -44,7 +44,7 @@ const NINGXIA_2020: &[(u32, u64, f64)] = &[
 ];
 
 /// The stream key of the table: fixed, like the geography.
-const STREAM_SEED: u64 = 0x5EED_0F_1A_2020;
+const STREAM_SEED: u64 = 0x5EED_0F1A_2020;
 
 /// One row of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

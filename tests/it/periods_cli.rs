@@ -654,3 +654,48 @@ fn province_counts_are_the_sum_of_county_counts_at_every_period_kind() {
         1e4 * sum("numerator") as f64 / sum("denominator") as f64
     ));
 }
+
+/// `stock_flow_periods` gives the counts of `metrics --period quarter|month`, and the
+/// new tables are SQL tables.
+#[test]
+fn query_views_by_quarter_and_month() {
+    let o = run(&[
+        "query",
+        PERIODS,
+        "SELECT period_kind, period, as_of, partial, SUM(registered) AS registered, \
+         SUM(new_users) AS new_users FROM stock_flow_periods \
+         WHERE period IN ('2023-Q1', '2024-02', '2025-02') \
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "period_kind,period,as_of,partial,registered,new_users\n\
+         month,2024-02,2024-02-29,false,5,1\n\
+         month,2025-02,2025-02-14,true,8,2\n\
+         quarter,2023-Q1,2023-03-31,false,1,1\n"
+    );
+    let o = run(&[
+        "query",
+        PERIODS,
+        "SELECT SUM(population) AS p FROM population WHERE year = 2024 AND LENGTH(region) = 6",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "p\n719000\n");
+    let o = run(&[
+        "query",
+        PERIODS,
+        "SELECT kind, COUNT(*) AS n FROM incidents GROUP BY kind ORDER BY kind",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "kind,n\ndrug_driving,1\npublic_disorder,1\nself_harm,1\n"
+    );
+}
