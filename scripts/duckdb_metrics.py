@@ -6,10 +6,18 @@ year with SQL equivalent to METRICS.md, on the Parquet files of a jindu dataset,
 it, and compares the numbers with jindu's CSV output (an independent second
 implementation of three metrics).
 
-Usage: scripts/duckdb_metrics.py DATASET JINDU_METRICS.csv
+Usage: scripts/duckdb_metrics.py DATASET JINDU_METRICS.csv [JINDU_QUARTERS.csv JINDU_MONTHS.csv]
+
+Contract v1.2: when the dataset has the `population` and `incidents` tables, the metrics
+`new_users_yoy`, `new_users_per_100k`, `existing_per_10k`, `incidents` and
+`incident_free_streak` are checked too, for the years of JINDU_METRICS.csv and for the
+quarters and months of the further CSV files (`jindu metrics --period quarter|month
+--level county --format csv`).
 """
 import csv
+import datetime
 import json
+import os
 import sys
 import time
 
@@ -198,7 +206,128 @@ def main():
                 if mismatches <= 10:
                     print(f"  mismatch {name} {y} {county}: jindu {got} duckdb {want}")
     print(f"compared {checked} (metric, year, county) cells of 9 metrics with jindu: {mismatches} mismatches")
-    sys.exit(1 if mismatches else 0)
+    existing_by_year = {(y, county): n for y, county, n in existing}
+    bad = mismatches
+    if os.path.exists(f"{ds}/population.parquet") and os.path.exists(f"{ds}/incidents.parquet"):
+        for path in [jindu_csv] + sys.argv[3:]:
+            bad += check_v12(con, ds, cutoff, path, existing_by_year)
+    sys.exit(1 if bad else 0)
+
+
+def periods_of(kind, first_date, cutoff):
+    """(label, start, end, D, partial) from the period containing first_date to the one
+    containing C (METRICS.md "Quarters and months")."""
+    out = []
+    y, m = first_date.year, first_date.month
+    step = {"year": 12, "quarter": 3, "month": 1}[kind]
+    m = (m - 1) // step * step + 1
+    while True:
+        start = datetime.date(y, m, 1)
+        ny, nm = (y + (m - 1 + step) // 12, (m - 1 + step) % 12 + 1)
+        end = datetime.date(ny, nm, 1) - datetime.timedelta(days=1)
+        label = {"year": f"{y}", "quarter": f"{y}-Q{(m - 1) // 3 + 1}", "month": f"{y}-{m:02d}"}[kind]
+        out.append((label, start, end, min(end, cutoff), end > cutoff))
+        if end >= cutoff:
+            return out
+        y, m = ny, nm
+
+
+def pop(rows, region, year):
+    """pop(R, Y): the own row, else the rows inside R without an ancestor row inside R."""
+    if (region, year) in rows:
+        return rows[(region, year)]
+    def sig(c):  # significant prefix
+        if len(c) >= 9:
+            return c[:9]
+        return c[:2] if c.endswith("0000") else c[:4] if c.endswith("00") else c[:6]
+    inside = [c for (c, y) in rows if y == year and c.startswith(sig(region)) and c != region]
+    kept = [c for c in inside
+            if not any(a != c and c.startswith(sig(a)) and len(sig(c)) > len(sig(a)) for a in inside)]
+    return sum(rows[(c, year)] for c in kept) if kept else None
+
+
+def check_v12(con, ds, cutoff, path, existing_by_year):
+    """Compares the v1.2 metrics of one jindu CSV (county level) with an independent
+    computation. Returns the number of mismatches."""
+    con.execute(f"CREATE OR REPLACE VIEW population AS SELECT * FROM read_parquet('{ds}/population.parquet')")
+    con.execute(f"CREATE OR REPLACE VIEW incidents AS SELECT * FROM read_parquet('{ds}/incidents.parquet')")
+    rows = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["breakdown"] == "":
+                rows[(r["metric"], r["period"], r["region_code"])] = r
+    labels = sorted({k[1] for k in rows})
+    kind = "quarter" if "-Q" in labels[0] else "month" if "-" in labels[0] else "year"
+    c = datetime.date.fromisoformat(cutoff)
+    first = con.execute(
+        """SELECT min(d) FROM (
+             SELECT min(first_found_date) d FROM persons UNION ALL
+             SELECT min(least(decision_date, report_date, end_date)) FROM measures UNION ALL
+             SELECT min(date) FROM detections UNION ALL SELECT min(date) FROM tests UNION ALL
+             SELECT min(date) FROM transfers UNION ALL
+             SELECT min(date) FROM read_parquet('""" + ds + """/services.parquet'))"""
+    ).fetchone()[0]
+    pers = periods_of(kind, first, c)
+    per_year = {"year": 1, "quarter": 4, "month": 12}[kind]
+    counties = sorted({k[2] for k in rows})
+    popu = {(r, y): n for r, y, n in con.execute("SELECT region, year, population FROM population").fetchall()}
+    new = {}
+    inc = {}
+    for label, s, e, _, _ in pers:
+        for county, n in con.execute(
+            "SELECT substr(first_found_region, 1, 6), count(*) FROM persons "
+            "WHERE first_found_date BETWEEN ? AND ? GROUP BY 1", [s, e]).fetchall():
+            new[(label, county)] = n
+        for county, n in con.execute(
+            "SELECT substr(region, 1, 6), count(*) FROM incidents "
+            "WHERE date BETWEEN ? AND ? AND date <= ? GROUP BY 1", [s, e, c]).fetchall():
+            inc[(label, county)] = n
+    checked = bad = 0
+
+    def expect(metric, label, county, num, den, value):
+        nonlocal checked, bad
+        r = rows.get((metric, label, county))
+        if r is None:
+            return
+        checked += 1
+        ok = (r["numerator"], r["denominator"]) == (num, den)
+        if value is None:
+            ok = ok and r["value"] == ""
+        else:
+            ok = ok and r["value"] != "" and abs(float(r["value"]) - value) <= 1e-9 * max(1.0, abs(value))
+        if not ok:
+            bad += 1
+            if bad <= 10:
+                print(f"  mismatch {metric} {label} {county}: jindu {r['numerator']}/{r['denominator']}={r['value']} "
+                      f"independent {num}/{den}={value}")
+
+    streak = {k: 0 for k in counties}
+    for i, (label, s, e, d, partial) in enumerate(pers):
+        year = e.year
+        for county in counties:
+            n = new.get((label, county), 0)
+            if i >= per_year:
+                prev = new.get((pers[i - per_year][0], county), 0)
+                expect("new_users_yoy", label, county, str(n), str(prev), n / prev - 1 if prev else None)
+            else:
+                expect("new_users_yoy", label, county, str(n), "", None)
+            known = len(county) == 6 and not county.endswith("00")
+            p = pop(popu, county, year) if known else None
+            expect("new_users_per_100k", label, county, str(n), "" if p is None else str(p),
+                   None if p is None else 1e5 * n / p)
+            k = inc.get((label, county), 0)
+            expect("incidents", label, county, str(k), "", k)
+            if kind == "year":
+                ex = existing_by_year.get((int(label), county), 0)
+                expect("existing_per_10k", label, county, str(ex), "" if p is None else str(p),
+                       None if p is None else 1e4 * ex / p)
+                if partial:
+                    expect("incident_free_streak", label, county, "", "", None)
+                else:
+                    streak[county] = 0 if k else streak[county] + 1
+                    expect("incident_free_streak", label, county, str(streak[county]), "", streak[county])
+    print(f"v1.2 ({kind}, {path}): compared {checked} cells with jindu: {bad} mismatches")
+    return bad
 
 
 if __name__ == "__main__":

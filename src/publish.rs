@@ -1,8 +1,9 @@
 //! Disclosure control for published outputs (METRICS.md "Publication"): primary
 //! suppression of small counts, complementary suppression inside tables that have
 //! totals, and the display strings `<10` and `—`. The rule protects persons of the
-//! register only (v1.2): counts of officers are never hidden, so a ratio of persons
-//! per officer is hidden only for its numerator.
+//! register only (v1.2): counts of officers and of inhabitants are never hidden, so a
+//! ratio of persons per officer and a rate per inhabitants are hidden only for their
+//! numerator.
 //!
 //! Used by `metrics --publish`, `query --publish` and every table of the bulletin, so
 //! the rule is implemented once. Sources: the rule of METRICS.md; the complementary
@@ -66,16 +67,30 @@ pub fn complementary(values: &[u64], hidden: &mut [bool], total_hidden: bool) ->
     }
 }
 
+/// The streak metrics (`new_users_decline_streak`, `incident_free_streak`) count years,
+/// not persons of the register: like officers and inhabitants (METRICS.md
+/// "Publication", v1.2) they are never hidden. A streak says nothing about how many
+/// persons there were.
+fn counts_years(metric: &str) -> bool {
+    defs::YEAR_ONLY.contains(&metric)
+}
+
 /// Applies the rule to machine-output rows: primary suppression of counts, of rates
-/// with a small numerator or denominator and of ratios (persons per officer) with a
-/// small numerator (the denominator counts officers, not persons of the register), then complementary suppression inside every
+/// with a small numerator or denominator and of ratios (persons per officer) and rates
+/// per inhabitants with a small numerator (their denominators count officers or
+/// inhabitants, not persons of the register), then complementary suppression inside every
 /// additive breakdown group (sex, age group, drug: they add up to the total row).
 /// Suppressed rows keep their keys and flags; their numbers are emptied.
 pub fn publish_rows(rows: &mut [MetricRow], rule: Rule) {
     for r in rows.iter_mut() {
+        if counts_years(r.metric) {
+            continue;
+        }
         let kind = defs::find(r.metric).map(|d| d.kind);
         let small = match kind {
-            Some(Kind::Count | Kind::Ratio) => r.numerator.is_some_and(|n| rule.too_small(n)),
+            Some(Kind::Count | Kind::Ratio | Kind::PerInhabitants { .. }) => {
+                r.numerator.is_some_and(|n| rule.too_small(n))
+            }
             _ => {
                 r.numerator.is_some_and(|n| rule.too_small(n))
                     || r.denominator.is_some_and(|n| rule.too_small(n))
@@ -178,20 +193,25 @@ pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> 
             continue;
         }
         let small = |n: Option<u64>| n.is_some_and(|n| rule.too_small(n));
+        if counts_years(r.metric) {
+            continue;
+        }
         match defs::find(r.metric).map(|d| d.kind) {
             Some(Kind::Count) if small(r.numerator) => bad.push(Violation::of(
                 r,
                 "a count of fewer persons than the threshold is shown",
             )),
-            Some(Kind::Ratio) if small(r.numerator) => bad.push(Violation::of(
-                r,
-                "a ratio over fewer persons than the threshold is shown",
-            )),
-            Some(Kind::Rate | Kind::Survival) if small(r.numerator) || small(r.denominator) => bad
-                .push(Violation::of(
+            Some(Kind::Ratio | Kind::PerInhabitants { .. }) if small(r.numerator) => bad.push(
+                Violation::of(r, "a ratio over fewer persons than the threshold is shown"),
+            ),
+            Some(Kind::Rate | Kind::Survival | Kind::Change)
+                if small(r.numerator) || small(r.denominator) =>
+            {
+                bad.push(Violation::of(
                     r,
                     "a rate from fewer persons than the threshold is shown",
-                )),
+                ))
+            }
             _ => {}
         }
     }
@@ -241,6 +261,71 @@ mod tests {
         assert!(r.too_small(9));
         assert!(!r.too_small(10));
         assert_eq!(r.hidden_count(), "<10");
+    }
+
+    /// Per-inhabitant rates are hidden by their numerator only (the population is not a
+    /// count of persons of the register); `new_users_yoy` compares two counts of
+    /// persons and is hidden when either is small.
+    #[test]
+    fn per_inhabitant_rates_are_hidden_by_their_numerator_only() {
+        let rule = Rule::default();
+        let mut rows = vec![
+            metric_row("existing_per_10k", 12, Some(5), 24_000.0),
+            metric_row("new_users_per_100k", 3, Some(300_000), 1.0),
+            metric_row("new_users_yoy", 40, Some(8), 4.0),
+            metric_row("new_users_yoy", 40, Some(30), 0.333),
+        ];
+        publish_rows(&mut rows, rule);
+        let hidden: Vec<bool> = rows.iter().map(|r| r.suppressed).collect();
+        assert_eq!(hidden, [false, true, true, false]);
+        assert!(audit_rows(&rows, rule).is_ok());
+        // The audit refuses a shown per-inhabitant rate over 1–9 persons.
+        let shown = [metric_row("existing_per_10k", 3, Some(300_000), 0.1)];
+        assert!(audit_rows(&shown, rule).is_err());
+    }
+
+    /// Streaks count years, not persons: a streak of 3 or 7 years is shown; the audit
+    /// does not flag it. A small count beside them is still hidden.
+    #[test]
+    fn streaks_of_years_are_never_hidden() {
+        let rule = Rule::default();
+        let mut rows = vec![
+            metric_row("incident_free_streak", 7, None, 7.0),
+            metric_row("new_users_decline_streak", 3, None, 3.0),
+            metric_row("incidents", 3, None, 3.0),
+        ];
+        publish_rows(&mut rows, rule);
+        let hidden: Vec<bool> = rows.iter().map(|r| r.suppressed).collect();
+        assert_eq!(hidden, [false, false, true]);
+        assert!(audit_rows(&rows, rule).is_ok());
+    }
+
+    /// `incidents` is an additive count over its `kind` breakdown: one hidden kind gets
+    /// a partner.
+    #[test]
+    fn incident_kinds_get_complementary_suppression() {
+        let rule = Rule::default();
+        let mut rows = vec![metric_row("incidents", 40, None, 40.0)];
+        for (kind, n) in [
+            ("drug_driving", 12),
+            ("harm_to_others", 3),
+            ("other", 0),
+            ("public_disorder", 11),
+            ("self_harm", 14),
+        ] {
+            let mut r = metric_row("incidents", n, None, n as f64);
+            r.breakdown = "kind";
+            r.breakdown_value = kind.into();
+            rows.push(r);
+        }
+        publish_rows(&mut rows, rule);
+        let hidden: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.suppressed)
+            .map(|r| r.breakdown_value.as_str())
+            .collect();
+        assert_eq!(hidden, ["harm_to_others", "public_disorder"]);
+        assert!(audit_rows(&rows, rule).is_ok());
     }
 
     #[test]

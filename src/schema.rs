@@ -152,6 +152,17 @@ pub const SERVICE_TYPE: EnumDef = EnumDef {
     ],
 };
 
+pub const INCIDENT_KIND: EnumDef = EnumDef {
+    name: "kind",
+    values: &[
+        ev!("self_harm", "自伤自残"),
+        ev!("harm_to_others", "伤害他人"),
+        ev!("drug_driving", "毒驾"),
+        ev!("public_disorder", "滋事"),
+        ev!("other", "其他"),
+    ],
+};
+
 pub const REGION_LEVEL: EnumDef = EnumDef {
     name: "level",
     values: &[
@@ -179,6 +190,9 @@ pub enum ColType {
     IdNumber,
     /// A name: read, never kept.
     Name,
+    /// A whole number in `min..=max` (v1.2): decimal digits, full-width digits folded,
+    /// `,` thousands separators and a trailing `人` accepted.
+    Integer { min: i64, max: i64 },
 }
 
 /// Whether a column must be present and filled.
@@ -317,7 +331,42 @@ const REGIONS: &[ColumnDef] = &[
     col!("parent", ["上级", "上级代码"], Region, Req::No),
 ];
 
-/// The eight tables of the contract, in import order (referenced tables first).
+const POPULATION: &[ColumnDef] = &[
+    col!("region", ["区划代码", "地区代码", "地区"], Region, Req::Yes),
+    col!(
+        "year",
+        ["年份", "年度"],
+        Integer {
+            min: 1949,
+            max: 2100
+        },
+        Req::Yes
+    ),
+    col!(
+        "population",
+        ["常住人口", "人口数", "人口"],
+        Integer {
+            min: 1,
+            max: i64::MAX
+        },
+        Req::Yes
+    ),
+];
+
+const INCIDENTS: &[ColumnDef] = &[
+    col!("incident_id", ["案事件编号", "事件编号"], Id, Req::Yes),
+    col!("person_id", ["人员编号"], Id, Req::Yes),
+    col!("date", ["发生日期", "案发日期"], Date, Req::Yes),
+    col!("region", ["发生地", "案发地"], Region, Req::Yes),
+    col!(
+        "kind",
+        ["类型", "案事件类型"],
+        Enum(&INCIDENT_KIND),
+        Req::Yes
+    ),
+];
+
+/// The ten tables of the contract, in import order (referenced tables first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Table {
     Regions,
@@ -328,10 +377,12 @@ pub enum Table {
     Transfers,
     Services,
     Officers,
+    Population,
+    Incidents,
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 10] = [
         Table::Regions,
         Table::Persons,
         Table::Measures,
@@ -340,6 +391,8 @@ impl Table {
         Table::Transfers,
         Table::Services,
         Table::Officers,
+        Table::Population,
+        Table::Incidents,
     ];
 
     /// The canonical (English) name, also the Parquet file stem and the SQL table name.
@@ -353,6 +406,8 @@ impl Table {
             Table::Transfers => "transfers",
             Table::Services => "services",
             Table::Officers => "officers",
+            Table::Population => "population",
+            Table::Incidents => "incidents",
         }
     }
 
@@ -367,6 +422,8 @@ impl Table {
             Table::Transfers => &["移交", "双向帮扶"],
             Table::Services => &["帮扶", "帮扶救助"],
             Table::Officers => &["专干", "禁毒专干"],
+            Table::Population => &["人口"],
+            Table::Incidents => &["肇事肇祸", "肇事肇祸案事件"],
         }
     }
 
@@ -380,6 +437,8 @@ impl Table {
             Table::Transfers => TRANSFERS,
             Table::Services => SERVICES,
             Table::Officers => OFFICERS,
+            Table::Population => POPULATION,
+            Table::Incidents => INCIDENTS,
         }
     }
 
@@ -393,27 +452,48 @@ impl Table {
         match self {
             Table::Persons => Some("first_found_date"),
             Table::Measures => Some("decision_date"),
-            Table::Detections | Table::Tests | Table::Transfers | Table::Services => Some("date"),
+            Table::Detections
+            | Table::Tests
+            | Table::Transfers
+            | Table::Services
+            | Table::Incidents => Some("date"),
             Table::Officers => Some("start_date"),
-            Table::Regions => None,
+            Table::Regions | Table::Population => None,
         }
     }
 
     /// The date columns that define the data cutoff `C` (METRICS.md "Time"): the latest
     /// date found in any of them (officer dates, birth, death and departure dates do
-    /// not count).
+    /// not count, nor do incident dates: the list of METRICS.md does not name them).
     pub fn cutoff_columns(self) -> &'static [&'static str] {
         match self {
             Table::Persons => &["first_found_date"],
             Table::Measures => &["decision_date", "report_date", "end_date"],
             Table::Detections | Table::Tests | Table::Transfers | Table::Services => &["date"],
-            Table::Officers | Table::Regions => &[],
+            Table::Officers | Table::Regions | Table::Population | Table::Incidents => &[],
         }
     }
 
     /// The column that identifies a row (`person_id` for persons, `code` for regions).
     pub fn id_column(self) -> &'static str {
         self.columns()[0].name
+    }
+
+    /// The columns whose values together identify a row (duplicates are judged on
+    /// them): the id column, or (region, year) for the population table (v1.2).
+    pub fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Population => &["region", "year"],
+            Table::Regions => &["code"],
+            Table::Persons => &["person_id"],
+            Table::Measures => &["measure_id"],
+            Table::Detections => &["detection_id"],
+            Table::Tests => &["test_id"],
+            Table::Transfers => &["transfer_id"],
+            Table::Services => &["service_id"],
+            Table::Officers => &["officer_id"],
+            Table::Incidents => &["incident_id"],
+        }
     }
 
     /// Recognises a table from a file stem or a `--table NAME` value.
@@ -469,6 +549,8 @@ mod tests {
         assert_eq!(Table::from_name("双向帮扶"), Some(Table::Transfers));
         assert_eq!(Table::from_name("ＴＥＳＴＳ"), Some(Table::Tests));
         assert_eq!(Table::from_name("people"), None);
+        assert_eq!(Table::from_name("人口"), Some(Table::Population));
+        assert_eq!(Table::from_name("肇事肇祸案事件"), Some(Table::Incidents));
     }
 
     #[test]
@@ -489,6 +571,9 @@ mod tests {
         for t in Table::ALL {
             let id = t.columns()[0];
             assert_eq!(id.req, Req::Yes, "{t}");
+            for k in t.key_columns() {
+                assert_eq!(t.column(k).map(|c| c.req), Some(Req::Yes), "{t}.{k}");
+            }
         }
     }
 

@@ -15,6 +15,7 @@ use crate::input::decode::Encoding;
 use crate::input::pseudo::Key;
 use crate::input::source::{InputFile, discover};
 use crate::input::values::parse_date;
+use crate::metrics::PeriodKind;
 use crate::output::Format;
 use crate::publish::Rule;
 use crate::regions::Level;
@@ -31,6 +32,12 @@ pub fn format_parser() -> impl TypedValueParser<Value = Format> {
 pub fn level_parser() -> impl TypedValueParser<Value = Level> {
     PossibleValuesParser::new(Level::ALL.map(Level::as_str))
         .map(|s| Level::parse(&s).expect("a listed level"))
+}
+
+/// `--period year|quarter|month` (METRICS.md "Quarters and months", v1.2).
+pub fn period_parser() -> impl TypedValueParser<Value = PeriodKind> {
+    PossibleValuesParser::new(PeriodKind::ALL.map(PeriodKind::as_str))
+        .map(|s| PeriodKind::parse(&s).expect("a listed period"))
 }
 
 /// The cutoff, format and destination of a command that prints results.

@@ -1,5 +1,5 @@
-//! `jindu metrics`: every indicator of docs/metrics.md per region and year, in any
-//! output format, with disclosure control on request.
+//! `jindu metrics`: every indicator of docs/metrics.md per region and period (year,
+//! quarter or month), in any output format, with disclosure control on request.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::args::{OutputArgs, PublishArgs, level_parser};
+use super::args::{OutputArgs, PublishArgs, level_parser, period_parser};
 use super::{open_data, progress_bar};
 use crate::metrics::output::MetricTable;
-use crate::metrics::{self, Model, Request};
+use crate::metrics::{self, Model, PeriodKind, Request};
 use crate::publish;
 use crate::regions::{Level, level_of};
 use crate::tr;
@@ -29,7 +29,11 @@ pub struct MetricsArgs {
     /// Only regions inside this one (a province, city, county or township code).
     #[arg(long, value_name = "CODE")]
     pub region: Option<String>,
-    /// First year to report.
+    /// Length of the periods: calendar years (`2025`), quarters (`2025-Q1`) or months
+    /// (`2025-03`).
+    #[arg(long, default_value = "year", value_parser = period_parser())]
+    pub period: PeriodKind,
+    /// First year to report (with --period quarter|month: the periods of that year on).
     #[arg(long, value_name = "YEAR")]
     pub from: Option<i32>,
     /// Last year to report.
@@ -93,9 +97,13 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let model = Model::load(&data)?;
     drop(data);
     pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
-    let mut rows = metrics::compute(&model, &req);
+    let mut rows = metrics::compute_periods(&model, &req, a.period);
     pb.finish_and_clear();
-    for w in metrics::missing_table_warnings(&model, &req) {
+    for w in metrics::missing_table_warnings(&model, &req)
+        .into_iter()
+        .chain(metrics::period_warnings(&req, a.period))
+        .chain(metrics::population_warnings(&rows))
+    {
         eprintln!("{}", tr!(CliWarning, warning = w));
     }
     let rule = a.publish.rule();

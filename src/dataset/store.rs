@@ -19,7 +19,7 @@ use crate::schema::Table;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const DATASET_FORMAT: u32 = 1;
-pub const CONTRACT_VERSION: &str = "1.1";
+pub const CONTRACT_VERSION: &str = "1.2";
 const ROW_GROUP: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]

@@ -75,6 +75,12 @@ catalogue! {
     CodeEnumValue =>
         "取值不在允许范围内",
         "value is not one of the allowed values";
+    CodeIntegerFormat =>
+        "应为整数（可用千位分隔符“,”或以“人”结尾，不得带符号或小数）",
+        "must be a whole number (digits, optionally with `,` thousands separators or a trailing 人; no sign, no decimal part)";
+    CodeIntegerRange =>
+        "数值超出允许范围",
+        "number is outside the allowed range";
     CodeIdMangled =>
         "身份证号被表格软件改写（科学计数法或末三位为000），已无法恢复",
         "ID number mangled by a spreadsheet (scientific notation or trailing 000); format the column as text and export again";
@@ -128,6 +134,9 @@ catalogue! {
     DetailRefNoTable =>
         "导出中没有{target}表",
         "the export has no {target} table";
+    DetailAllowedRange =>
+        "允许范围 {range}",
+        "allowed range {range}";
     DetailFirstRowAt =>
         "首条在 {file} 第{line}行",
         "first row at {file} line {line}";
@@ -345,6 +354,21 @@ catalogue! {
     CliError =>
         "错误：{error}",
         "error: {error}";
+    WarnMetricNeedsTable =>
+        "指标 {id}（{zh}）需要数据中没有的表 {tables}：不输出该指标",
+        "metric {id} ({zh}) needs the table(s) {tables}, which the data does not have: no rows written for it";
+    WarnComplianceNoMonths =>
+        "指标 test_compliance（检测履约率）按自然季度计算，月份不含完整季度：--period month 时不输出该指标（请用 --period quarter 或 year）",
+        "metric test_compliance (检测履约率) counts calendar quarters, and a month contains none: no rows written for it with --period month (use --period quarter or year)";
+    WarnYearOnlyMetric =>
+        "指标 {id} 仅按年度计算：--period {period} 时不输出该指标",
+        "metric {id} exists for years only: no rows written for it with --period {period}";
+    WarnNoPopulation =>
+        "{span} 有 {count} 个地区没有人口数（见 DATA.md 人口表；虚拟地区和未知代码没有人口）：{regions}；这些地区的 existing_per_10k 和 new_users_per_100k 值为空，分子照常输出",
+        "no population for {count} region(s) in {span} (population table of DATA.md; pseudo-regions and unknown codes have none): {regions}; existing_per_10k and new_users_per_100k have empty values there, their numerators are still written";
+    WarnNoPopulationMore =>
+        "{span} 有 {count} 个地区没有人口数（见 DATA.md 人口表；虚拟地区和未知代码没有人口）：{regions} 等另 {more} 个；这些地区的 existing_per_10k 和 new_users_per_100k 值为空，分子照常输出",
+        "no population for {count} region(s) in {span} (population table of DATA.md; pseudo-regions and unknown codes have none): {regions} and {more} more; existing_per_10k and new_users_per_100k have empty values there, their numerators are still written";
     CliWarning =>
         "警告：{warning}",
         "warning: {warning}";

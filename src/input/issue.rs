@@ -25,6 +25,8 @@ pub enum Code {
     ExcelSerial60,
     RegionFormat,
     EnumValue,
+    IntegerFormat,
+    IntegerRange,
     IdMangled,
     IdFormat,
     IdCheck,
@@ -38,7 +40,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::Decode,
         Code::FieldCount,
         Code::RecordTooLong,
@@ -50,6 +52,8 @@ impl Code {
         Code::ExcelSerial60,
         Code::RegionFormat,
         Code::EnumValue,
+        Code::IntegerFormat,
+        Code::IntegerRange,
         Code::IdMangled,
         Code::IdFormat,
         Code::IdCheck,
@@ -75,6 +79,8 @@ impl Code {
             Code::ExcelSerial60 => "E_EXCEL_SERIAL_60",
             Code::RegionFormat => "E_REGION_FORMAT",
             Code::EnumValue => "E_ENUM_VALUE",
+            Code::IntegerFormat => "E_INTEGER_FORMAT",
+            Code::IntegerRange => "E_INTEGER_RANGE",
             Code::IdMangled => "E_ID_MANGLED",
             Code::IdFormat => "E_ID_FORMAT",
             Code::IdCheck => "E_ID_CHECK",
@@ -102,6 +108,8 @@ impl Code {
             Code::ExcelSerial60 => Msg::CodeExcelSerial60,
             Code::RegionFormat => Msg::CodeRegionFormat,
             Code::EnumValue => Msg::CodeEnumValue,
+            Code::IntegerFormat => Msg::CodeIntegerFormat,
+            Code::IntegerRange => Msg::CodeIntegerRange,
             Code::IdMangled => Msg::CodeIdMangled,
             Code::IdFormat => Msg::CodeIdFormat,
             Code::IdCheck => Msg::CodeIdCheck,

@@ -142,6 +142,8 @@ pub fn import(
         Table::Transfers,
         Table::Services,
         Table::Officers,
+        Table::Population,
+        Table::Incidents,
     ];
     let results: Vec<Result<Option<(TableReport, TableState)>, ImportError>> = {
         use rayon::prelude::*;
@@ -225,7 +227,7 @@ struct State<'o> {
 /// The table a table's `person_id` / `measure_id` refer to.
 fn references(table: Table) -> &'static [(&'static str, Table, Code)] {
     match table {
-        Table::Measures | Table::Detections | Table::Services => {
+        Table::Measures | Table::Detections | Table::Services | Table::Incidents => {
             &[("person_id", Table::Persons, Code::RefPerson)]
         }
         Table::Tests | Table::Transfers => &[
@@ -508,16 +510,15 @@ impl<'o> State<'o> {
             id_contradiction,
             id_suspect_cut,
         };
-        // Duplicates among the rows still standing.
-        let id = parsed.values[id_col].as_str().expect("required id");
-        let id_key = rows::hash128(id.as_bytes());
+        // Duplicates among the rows still standing, judged on the table's key.
+        let id_key = row_key(table, &parsed.values);
         let content = rows::content_hash(&parsed);
         if let Some(&(first_content, first_file, first_line)) = ts.dup.get(&id_key) {
             if first_content == content {
                 return RowOutcome::Merged;
             }
             let first_name = &ts.file_names[first_file as usize];
-            let issue = RowIssue::new(Code::DuplicateConflict, Some(table.id_column())).with_text(
+            let issue = RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0])).with_text(
                 crate::msg!(DetailFirstRowAt, file = first_name, line = first_line),
             );
             return RowOutcome::Quarantined(line, vec![issue], raw());
@@ -575,6 +576,30 @@ fn target_name(t: Table, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => t.zh_names()[0],
         Lang::En => t.name(),
+    }
+}
+
+/// The hash of a row's key ([`Table::key_columns`]): the id, or (region, year) for the
+/// population table. Every key column is required, so an accepted row has them all.
+fn row_key(table: Table, values: &[Val]) -> u128 {
+    match table.key_columns() {
+        [one] => {
+            let v = &values[column_index(table, one).expect("key column")];
+            rows::hash128(v.as_str().expect("required id").as_bytes())
+        }
+        cols => {
+            let mut buf = Vec::new();
+            for c in cols {
+                match &values[column_index(table, c).expect("key column")] {
+                    Val::Str(s) => buf.extend_from_slice(s.as_bytes()),
+                    Val::Int(n) => buf.extend_from_slice(&n.to_le_bytes()),
+                    Val::Date(d) => buf.extend_from_slice(&d.to_le_bytes()),
+                    Val::Null => {}
+                }
+                buf.push(0xFF);
+            }
+            rows::hash128(&buf)
+        }
     }
 }
 

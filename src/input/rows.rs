@@ -30,6 +30,7 @@ pub enum Val {
     Null,
     Str(String),
     Date(Days),
+    Int(i64),
 }
 
 impl Val {
@@ -46,6 +47,13 @@ impl Val {
             _ => None,
         }
     }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Val::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
 }
 
 /// The type of a canonical output column.
@@ -53,6 +61,7 @@ impl Val {
 pub enum OutType {
     Str,
     Date,
+    Int,
 }
 
 /// A column of the canonical (Parquet) table.
@@ -76,6 +85,7 @@ pub fn out_columns(table: Table) -> Vec<OutColumn> {
                 ColType::Name => return None,
                 ColType::IdNumber => ("id_pseudonym", OutType::Str),
                 ColType::Date => (c.name, OutType::Date),
+                ColType::Integer { .. } => (c.name, OutType::Int),
                 _ => (c.name, OutType::Str),
             };
             Some(OutColumn {
@@ -367,6 +377,7 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
                 _ => Err(issue(match c.ty {
                     ColType::Region => Code::RegionFormat,
                     ColType::Enum(_) => Code::EnumValue,
+                    ColType::Integer { .. } => Code::IntegerFormat,
                     _ => Code::DateFormat,
                 })),
             };
@@ -374,6 +385,12 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
         Err(Cell::Number(n)) => {
             if c.ty == ColType::Date {
                 return values::excel_serial_date(n).map(Val::Date).map_err(issue);
+            }
+            if let ColType::Integer { .. } = c.ty
+                && integral(n).is_none()
+            {
+                // An XLSX numeric cell must hold a whole number (DATA.md "Integers").
+                return Err(issue(Code::IntegerFormat));
             }
             match integral(n) {
                 Some(s) => Some(Cow::Owned(s)),
@@ -401,7 +418,22 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
                 issue(Code::EnumValue)
                     .with_text(crate::msg!(DetailAllowedValues, values = def.allowed()))
             }),
+        ColType::Integer { min, max } => match values::parse_integer(&text) {
+            Ok(n) if (min..=max).contains(&n) => Ok(Val::Int(n)),
+            Ok(_) => Err(issue(Code::IntegerRange)
+                .with_text(crate::msg!(DetailAllowedRange, range = range_text(min, max)))),
+            Err(code) => Err(issue(code)),
+        },
         ColType::IdNumber | ColType::Name => unreachable!("handled by parse_row"),
+    }
+}
+
+/// The allowed range of an integer column, for messages: `1949–2100`, `≥ 1`.
+fn range_text(min: i64, max: i64) -> String {
+    if max == i64::MAX {
+        format!("≥ {min}")
+    } else {
+        format!("{min}–{max}")
     }
 }
 
@@ -439,6 +471,10 @@ pub fn content_hash(row: &ParsedRow) -> u128 {
             Val::Date(d) => {
                 buf.push(2);
                 buf.extend_from_slice(&d.to_le_bytes());
+            }
+            Val::Int(n) => {
+                buf.push(3);
+                buf.extend_from_slice(&n.to_le_bytes());
             }
         }
     }

@@ -116,6 +116,7 @@ pub(super) struct TableState {
 pub(super) enum ColBuilder {
     Str(Vec<Option<String>>),
     Date(Vec<Option<i32>>),
+    Int(Vec<Option<i64>>),
 }
 
 impl TableState {
@@ -126,6 +127,7 @@ impl TableState {
             .map(|c| match c.ty {
                 OutType::Str => ColBuilder::Str(Vec::new()),
                 OutType::Date => ColBuilder::Date(Vec::new()),
+                OutType::Int => ColBuilder::Int(Vec::new()),
             })
             .collect();
         TableState {
@@ -153,6 +155,8 @@ impl TableState {
                 (ColBuilder::Str(v), _) => v.push(None),
                 (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(d)),
                 (ColBuilder::Date(v), _) => v.push(None),
+                (ColBuilder::Int(v), Val::Int(n)) => v.push(Some(n)),
+                (ColBuilder::Int(v), _) => v.push(None),
             }
         }
         self.buffered += 1;
@@ -193,6 +197,10 @@ fn build_column(name: &str, b: &mut ColBuilder) -> Column {
                 .into_date()
                 .into_column()
         }
+        ColBuilder::Int(v) => {
+            let data = std::mem::take(v);
+            Int64Chunked::from_iter_options(name.into(), data.into_iter()).into_column()
+        }
     }
 }
 
@@ -203,6 +211,7 @@ pub fn empty_frame(table: Table) -> DataFrame {
         .map(|c| match c.ty {
             OutType::Str => build_column(c.name, &mut ColBuilder::Str(Vec::new())),
             OutType::Date => build_column(c.name, &mut ColBuilder::Date(Vec::new())),
+            OutType::Int => build_column(c.name, &mut ColBuilder::Int(Vec::new())),
         })
         .collect();
     DataFrame::new(0, cols).expect("empty")

@@ -101,6 +101,32 @@ pub fn parse_region(raw: &str) -> Result<String, Code> {
     }
 }
 
+/// A whole number of the contract's `integer` type (DATA.md "Integers", v1.2): decimal
+/// digits after full-width folding, optional `,` thousands separators (in groups of
+/// three after the first group) and an optional trailing `人`. A sign, a decimal part or
+/// anything else is an error, as is a number too large for an `i64`.
+pub fn parse_integer(raw: &str) -> Result<i64, Code> {
+    let folded = fold_width(raw);
+    let mut s = folded.trim();
+    if let Some(x) = s.strip_suffix('人') {
+        s = x.trim_end();
+    }
+    if s.is_empty() {
+        return Err(Code::IntegerFormat);
+    }
+    let groups: Vec<&str> = s.split(',').collect();
+    let digits_only = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let well_grouped =
+        groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    if !groups.iter().all(|g| digits_only(g)) || !well_grouped {
+        return Err(Code::IntegerFormat);
+    }
+    groups
+        .concat()
+        .parse::<i64>()
+        .map_err(|_| Code::IntegerRange)
+}
+
 /// What an ID number (GB 11643-1999) tells once validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdNumber {
@@ -180,6 +206,27 @@ fn looks_scientific(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_take_separators_full_width_digits_and_a_trailing_ren() {
+        assert_eq!(parse_integer("1234"), Ok(1234));
+        assert_eq!(parse_integer(" 1,234 "), Ok(1234));
+        assert_eq!(parse_integer("1,234,567"), Ok(1_234_567));
+        assert_eq!(parse_integer("１２３４"), Ok(1234));
+        assert_eq!(parse_integer("１，２３４人"), Ok(1234));
+        assert_eq!(parse_integer("1234人"), Ok(1234));
+        assert_eq!(parse_integer("0"), Ok(0));
+        for bad in [
+            "-5", "+5", "12.0", "1.5", "1,23", "12,3456", ",123", "1,,234", "人", "", "十二",
+            "1e3", "1 234",
+        ] {
+            assert_eq!(parse_integer(bad), Err(Code::IntegerFormat), "{bad:?}");
+        }
+        assert_eq!(
+            parse_integer("99999999999999999999"),
+            Err(Code::IntegerRange)
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Days {
         from_ymd(y, m, day)

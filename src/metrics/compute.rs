@@ -11,11 +11,14 @@ use rayon::prelude::*;
 
 pub use super::attribution::{Attribution, OutRegion, attribute};
 use super::blocks::{self, age_group};
-use super::defs::{self, MetricDef};
+use super::defs::{self, Kind, MetricDef};
 pub use super::emit::sort_rows;
-use super::emit::{Emitter, Grid, PERSON_BREAKDOWNS};
+use super::emit::{Emitter, Grid, INCIDENT_BREAKDOWNS, PERSON_BREAKDOWNS};
 use super::model::{Codes, Model, Person, reason};
-pub use super::period::{Entry, Period, cohort_entry, periods, subject, survival_window};
+pub use super::period::{
+    Entry, Period, PeriodKind, cohort_entry, periods, periods_of, subject, survival_window,
+};
+use super::population;
 use crate::dates::{Days, age_years};
 use crate::regions::{Level, county_of};
 use crate::schema;
@@ -76,6 +79,7 @@ pub(super) const AGE_AT: usize = 3;
 pub(super) const DRUG_AT: usize = 7;
 pub(super) const BREAKDOWN_WIDTH: usize = 16;
 pub(super) const SERVICE_WIDTH: usize = 11; // total + ten types
+pub(super) const INCIDENT_WIDTH: usize = 6; // total + five kinds
 
 /// The sums of one period.
 #[derive(Debug, Clone, Default)]
@@ -96,6 +100,7 @@ struct Acc {
     transfers_in: Grid,
     transfers_out: Grid,
     officers: Grid,
+    incidents: Grid,
     /// (region, subject) for the three cohorts.
     cohort_community: Vec<(u32, Subject)>,
     cohort_release: Vec<(u32, Subject)>,
@@ -120,6 +125,7 @@ impl Acc {
             transfers_in: Grid::new(n, 1),
             transfers_out: Grid::new(n, 1),
             officers: Grid::new(n, 1),
+            incidents: Grid::new(n, INCIDENT_WIDTH),
             cohort_community: Vec::new(),
             cohort_release: Vec::new(),
         }
@@ -143,6 +149,7 @@ impl Acc {
             (&mut self.transfers_in, &o.transfers_in),
             (&mut self.transfers_out, &o.transfers_out),
             (&mut self.officers, &o.officers),
+            (&mut self.incidents, &o.incidents),
         ] {
             a.merge(b);
         }
@@ -202,7 +209,7 @@ fn person_period(
             acc.under_measure.add(r, 0, true, false);
         }
     }
-    // New users in Y, attributed by first_found_region.
+    // New users in p, attributed by first_found_region.
     if p.first_found >= per.start
         && p.first_found <= per.end
         && let Some(r) = at.of(p.first_found_region)
@@ -251,7 +258,7 @@ fn person_period(
             );
         }
         if let Some(rep) = m.report {
-            for &(qs, qe) in &per.quarters {
+            for &(qs, qe) in per.inner_quarters() {
                 if rep <= qs && m.end.is_none_or(|e| e > qe) && qe <= c && !blocks::gone(p, qe) {
                     acc.compliance.add(r, 0, hits(&p.valid_tests, qs, qe), true);
                 }
@@ -305,17 +312,50 @@ fn person_period(
     }
 }
 
-/// Computes the requested metrics.
+/// Computes the requested metrics for calendar years.
 pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
+    compute_periods(model, req, PeriodKind::Year)
+}
+
+/// The population of every output region for year `y` (METRICS.md "Population and
+/// rates per inhabitants"): none for pseudo-regions and codes the region table does
+/// not know at the level.
+fn populations(model: &Model, at: &Attribution, level: Level, y: i32) -> Vec<Option<u64>> {
+    at.regions
+        .iter()
+        .map(|r| {
+            let known = model.regions.get(&r.code).is_some_and(|k| k.level == level);
+            known
+                .then(|| population::pop(&model.population, &r.code, y))
+                .flatten()
+        })
+        .collect()
+}
+
+/// Computes the requested metrics for periods of `kind` (METRICS.md "Quarters and
+/// months", v1.2): `--from`/`--to` select by the calendar year of the period.
+pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<MetricRow> {
     let at = Attribution::build(model, req.level, req.scope.as_deref());
     let n = at.regions.len();
-    let all = periods(model);
+    let all = periods_of(model, kind);
     let c = model.cutoff;
     let codes = &model.codes;
+    let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
+    let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
+    // Periods outside --from/--to are computed only where a reported row needs them:
+    // the same period a year earlier for new_users_yoy, every earlier year for the
+    // streaks. The others stay empty.
+    let streaks = kind == PeriodKind::Year && defs::YEAR_ONLY.iter().any(|id| wanted(id));
+    let needed = |per: &Period| {
+        streaks || in_range(per.year) || (wanted("new_users_yoy") && in_range(per.year + 1))
+    };
     // One pass per period over all persons, in parallel chunks.
     let accs: Vec<(Period, Acc)> = all
         .iter()
         .map(|per| {
+            if !needed(per) {
+                return (*per, Acc::new(0));
+            }
             // One accumulator per rayon split (not per chunk): with thousands of
             // regions an accumulator is megabytes.
             let mut acc = model
@@ -340,6 +380,17 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                     acc.officers.add(r, 0, false, true);
                 }
             }
+            // Incidents dated in p (the snapshot holds none after C).
+            let from = model.incidents.partition_point(|x| x.date < per.start);
+            for x in model.incidents[from..]
+                .iter()
+                .take_while(|x| x.date <= per.end)
+            {
+                if let Some(r) = at.of(x.region) {
+                    acc.incidents.add(r, 0, true, false);
+                    acc.incidents.add(r, 1 + x.kind as usize, true, false);
+                }
+            }
             acc.cohort_community
                 .sort_by_key(|(r, s)| (*r, s.time, s.event));
             acc.cohort_release
@@ -347,36 +398,67 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
             (*per, acc)
         })
         .collect();
-    let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
-    let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
+    let needs_pop = ["existing_per_10k", "new_users_per_100k"]
+        .iter()
+        .any(|id| wanted(id))
+        && model.present.contains(&schema::Table::Population);
+    let mut pops: std::collections::BTreeMap<i32, Vec<Option<u64>>> = Default::default();
+    let new_totals: Vec<Vec<u64>> = accs
+        .iter()
+        .map(|(_, acc)| {
+            (0..n)
+                .map(|r| match acc.new_users.num.is_empty() {
+                    true => 0, // a period nothing needs
+                    false => acc.new_users.get(r, 0).0,
+                })
+                .collect()
+        })
+        .collect();
+    let lag = kind.per_year();
     let mut rows = Vec::new();
-    let mut prev_new: Option<Vec<u64>> = None;
     let mut streak: Vec<u64> = vec![0; n];
+    let mut quiet: Vec<u64> = vec![0; n];
     for (pi, (per, acc)) in accs.iter().enumerate() {
-        let new_totals: Vec<u64> = (0..n).map(|r| acc.new_users.get(r, 0).0).collect();
-        // Decline streaks need every earlier period, whatever --from says.
-        let streak_now: Option<Vec<u64>> = if per.partial {
+        // Streaks (years only) need every earlier period, whatever --from says.
+        let streak_now: Option<Vec<u64>> = if per.partial || !streaks {
             None
         } else {
-            Some(match (&prev_new, pi) {
-                (Some(prev), _) => (0..n)
+            Some(match pi {
+                0 => vec![0; n],
+                _ => (0..n)
                     .map(|r| {
-                        if new_totals[r] < prev[r] {
+                        if new_totals[pi][r] < new_totals[pi - 1][r] {
                             streak[r] + 1
                         } else {
                             0
                         }
                     })
                     .collect(),
-                (None, _) => vec![0; n],
             })
         };
         if let Some(s) = &streak_now {
             streak = s.clone();
         }
-        prev_new = Some(new_totals);
+        // Complete years without an incident, counted from the first period.
+        let quiet_now: Option<Vec<u64>> = (!per.partial && streaks).then(|| {
+            (0..n)
+                .map(|r| {
+                    if acc.incidents.get(r, 0).0 > 0 {
+                        0
+                    } else {
+                        quiet[r] + 1
+                    }
+                })
+                .collect()
+        });
+        if let Some(q) = &quiet_now {
+            quiet = q.clone();
+        }
         if !in_range(per.year) {
             continue;
+        }
+        if needs_pop && !pops.contains_key(&per.year) {
+            pops.insert(per.year, populations(model, &at, req.level, per.year));
         }
         let mut emit = Emitter {
             rows: &mut rows,
@@ -388,6 +470,9 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
             if !def.needs.iter().all(|t| model.present.contains(t)) {
                 continue;
             }
+            if kind != PeriodKind::Year && defs::YEAR_ONLY.contains(&def.id) {
+                continue;
+            }
             match def.id {
                 "registered" => emit.counts(def, &acc.registered, &[]),
                 "existing" => emit.counts(def, &acc.existing, &PERSON_BREAKDOWNS),
@@ -397,6 +482,7 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                 "under_community_measure" => emit.counts(def, &acc.under_measure, &[]),
                 "transfers_in" => emit.counts(def, &acc.transfers_in, &[]),
                 "transfers_out" => emit.counts(def, &acc.transfers_out, &[]),
+                "incidents" => emit.counts(def, &acc.incidents, &INCIDENT_BREAKDOWNS),
                 "consolidation_rate" => {
                     for r in 0..n {
                         let ab = acc.abstinent.get(r, 0).0;
@@ -409,6 +495,8 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                 "timely_report_rate" => emit.rates(def, &acc.timely),
                 "loss_of_contact_rate" => emit.rates(def, &acc.loss),
                 "escalation_rate" => emit.rates(def, &acc.escalation),
+                // A month contains no calendar quarter: no rows (a warning says so).
+                "test_compliance" if kind == PeriodKind::Month => {}
                 "test_compliance" => emit.rates(def, &acc.compliance),
                 "service_coverage" => {
                     for r in 0..n {
@@ -428,19 +516,28 @@ pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
                         emit.push(def, r, "", String::new(), Some(num), Some(den), value, None);
                     }
                 }
-                "new_users_decline_streak" => {
-                    for r in 0..n {
-                        let v = streak_now.as_ref().map(|s| s[r]);
-                        emit.push(
-                            def,
-                            r,
-                            "",
-                            String::new(),
-                            v,
-                            None,
-                            v.map(|x| x as f64),
-                            None,
-                        );
+                "new_users_decline_streak" => emit.streak(def, streak_now.as_deref()),
+                "incident_free_streak" => emit.streak(def, quiet_now.as_deref()),
+                "new_users_yoy" => {
+                    for (r, &num) in new_totals[pi].iter().enumerate() {
+                        // The same period one year earlier; none before the first period.
+                        let den = pi.checked_sub(lag).map(|e| new_totals[e][r]);
+                        let value = den.filter(|&d| d > 0).map(|d| num as f64 / d as f64 - 1.0);
+                        emit.push(def, r, "", String::new(), Some(num), den, value, None);
+                    }
+                }
+                "existing_per_10k" | "new_users_per_100k" => {
+                    let Kind::PerInhabitants { scale } = def.kind else {
+                        unreachable!("a per-inhabitant metric")
+                    };
+                    let grid = if def.id == "existing_per_10k" {
+                        &acc.existing
+                    } else {
+                        &acc.new_users
+                    };
+                    let pop = &pops[&per.year];
+                    for (r, p) in pop.iter().enumerate() {
+                        emit.per_inhabitants(def, r, grid.get(r, 0).0, *p, scale);
                     }
                 }
                 id @ ("relapse_12m" | "relapse_36m" | "relapse_after_release_12m") => {

@@ -13,6 +13,12 @@ pub enum Kind {
     Ratio,
     /// A Kaplan–Meier cumulative incidence `1 − S(w)` with a log(−log) interval.
     Survival,
+    /// Persons per `scale` inhabitants (v1.2): `scale × numerator / population`, with
+    /// the Wilson interval of numerator / population times `scale`; never unstable.
+    PerInhabitants { scale: u32 },
+    /// A relative change `numerator / denominator − 1` without interval (v1.2,
+    /// `new_users_yoy`); numerator and denominator are counts of persons.
+    Change,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,14 +31,16 @@ pub struct MetricDef {
 }
 
 impl MetricDef {
-    /// Rates whose intervals make small denominators "unstable".
+    /// Rates whose intervals make small denominators "unstable" (the per-inhabitant
+    /// rates have an interval too, but their denominators are inhabitants: never
+    /// unstable).
     pub fn has_interval(&self) -> bool {
         matches!(self.kind, Kind::Rate | Kind::Survival)
     }
 }
 
 use Kind::*;
-use Table::{Measures, Officers, Persons, Services, Tests, Transfers};
+use Table::{Incidents, Measures, Officers, Persons, Population, Services, Tests, Transfers};
 
 macro_rules! m {
     ($id:literal, $zh:literal, $en:literal, $kind:expr, [$($t:expr),*]) => {
@@ -85,11 +93,32 @@ pub const METRICS: &[MetricDef] = &[
         [Persons]
     ),
     m!(
+        "existing_per_10k",
+        "每万人口现有吸毒人员数",
+        "Existing drug users per 10,000 inhabitants",
+        PerInhabitants { scale: 10_000 },
+        [Persons, Population]
+    ),
+    m!(
         "in_society",
         "社会面吸毒人员",
         "Users in society",
         Count,
         [Persons, Measures]
+    ),
+    m!(
+        "incident_free_streak",
+        "连续未发生肇事肇祸年数",
+        "Consecutive years without incidents",
+        Count,
+        [Persons, Incidents]
+    ),
+    m!(
+        "incidents",
+        "吸毒人员肇事肇祸案事件数",
+        "Incidents caused by drug users",
+        Count,
+        [Persons, Incidents]
     ),
     m!(
         "loss_of_contact_rate",
@@ -110,6 +139,20 @@ pub const METRICS: &[MetricDef] = &[
         "新发现人数连续下降年数",
         "Consecutive years of decline in new users",
         Count,
+        [Persons]
+    ),
+    m!(
+        "new_users_per_100k",
+        "每十万人口新发现吸毒人员数",
+        "New drug users per 100,000 inhabitants",
+        PerInhabitants { scale: 100_000 },
+        [Persons, Population]
+    ),
+    m!(
+        "new_users_yoy",
+        "新发现人数同比",
+        "New drug users, change on the same period a year earlier",
+        Change,
         [Persons]
     ),
     m!(
@@ -195,6 +238,10 @@ pub fn find(id: &str) -> Option<&'static MetricDef> {
     METRICS.iter().find(|m| m.id == id)
 }
 
+/// Metrics that exist for years only (METRICS.md "Quarters and months", v1.2): with
+/// `--period quarter|month` they have no rows.
+pub const YEAR_ONLY: &[&str] = &["incident_free_streak", "new_users_decline_streak"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +251,6 @@ mod tests {
         for w in METRICS.windows(2) {
             assert!(w[0].id < w[1].id, "{} !< {}", w[0].id, w[1].id);
         }
-        assert_eq!(METRICS.len(), 21);
+        assert_eq!(METRICS.len(), 26);
     }
 }

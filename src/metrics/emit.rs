@@ -78,6 +78,9 @@ pub(super) const PERSON_BREAKDOWNS: [Breakdown; 3] = [
     ("primary_drug", DRUG_AT, || schema::DRUG.codes().collect()),
 ];
 
+pub(super) const INCIDENT_BREAKDOWNS: [Breakdown; 1] =
+    [("kind", 1, || schema::INCIDENT_KIND.codes().collect())];
+
 pub(super) struct Emitter<'a> {
     pub(super) rows: &'a mut Vec<MetricRow>,
     pub(super) per: &'a Period,
@@ -101,7 +104,7 @@ impl Emitter<'_> {
         let region = &self.at.regions[r];
         self.rows.push(MetricRow {
             metric: def.id,
-            period: self.per.year.to_string(),
+            period: self.per.label(),
             as_of: self.per.d,
             region_code: region.code.clone(),
             region_name: region.name.clone(),
@@ -168,6 +171,47 @@ impl Emitter<'_> {
         for r in 0..self.at.regions.len() {
             let (x, n) = g.get(r, 0);
             self.rate(def, r, "", String::new(), x, n);
+        }
+    }
+
+    /// A streak of years: value = numerator = the streak, both empty where `streak` is
+    /// (a partial year).
+    pub(super) fn streak(&mut self, def: &MetricDef, streak: Option<&[u64]>) {
+        for r in 0..self.at.regions.len() {
+            let v = streak.map(|s| s[r]);
+            self.push(
+                def,
+                r,
+                "",
+                String::new(),
+                v,
+                None,
+                v.map(|x| x as f64),
+                None,
+            );
+        }
+    }
+
+    /// Persons per `scale` inhabitants (METRICS.md "Population and rates per
+    /// inhabitants"): `scale × x / pop` with the Wilson interval of `x / pop` times
+    /// `scale`; without a population the value, interval and denominator are empty and
+    /// the numerator is still written.
+    pub(super) fn per_inhabitants(
+        &mut self,
+        def: &MetricDef,
+        r: usize,
+        x: u64,
+        pop: Option<u64>,
+        scale: u32,
+    ) {
+        let k = f64::from(scale);
+        match pop.filter(|&p| p > 0) {
+            Some(p) => {
+                let value = k * x as f64 / p as f64;
+                let ci = stats::wilson(x, p).map(|(l, h)| (l * k, h * k));
+                self.push(def, r, "", String::new(), Some(x), Some(p), Some(value), ci);
+            }
+            None => self.push(def, r, "", String::new(), Some(x), None, None, None),
         }
     }
 

@@ -6,7 +6,7 @@
 //! semantics of an explicit `--as-of` (METRICS.md "Time") are applied here, once, so
 //! the building blocks never see a record dated after the cutoff `C`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -67,6 +67,15 @@ pub struct Officer {
     pub end: Option<Days>,
 }
 
+/// An incident (肇事肇祸, v1.2), attributed to its own region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Incident {
+    pub date: Days,
+    pub region: Code,
+    /// Index in [`schema::INCIDENT_KIND`].
+    pub kind: u8,
+}
+
 /// One person with all their records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -125,8 +134,14 @@ pub struct Model {
     pub cutoff: Days,
     /// First period (year of the earliest dated record), if any record exists.
     pub first_year: Option<i32>,
+    /// The earliest date of the cutoff list (the first period of any kind contains it).
+    pub first_date: Option<Days>,
     pub persons: Vec<Person>,
     pub officers: Vec<Officer>,
+    /// Incidents at `C`, sorted by (date, region, kind); empty without the table.
+    pub incidents: Vec<Incident>,
+    /// Resident population by (region code, year), from the `population` table.
+    pub population: BTreeMap<(String, i32), u64>,
     pub codes: Codes,
     /// Codes occurring in attribution columns (METRICS.md "Attribution to regions").
     pub attribution_codes: BTreeSet<Code>,
@@ -235,6 +250,17 @@ impl Model {
         };
         let off = if src.has(Table::Officers) {
             Some(src.columns(Table::Officers, &["region", "start_date", "end_date"])?)
+        } else {
+            None
+        };
+
+        let inc = if src.has(Table::Incidents) {
+            Some(src.columns(Table::Incidents, &["date", "region", "kind"])?)
+        } else {
+            None
+        };
+        let pop = if src.has(Table::Population) {
+            Some(src.columns(Table::Population, &["region", "year", "population"])?)
         } else {
             None
         };
@@ -452,6 +478,44 @@ impl Model {
                 });
             }
         }
+        let mut incidents = Vec::new();
+        if let Some(df) = &inc {
+            let e = pe(Table::Incidents);
+            let d = dates(df, "date").map_err(e)?;
+            let reg = strs(df, "region").map_err(pe(Table::Incidents))?;
+            let kind = strs(df, "kind").map_err(pe(Table::Incidents))?;
+            for i in 0..d.len() {
+                let (Some(date), Some(k)) = (d[i], enum_index(&schema::INCIDENT_KIND, kind[i]))
+                else {
+                    continue;
+                };
+                let region = codes.intern(reg[i].unwrap_or(""));
+                attribution.insert(region);
+                incidents.push(Incident {
+                    date,
+                    region,
+                    kind: k,
+                });
+            }
+            incidents.sort_unstable_by_key(|x| (x.date, x.region, x.kind));
+        }
+        let mut population = BTreeMap::new();
+        if let Some(df) = &pop {
+            let e = pe(Table::Population);
+            let reg = strs(df, "region").map_err(e)?;
+            let ints = |name: &str| -> PolarsResult<Vec<Option<i64>>> {
+                Ok(df.column(name)?.i64()?.iter().collect())
+            };
+            let year = ints("year").map_err(pe(Table::Population))?;
+            let n = ints("population").map_err(pe(Table::Population))?;
+            for i in 0..reg.len() {
+                if let (Some(r), Some(y), Some(n)) = (reg[i], year[i], n[i])
+                    && let (Ok(y), Ok(n)) = (i32::try_from(y), u64::try_from(n))
+                {
+                    population.insert((r.to_string(), y), n);
+                }
+            }
+        }
         drop(index);
         persons.par_iter_mut().for_each(|p| {
             p.measures
@@ -477,6 +541,7 @@ impl Model {
                 seen(m.decision);
             }
         }
+        let first_date = first;
         let first_year = first.map(|d| {
             use chrono::Datelike;
             crate::dates::from_days(d).year()
@@ -484,8 +549,11 @@ impl Model {
         Ok(Model {
             cutoff,
             first_year,
+            first_date,
             persons,
             officers,
+            incidents,
+            population,
             codes,
             attribution_codes: attribution,
             regions: src.regions.clone(),

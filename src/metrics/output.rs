@@ -79,13 +79,16 @@ pub fn display_value(r: &MetricRow, rule: Rule) -> String {
     match (kind, r.value) {
         (_, None) => "—".to_string(),
         (Kind::Count, Some(v)) => format!("{v}"),
-        (Kind::Ratio, Some(v)) => format!("{v:.1}"),
+        (Kind::Ratio | Kind::PerInhabitants { .. }, Some(v)) => format!("{v:.1}"),
         (_, Some(v)) => format!("{:.1}%", v * 100.0),
     }
 }
 
 pub fn display_ci(r: &MetricRow) -> String {
+    let per_inhabitants =
+        defs::find(r.metric).is_some_and(|d| matches!(d.kind, Kind::PerInhabitants { .. }));
     match (r.ci_low, r.ci_high) {
+        (Some(l), Some(h)) if per_inhabitants => format!("{l:.1}–{h:.1}"),
         (Some(l), Some(h)) => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),
         _ => String::new(),
     }
@@ -182,8 +185,8 @@ impl Printable for MetricTable<'_> {
             let def = defs::find(metric);
             let kind = def.map(|d| d.kind).unwrap_or(Kind::Count);
             let value = |v: f64| match kind {
-                Kind::Rate | Kind::Survival => Cell::Percent(v),
-                Kind::Ratio => Cell::Decimal(v),
+                Kind::Rate | Kind::Survival | Kind::Change => Cell::Percent(v),
+                Kind::Ratio | Kind::PerInhabitants { .. } => Cell::Decimal(v),
                 Kind::Count => Cell::Number(v),
             };
             let opt = |v: Option<f64>, f: &dyn Fn(f64) -> Cell| v.map_or(Cell::Empty, f);

@@ -79,7 +79,12 @@ impl Env {
                 views::measures_in_force(m.clone(), view_date),
             );
         }
-        let model_views = ["person_status", "cohort_members", "stock_flow"];
+        let model_views = [
+            "person_status",
+            "cohort_members",
+            "stock_flow",
+            "stock_flow_periods",
+        ];
         if model_views.iter().any(|v| wanted.contains(*v)) {
             let (model, ids) = self.model()?;
             if wanted.contains("person_status") {
@@ -93,6 +98,12 @@ impl Env {
             }
             if wanted.contains("stock_flow") {
                 ctx.register("stock_flow", views::stock_flow(model)?.lazy());
+            }
+            if wanted.contains("stock_flow_periods") {
+                ctx.register(
+                    "stock_flow_periods",
+                    views::stock_flow_periods(model)?.lazy(),
+                );
             }
         }
         let mut ctx = ctx;

@@ -5,6 +5,7 @@
 //! - `measures_in_force`: measures in force at `D`.
 //! - `cohort_members`: every member of every relapse cohort (both entries, all years).
 //! - `stock_flow`: per year and county, registered → existing → abstinent.
+//! - `stock_flow_periods`: the same per quarter and per month (v1.2).
 
 use polars::prelude::*;
 
@@ -12,17 +13,18 @@ use super::cohort::{self, Entry};
 use crate::dataset::Data;
 use crate::dates::{Days, age_years};
 use crate::metrics::blocks::{self, AGE_GROUPS, age_group};
-use crate::metrics::compute::{self, Request};
+use crate::metrics::compute::{self, Period, PeriodKind, Request};
 use crate::metrics::model::{Model, reason};
 use crate::regions::{Level, county_of};
 use crate::schema::{self, Table};
 
 /// The view names.
-pub const VIEWS: [&str; 4] = [
+pub const VIEWS: [&str; 5] = [
     "person_status",
     "measures_in_force",
     "cohort_members",
     "stock_flow",
+    "stock_flow_periods",
 ];
 
 fn date_col(name: &str, v: Vec<Option<Days>>) -> PolarsResult<Column> {
@@ -234,6 +236,7 @@ pub fn cohort_members(model: &Model, ids: &[String]) -> PolarsResult<DataFrame> 
     let mut drug = Vec::new();
     let mut age = Vec::new();
     let mut agegrp = Vec::new();
+    let (mut quarter, mut month) = (Vec::new(), Vec::new());
     for e in [Entry::Community, Entry::Release] {
         for &y in &years {
             for m in cohort::members(model, e, y) {
@@ -255,6 +258,11 @@ pub fn cohort_members(model: &Model, ids: &[String]) -> PolarsResult<DataFrame> 
                 let a = age_years(p.birth, m.index);
                 age.push(a);
                 agegrp.push(AGE_GROUPS[age_group(a)]);
+                // The quarter and month of the index date: the cohorts of
+                // `--period quarter|month` (v1.2).
+                quarter
+                    .push(Period::containing(PeriodKind::Quarter, m.index, model.cutoff).label());
+                month.push(Period::containing(PeriodKind::Month, m.index, model.cutoff).label());
             }
         }
     }
@@ -276,12 +284,33 @@ pub fn cohort_members(model: &Model, ids: &[String]) -> PolarsResult<DataFrame> 
             Column::new("primary_drug".into(), drug),
             Column::new("age".into(), age),
             Column::new("age_group".into(), agegrp),
+            Column::new("quarter".into(), quarter),
+            Column::new("month".into(), month),
         ],
     )
 }
 
 /// `stock_flow`: per year and county, the counts of `jindu metrics` at `D` of the year.
 pub fn stock_flow(model: &Model) -> PolarsResult<DataFrame> {
+    let (n, cols) = stock_flow_columns(model, PeriodKind::Year, false)?;
+    DataFrame::new(n, cols)
+}
+
+/// `stock_flow_periods` (v1.2): the counts of `stock_flow` per quarter and per month,
+/// each at its `D = min(E(p), C)`, with the period kind and label.
+pub fn stock_flow_periods(model: &Model) -> PolarsResult<DataFrame> {
+    let (nq, q) = stock_flow_columns(model, PeriodKind::Quarter, true)?;
+    let (nm, m) = stock_flow_columns(model, PeriodKind::Month, true)?;
+    DataFrame::new(nq, q)?.vstack(&DataFrame::new(nm, m)?)
+}
+
+/// The columns of a stock-flow view for periods of `kind`; with `labelled`, led by
+/// `period_kind` and `period` (the label of the `metrics` output).
+fn stock_flow_columns(
+    model: &Model,
+    kind: PeriodKind,
+    labelled: bool,
+) -> PolarsResult<(usize, Vec<Column>)> {
     let ids = [
         "registered",
         "new_users",
@@ -299,7 +328,7 @@ pub fn stock_flow(model: &Model) -> PolarsResult<DataFrame> {
         from: None,
         to: None,
     };
-    let rows = compute::compute(model, &req);
+    let rows = compute::compute_periods(model, &req, kind);
     use std::collections::BTreeMap;
     #[derive(Default)]
     struct R {
@@ -308,13 +337,14 @@ pub fn stock_flow(model: &Model) -> PolarsResult<DataFrame> {
         name: String,
         v: [i64; 5],
     }
-    let mut map: BTreeMap<(i32, String), R> = BTreeMap::new();
+    // Labels sort in time order as byte strings.
+    let mut map: BTreeMap<(String, String), R> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.breakdown.is_empty()) {
         let Some(k) = ids.iter().position(|i| *i == r.metric) else {
             continue;
         };
         let e = map
-            .entry((r.period.parse().unwrap_or(0), r.region_code.clone()))
+            .entry((r.period.clone(), r.region_code.clone()))
             .or_default();
         e.as_of = r.as_of;
         e.partial = r.partial;
@@ -322,8 +352,20 @@ pub fn stock_flow(model: &Model) -> PolarsResult<DataFrame> {
         e.v[k] = r.numerator.unwrap_or(0) as i64;
     }
     let n = map.len();
-    let mut cols: Vec<Column> = vec![
-        Column::new("year".into(), map.keys().map(|k| k.0).collect::<Vec<_>>()),
+    let year = |label: &str| label[..4].parse::<i32>().unwrap_or(0);
+    let mut cols: Vec<Column> = Vec::new();
+    if labelled {
+        cols.push(Column::new("period_kind".into(), vec![kind.as_str(); n]));
+        cols.push(Column::new(
+            "period".into(),
+            map.keys().map(|k| k.0.clone()).collect::<Vec<_>>(),
+        ));
+    }
+    cols.extend([
+        Column::new(
+            "year".into(),
+            map.keys().map(|k| year(&k.0)).collect::<Vec<_>>(),
+        ),
         date_col("as_of", map.values().map(|r| Some(r.as_of)).collect())?,
         Column::new(
             "partial".into(),
@@ -337,7 +379,7 @@ pub fn stock_flow(model: &Model) -> PolarsResult<DataFrame> {
             "county_name".into(),
             map.values().map(|r| r.name.clone()).collect::<Vec<_>>(),
         ),
-    ];
+    ]);
     for (k, id) in ids.iter().enumerate() {
         cols.push(Column::new(
             (*id).into(),
@@ -350,5 +392,5 @@ pub fn stock_flow(model: &Model) -> PolarsResult<DataFrame> {
             .map(|r| r.v[0] - r.v[2] - r.v[3])
             .collect::<Vec<_>>(),
     ));
-    DataFrame::new(n, cols)
+    Ok((n, cols))
 }

@@ -3,7 +3,8 @@
 //! histories ([`simulate`]), the geography and the allocation of persons to places and
 //! years ([`regions`]), the officers ([`officers`]), the calibration of the simulation
 //! against the published figures of SEED-FACTS.md ([`calibrate`]), and the writing of
-//! the eight tables as CSV, CSV.gz and XLSX with Chinese headers and labels, optionally
+//! the ten tables (the synthetic `population` of [`population`] and the `incidents` of
+//! [`incidents`] included) as CSV, CSV.gz and XLSX with Chinese headers and labels, optionally
 //! with the defects real exports have ([`write`]). It has its own PRNG ([`rng`]) so the
 //! same seed gives byte-identical files on every machine and thread count. Nothing in
 //! it describes real persons: names are `虚构人员0000123`, ID numbers are generated.
@@ -16,7 +17,9 @@
 
 pub mod calibrate;
 pub mod digits;
+pub mod incidents;
 pub mod officers;
+pub mod population;
 pub mod regions;
 pub mod rng;
 pub mod simulate;
@@ -382,13 +385,13 @@ pub fn generate(
         files: Vec::new(),
     };
 
-    // regions and officers: whole tables
-    for t in [Table::Regions, Table::Officers] {
+    // regions, officers and population: whole tables
+    for t in [Table::Regions, Table::Officers, Table::Population] {
         let mut w = Writer::create(out_dir, t, kind_of(t, cfg.format, compact))?;
-        let (body, n) = if t == Table::Regions {
-            write::format_regions(&world.geo.rows, w.eol())
-        } else {
-            write::format_officers(&world, cfg.dirty, w.eol())
+        let (body, n) = match t {
+            Table::Regions => write::format_regions(&world.geo.rows, w.eol()),
+            Table::Officers => write::format_officers(&world, cfg.dirty, w.eol()),
+            _ => write::format_population(&population::rows(&world.geo), w.eol()),
         };
         w.write_text(&body)?;
         w.rows = n;
@@ -402,18 +405,36 @@ pub fn generate(
         writers.push(Writer::create(out_dir, t, kind_of(t, cfg.format, compact))?);
     }
     let crlf: [bool; 6] = std::array::from_fn(|i| writers[i].crlf());
+    let mut incidents = Writer::create(
+        out_dir,
+        Table::Incidents,
+        kind_of(Table::Incidents, cfg.format, compact),
+    )?;
+    let incidents_eol = incidents.eol();
     let blocks = world.blocks();
     let mut b0 = 0;
     while b0 < blocks {
         let b1 = (b0 + CHUNK_BLOCKS).min(blocks);
-        let outs: Vec<write::BlockOut> = (b0..b1)
+        let outs: Vec<(write::BlockOut, (Vec<u8>, u64))> = (b0..b1)
             .into_par_iter()
             .map(|bi| {
                 let block = world.simulate_block(bi);
-                write::format_block(&world, bi, &block, cfg.dirty, crlf)
+                (
+                    write::format_block(&world, bi, &block, cfg.dirty, crlf),
+                    write::format_incidents(&world, &block, incidents_eol),
+                )
             })
             .collect();
-        for o in outs {
+        for (o, (inc, inc_rows)) in outs {
+            incidents.write_text(&inc)?;
+            incidents.rows += inc_rows;
+            done += inc_rows;
+            if matches!(incidents.kind, Kind::Xlsx) && incidents.rows > XLSX_MAX_ROWS {
+                return Err(SampleError::TooManyRows {
+                    table: Table::Incidents,
+                    rows: incidents.rows,
+                });
+            }
             for (i, w) in writers.iter_mut().enumerate() {
                 w.write_text(&o.bufs[i])?;
                 w.rows += o.rows[i];
@@ -432,6 +453,7 @@ pub fn generate(
     for w in writers {
         summary.files.push(w.finish()?);
     }
+    summary.files.push(incidents.finish()?);
     summary.files.sort_by_key(|f| f.table);
     Ok(summary)
 }
@@ -657,19 +679,21 @@ mod tests {
         let s3 = p3.install(|| generate(&cfg, &b, &|_| {})).unwrap();
         assert_eq!(s1.rows(), s3.rows());
         let (fa, fb) = (files(&a), files(&b));
-        assert_eq!(fa.len(), 8);
+        assert_eq!(fa.len(), 10);
         assert_eq!(fa, fb);
         let names: Vec<&str> = fa.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
             names,
             [
                 "专干.xlsx",
+                "人口.csv",
                 "人员.csv",
                 "帮扶.csv.gz",
                 "措施.csv",
                 "查获.csv",
                 "检测.csv.gz",
                 "移交.csv",
+                "肇事肇祸.csv",
                 "行政区划.csv"
             ]
         );
@@ -757,7 +781,7 @@ mod tests {
         };
         let d = tmp("xlsx");
         let s = generate(&cfg, &d, &|_| {}).unwrap();
-        assert_eq!(s.files.len(), 8);
+        assert_eq!(s.files.len(), 10);
         assert!(
             s.files
                 .iter()

@@ -27,6 +27,8 @@ pub mod domain {
     pub const REGIONS: u64 = 3;
     pub const DIRTY: u64 = 4;
     pub const ALLOCATION: u64 = 5;
+    pub const POPULATION: u64 = 6;
+    pub const INCIDENT: u64 = 7;
 }
 
 /// xoshiro256** 1.0 (Blackman and Vigna 2018).

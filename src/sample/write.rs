@@ -517,6 +517,42 @@ pub fn format_officers(w: &World, dirty: bool, eol: &[u8]) -> (Vec<u8>, u64) {
     (out, n)
 }
 
+/// The population table body (`人口.csv`): region, year, residents.
+pub fn format_population(rows: &[super::population::PopulationRow], eol: &[u8]) -> (Vec<u8>, u64) {
+    let mut out = Vec::with_capacity(rows.len() * 24);
+    for r in rows {
+        push_uint(&mut out, u64::from(r.region));
+        out.push(b',');
+        push_uint(&mut out, r.year as u64);
+        out.push(b',');
+        push_uint(&mut out, r.population);
+        out.extend_from_slice(eol);
+    }
+    (out, rows.len() as u64)
+}
+
+/// The incidents of one block (`肇事肇祸.csv`), person by person, from the incidents'
+/// own streams: the other tables are the same with or without them.
+pub fn format_incidents(w: &World, b: &Block, eol: &[u8]) -> (Vec<u8>, u64) {
+    let mut out = Vec::new();
+    let mut scratch = Vec::new();
+    let mut n = 0;
+    for p in &b.persons {
+        for x in super::incidents::of_person(w.seed, p) {
+            let cells = [
+                F::Id("SJ", x.person + 1, w.pid_width, Some((u64::from(x.seq), 2))),
+                F::Id("P", x.person + 1, w.pid_width, None),
+                F::Date(x.date),
+                F::Region(x.region),
+                F::Str(zh(&schema::INCIDENT_KIND, x.kind)),
+            ];
+            put_row(&mut out, &cells, None, eol, &mut scratch);
+            n += 1;
+        }
+    }
+    (out, n)
+}
+
 /// The header line of a table: the first Chinese alias of every column.
 pub fn header(t: Table, eol: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

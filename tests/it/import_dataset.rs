@@ -49,7 +49,7 @@ fn dataset_layout_and_manifest() {
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["engine"], "jindu");
-    assert_eq!(m["contract_version"], "1.1");
+    assert_eq!(m["contract_version"], "1.2");
     assert_eq!(m["cutoff"], "2024-12-30");
     assert_eq!(m["tables"]["persons"], 5);
     assert_eq!(m["tables"]["tests"], 9);

@@ -11,6 +11,7 @@ mod import_fuzz;
 mod import_malformed;
 mod messages;
 mod metrics_cli;
+mod periods_cli;
 mod privacy;
 mod query_cli;
 mod report_pdf;

@@ -354,7 +354,7 @@ fn missing_tables_give_no_rows_and_a_warning() {
     let o = run(&["metrics", e.path().to_str().unwrap(), "--format", "csv"]);
     assert!(o.status.success());
     assert!(stderr(&o).contains("service_coverage"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("needs the services table"));
+    assert!(stderr(&o).contains("needs the table(s) services"));
     assert!(!stdout(&o).contains("service_coverage"));
 }
 
@@ -671,6 +671,11 @@ fn county_rows_of_2019_in_wuzhong() {
         assert_eq!(f[1], "2019");
         regions.insert(f[3]);
         let key = (f[0], f[6], f[7]);
+        if (f[0], f[3]) == ("new_users_yoy", "640324") {
+            // v1.2: P004 in 2019 against nobody in 2018: the value is empty.
+            assert_eq!((f[8], f[9], f[10], f[11]), ("1", "0", "", ""), "{l}");
+            continue;
+        }
         let (num, den) = match (f[3], expected.get(&key)) {
             ("640324", Some(v)) => {
                 seen += 1;

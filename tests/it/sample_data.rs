@@ -41,8 +41,8 @@ fn committed_sample_regenerates_identically() {
         );
         n += 1;
     }
-    assert_eq!(n, 8);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 8);
+    assert_eq!(n, 10);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 10);
 }
 
 type Rows = BTreeMap<(String, String, String), BTreeMap<String, String>>;
@@ -302,4 +302,41 @@ fn published_sample_passes_the_disclosure_audit() {
             "{level}: nothing hidden?"
         );
     }
+}
+
+/// Contract v1.2 in the sample: 同心县 has no incident in the ten years up to 2021
+/// (连续10年未发生吸毒人员肇事肇祸案事件) while the region as a whole has some every year,
+/// and every county has a population, so every per-inhabitant rate has a value.
+#[test]
+fn sample_incidents_and_population() {
+    let r = totals(&[
+        "--level",
+        "county",
+        "--region",
+        "640324",
+        "--metric",
+        "incident_free_streak",
+    ]);
+    assert_eq!(value(&r, "incident_free_streak", 2021, "640324"), 10.0);
+    assert_eq!(value(&r, "incident_free_streak", 2011, "640324"), 0.0);
+    let p = totals(&["--level", "province", "--metric", "incidents"]);
+    for y in 2000..=2025 {
+        assert!(value(&p, "incidents", y, "640000") > 0.0, "{y}");
+    }
+    let c = totals(&[
+        "--level",
+        "county",
+        "--metric",
+        "existing_per_10k",
+        "--from",
+        "2019",
+        "--to",
+        "2019",
+    ]);
+    for ((_, _, region), row) in &c {
+        assert!(!row["value"].is_empty(), "{region}: no population");
+    }
+    // 同心县, end 2019: about 1,200 existing users for about 320,000 residents.
+    let v = value(&c, "existing_per_10k", 2019, "640324");
+    assert!((30.0..45.0).contains(&v), "{v}");
 }

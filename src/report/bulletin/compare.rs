@@ -142,7 +142,7 @@ impl Comparison {
                 c.difference = Some(diff);
                 c.outcome = direction(c.change);
             }
-            Kind::Ratio => {}
+            Kind::Ratio | Kind::PerInhabitants { .. } | Kind::Change => {}
         }
         c
     }
@@ -175,6 +175,8 @@ impl Comparison {
                 Kind::Rate => "rate",
                 Kind::Survival => "survival",
                 Kind::Ratio => "ratio",
+                Kind::PerInhabitants { .. } => "per_inhabitants",
+                Kind::Change => "change",
             },
             "prev": fig(self.prev),
             "cur": fig(self.cur),
