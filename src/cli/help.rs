@@ -37,6 +37,7 @@ pub fn help_msg(cmd: &str, id: &str) -> Option<Msg> {
         (_, "data") => HelpData,
         (_, "metrics") => HelpMetric,
         (_, "level") => HelpLevel,
+        (_, "period") => HelpPeriod,
         ("report", "region") => HelpReportRegion,
         (_, "region") => HelpRegionWithin,
         (_, "from") => HelpFrom,

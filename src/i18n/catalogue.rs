@@ -584,6 +584,9 @@ catalogue! {
     HelpMetric =>
         "指标标识（可重复；默认：全部）。见 docs/metrics.md",
         "Metric id (repeatable; default: all). See docs/metrics.md";
+    HelpPeriod =>
+        "期间长度：自然年（2025）、季度（2025-Q1）或月（2025-03）",
+        "Length of the periods: calendar years (2025), quarters (2025-Q1) or months (2025-03)";
     HelpLevel =>
         "输出行的区划级别",
         "Regional level of the output rows";

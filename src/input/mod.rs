@@ -518,9 +518,10 @@ impl<'o> State<'o> {
                 return RowOutcome::Merged;
             }
             let first_name = &ts.file_names[first_file as usize];
-            let issue = RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0])).with_text(
-                crate::msg!(DetailFirstRowAt, file = first_name, line = first_line),
-            );
+            let issue =
+                RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0])).with_text(
+                    crate::msg!(DetailFirstRowAt, file = first_name, line = first_line),
+                );
             return RowOutcome::Quarantined(line, vec![issue], raw());
         }
         ts.dup.insert(id_key, (content, file_idx, line));

@@ -420,8 +420,10 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
             }),
         ColType::Integer { min, max } => match values::parse_integer(&text) {
             Ok(n) if (min..=max).contains(&n) => Ok(Val::Int(n)),
-            Ok(_) => Err(issue(Code::IntegerRange)
-                .with_text(crate::msg!(DetailAllowedRange, range = range_text(min, max)))),
+            Ok(_) => Err(issue(Code::IntegerRange).with_text(crate::msg!(
+                DetailAllowedRange,
+                range = range_text(min, max)
+            ))),
             Err(code) => Err(issue(code)),
         },
         ColType::IdNumber | ColType::Name => unreachable!("handled by parse_row"),
