@@ -726,16 +726,56 @@ fn default_cohort_year(model: &crate::metrics::Model) -> i32 {
     crate::dates::from_days(model.cutoff).format("%Y").to_string().parse::<i32>().unwrap_or(2024) - 1
 }
 
-fn cohort_result(app: &App, req: &Req) -> Result<(cohort::CohortResult, CohortAsk)> {
+/// The cohort of a request; the flag says the whole cohort was left out as too small.
+fn cohort_result(app: &App, req: &Req) -> Result<(cohort::CohortResult, CohortAsk, bool)> {
     let e = entry(app, req)?;
     let loaded = app.ws.load(&e)?;
     let a = cohort_ask(req, default_cohort_year(&loaded.model))?;
-    let r = cohort::analyse(&loaded.model, a.entry, a.year, a.by, a.window)?;
-    Ok((r, a))
+    let mut r = cohort::analyse(&loaded.model, a.entry, a.year, a.by, a.window)?;
+    let hidden = !app.cfg.raw && publish_cohort(&mut r, app.cfg.rule)?;
+    Ok((r, a, hidden))
+}
+
+/// Disclosure control of a cohort: a group of fewer persons than the threshold is
+/// left out (its rows, its curve), then the count columns (events, at risk) are
+/// published as in `jindu query --publish`; the chart's numbers at risk below the
+/// threshold are not drawn ([`publish_curves`]).
+fn publish_cohort(r: &mut cohort::CohortResult, rule: crate::publish::Rule) -> Result<bool> {
+    use polars::prelude::{BooleanChunked, DataType, NewChunkedArray};
+    let small = |n: u64| rule.too_small(n);
+    let n = r.table.column("n")?.cast(&DataType::UInt64)?;
+    let keep: Vec<bool> = n
+        .u64()?
+        .iter()
+        .map(|v| !v.is_some_and(small))
+        .collect();
+    let mask = BooleanChunked::from_slice("keep".into(), &keep);
+    r.table = r.table.filter(&mask)?;
+    let (p, cols) = publish_frame(&r.table, rule)?;
+    if let Some(first) = audit_frame(&p, &cols, rule).first() {
+        bail!("disclosure audit: {first} (nothing shown; this is a bug in jindu)");
+    }
+    r.table = p;
+    if small(r.groups[0].1.len() as u64) {
+        r.groups.truncate(1);
+        r.groups[0].1.clear();
+        return Ok(true);
+    }
+    let total = r.groups.remove(0);
+    r.groups.retain(|(_, s)| !small(s.len() as u64));
+    r.groups.insert(0, total);
+    Ok(false)
+}
+
+/// Numbers at risk below the threshold are left out of the chart (drawn as "—").
+fn publish_curves(curves: &mut [crate::chart::KmCurve], rule: crate::publish::Rule) {
+    for c in curves {
+        c.2.retain(|(_, n)| !rule.too_small(*n));
+    }
 }
 
 fn cohort_file(app: &App, req: &Req, f: Format) -> Result<Vec<u8>> {
-    let (r, _) = cohort_result(app, req)?;
+    let (r, _, _) = cohort_result(app, req)?;
     Ok(crate::output::to_bytes(&r, f)?)
 }
 
@@ -762,14 +802,20 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
     );
     match cohort_result(app, req) {
         Err(e) => b.push_str(&error_box(lang, &format!("{e:#}"))),
-        Ok((r, a)) => {
+        Ok((r, a, hidden)) => {
             let q = keep_query(req, &[]);
             b.push_str(&format!(
                 "<p class=\"downloads\"><a href=\"/cohort.csv?{q}\" download>{}</a> <a href=\"/cohort.xlsx?{q}\" download>{}</a></p>",
                 lang.t("下载 CSV", "Download CSV"),
                 lang.t("下载 Excel", "Download Excel")
             ));
-            let n = r.groups[0].1.len();
+            let n = r.groups[0].1.len() as u64;
+            let n = if hidden {
+                // Left out above when the cohort is smaller than the threshold.
+                lang.t("少于发布阈值（不显示）", "below the publication threshold (not shown)").to_string()
+            } else {
+                n.to_string()
+            };
             b.push_str(&format!(
                 "<p id=\"cohort-size\">{} {} {}</p>",
                 lang.t("入组人数：", "Persons in the cohort:"),
@@ -800,10 +846,11 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 x_axis: lang.t("随访时间（月）", "Follow-up (months)"),
                 at_risk: lang.t("风险人数", "Number at risk"),
             };
-            b.push_str(&chart(
-                &crate::chart::km_curves(&words, &cohort::curves(&r.groups, a.window)),
-                "km-chart",
-            ));
+            let mut curves = cohort::curves(&r.groups, a.window);
+            if !app.cfg.raw {
+                publish_curves(&mut curves, app.cfg.rule);
+            }
+            b.push_str(&chart(&crate::chart::km_curves(&words, &curves), "km-chart"));
             b.push_str(&format!(
                 "<h2>{}</h2>",
                 lang.t("6/12/24/36 个月累计复吸率与风险人数", "Relapse at 6/12/24/36 months and numbers at risk")

@@ -375,16 +375,16 @@ fn every_page_and_download_matches_the_cli() {
     let page = s.get_ok("/metrics?data=basic&level=city&region=640324");
     assert!(page.contains("coarser"), "{page}");
 
-    // Cohorts: the page and CSV equal `jindu cohort`.
+    // Cohorts: published, a cohort of one person is not shown.
     let page = s.get_ok("/cohort?data=basic&entry=community&year=2021&window=1095");
     assert!(page.contains("id=\"km-chart\"") && page.contains("<table id=\"cohort\">"), "{page}");
-    assert!(page.contains("入组人数： 1"), "{page}");
-    let csv = s.get("/cohort.csv?data=basic&entry=community&year=2021&window=1095");
-    assert_eq!(csv.status, 200);
-    let cli = cli_stdout(&["cohort", data, "--entered", "2021", "--format", "csv"]);
-    assert!(csv.body == cli, "the CSV differs from jindu cohort's");
+    assert!(page.contains("少于发布阈值"), "{page}");
     let page = s.get_ok("/cohort?data=basic&year=2021&by=sex");
     assert!(page.contains("log-rank"), "{page}");
+    assert_private(&page);
+    let csv = s.get("/cohort.csv?data=basic&entry=community&year=2021");
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.text().lines().count(), 1, "only the header: {}", csv.text());
 
     // Queries: the saved ones as forms; a saved query and ad-hoc SQL; paginated.
     let page = s.get_ok("/query");
@@ -450,6 +450,13 @@ fn numbers_on_the_page_equal_jindu_metrics() {
     let data = s.ws.path().join("basic");
     let page = s.get_ok("/metrics?data=basic&metric=existing&metric=relapse_12m&metric=timely_report_rate&level=county");
     assert!(page.contains("--raw"), "the raw mode is announced");
+    // Cohorts: page and CSV equal `jindu cohort` (no disclosure control there).
+    let page = s.get_ok("/cohort?data=basic&entry=community&year=2021&window=1095");
+    assert!(page.contains("入组人数： 1"), "{page}");
+    let csv = s.get("/cohort.csv?data=basic&entry=community&year=2021&window=1095");
+    let cli = cli_stdout(&["cohort", data.to_str().unwrap(), "--entered", "2021", "--format", "csv"]);
+    assert!(csv.body == cli, "the CSV differs from jindu cohort's");
+    let page = s.get_ok("/metrics?data=basic&metric=existing&metric=relapse_12m&metric=timely_report_rate&level=county");
     let cli = String::from_utf8(cli_stdout(&[
         "metrics", data.to_str().unwrap(), "--metric", "existing", "--metric", "relapse_12m",
         "--metric", "timely_report_rate", "--level", "county", "--format", "csv",
