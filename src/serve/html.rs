@@ -94,7 +94,10 @@ pub fn page(lang: Lang, current: &str, query: &str, title: &str, body: &str, raw
 
 /// An HTML table from the output layer's terminal grid (numbers right-aligned).
 pub fn grid_table(g: &Grid, id: &str) -> String {
-    let mut s = format!("<div class=\"scroll\"><table id=\"{}\"><thead><tr>", esc(id));
+    let mut s = format!(
+        "<div class=\"scroll\"><table id=\"{}\"><thead><tr>",
+        esc(id)
+    );
     for h in &g.headers {
         s.push_str(&format!("<th>{}</th>", esc(h)));
     }
@@ -164,5 +167,8 @@ pub fn chart(svg: &str, id: &str) -> String {
 
 /// The hidden CSRF field of a state-changing form.
 pub fn csrf_field(token: &str) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(token)
+    )
 }

@@ -323,7 +323,10 @@ mod tests {
 
     #[test]
     fn escapes_html() {
-        assert_eq!(esc("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
@@ -348,7 +351,10 @@ mod tests {
     #[test]
     fn parses_multipart() {
         let body = b"--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nt0k\r\n--XX\r\nContent-Disposition: form-data; name=\"files\"; filename=\"persons.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n1,2\r\n\r\n--XX--\r\n";
-        assert_eq!(boundary("multipart/form-data; boundary=XX").as_deref(), Some("XX"));
+        assert_eq!(
+            boundary("multipart/form-data; boundary=XX").as_deref(),
+            Some("XX")
+        );
         assert_eq!(boundary("text/plain; boundary=XX"), None);
         let parts = multipart(body, "XX").unwrap();
         assert_eq!(parts.len(), 2);
@@ -367,8 +373,14 @@ mod tests {
         assert!(!valid_dataset_name(".hidden"));
         assert!(!valid_dataset_name("a/b"));
         assert!(!valid_dataset_name(""));
-        assert_eq!(safe_file_name("C:\\x\\persons.csv").as_deref(), Some("persons.csv"));
-        assert_eq!(safe_file_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(
+            safe_file_name("C:\\x\\persons.csv").as_deref(),
+            Some("persons.csv")
+        );
+        assert_eq!(
+            safe_file_name("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
         assert_eq!(safe_file_name(".."), None);
         assert_eq!(safe_file_name(".bashrc"), None);
         assert_eq!(safe_file_name(""), None);

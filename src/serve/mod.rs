@@ -117,7 +117,11 @@ impl Server {
             IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".into(),
             IpAddr::V4(ip) => ip.to_string(),
         };
-        format!("http://{host}:{}/?token={}", self.addr.port(), self.app.token)
+        format!(
+            "http://{host}:{}/?token={}",
+            self.addr.port(),
+            self.app.token
+        )
     }
 
     /// Serves requests on `cfg.threads` workers until the process ends.
@@ -219,8 +223,10 @@ fn gate(app: &App, req: &mut Req, rq: &mut tiny_http::Request) -> Option<Resp> {
             return Some(Resp::text(401, "401: wrong access token"));
         }
         // Trade the token in the URL for a cookie, and drop it from the address bar.
-        let cookie =
-            format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", app.token);
+        let cookie = format!(
+            "{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+            app.token
+        );
         let path = if req.path == "/" { "/data" } else { &req.path };
         let rest: Vec<(&str, &str)> = req
             .query
@@ -255,7 +261,11 @@ fn gate(app: &App, req: &mut Req, rq: &mut tiny_http::Request) -> Option<Resp> {
                 APP_JS.as_bytes().to_vec(),
             )),
             "/lang" => {
-                let to = if req.get("to") == Some("en") { "en" } else { "zh" };
+                let to = if req.get("to") == Some("en") {
+                    "en"
+                } else {
+                    "zh"
+                };
                 let back = req
                     .get("back")
                     .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))

@@ -8,14 +8,14 @@ use std::sync::mpsc;
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::DataFrame;
 
+use super::App;
 use super::html::{self, Lang, chart, error_box, field, grid_table, note, page, select};
 use super::http::{Req, Resp, esc, to_query, url_encode, valid_dataset_name};
 use super::reports::{self, Doc};
 use super::workspace::{self, Entry, ImportResult, UploadDir};
-use super::App;
 use crate::chart::{KmText, TrendText, YAxis, trend_line};
-use crate::input::report::ImportReport;
 use crate::input::pseudo::Key;
+use crate::input::report::ImportReport;
 use crate::metrics::defs::{self, Kind, METRICS};
 use crate::metrics::output::{MetricTable, display_ci, display_value};
 use crate::metrics::{self, MetricRow, Request};
@@ -42,17 +42,23 @@ pub fn route(app: &App, req: &Req, lang: Lang) -> Resp {
         ("POST", "/data/upload") => upload(app, req, lang),
         ("POST", "/data/import") => import_folder(app, req, lang),
         ("GET" | "HEAD", "/metrics") => metrics_page(app, req, lang),
-        ("GET" | "HEAD", "/metrics.csv") => download(metrics_file(app, req, Format::Csv), "metrics.csv", CSV),
+        ("GET" | "HEAD", "/metrics.csv") => {
+            download(metrics_file(app, req, Format::Csv), "metrics.csv", CSV)
+        }
         ("GET" | "HEAD", "/metrics.xlsx") => {
             download(metrics_file(app, req, Format::Xlsx), "metrics.xlsx", XLSX)
         }
         ("GET" | "HEAD", "/cohort") => cohort_page(app, req, lang),
-        ("GET" | "HEAD", "/cohort.csv") => download(cohort_file(app, req, Format::Csv), "cohort.csv", CSV),
+        ("GET" | "HEAD", "/cohort.csv") => {
+            download(cohort_file(app, req, Format::Csv), "cohort.csv", CSV)
+        }
         ("GET" | "HEAD", "/cohort.xlsx") => {
             download(cohort_file(app, req, Format::Xlsx), "cohort.xlsx", XLSX)
         }
         ("GET" | "HEAD", "/query") => query_page(app, req, lang),
-        ("GET" | "HEAD", "/query.csv") => download(query_file(app, req, Format::Csv), "query.csv", CSV),
+        ("GET" | "HEAD", "/query.csv") => {
+            download(query_file(app, req, Format::Csv), "query.csv", CSV)
+        }
         ("GET" | "HEAD", "/query.xlsx") => {
             download(query_file(app, req, Format::Xlsx), "query.xlsx", XLSX)
         }
@@ -61,7 +67,9 @@ pub fn route(app: &App, req: &Req, lang: Lang) -> Resp {
             Ok(pdf) => Resp::bytes("application/pdf", pdf),
             Err(e) => Resp::text(422, &format!("{e:#}")),
         },
-        ("GET" | "HEAD", "/report/briefs.zip") => download(briefs_zip(app, req), "county-briefs.zip", "application/zip"),
+        ("GET" | "HEAD", "/report/briefs.zip") => {
+            download(briefs_zip(app, req), "county-briefs.zip", "application/zip")
+        }
         _ => Resp::html(
             404,
             page(
@@ -114,14 +122,21 @@ fn data_select(app: &App, lang: Lang, selected: &str) -> String {
         .into_iter()
         .map(|e| {
             let label = if e.id == "." {
-                format!("{} {}", lang.t("工作区文件夹", "workspace folder"), dir_name(&e))
+                format!(
+                    "{} {}",
+                    lang.t("工作区文件夹", "workspace folder"),
+                    dir_name(&e)
+                )
             } else {
                 e.id.clone()
             };
             (e.id, label)
         })
         .collect();
-    field(lang.t("数据集", "Dataset"), &select("data", &opts, selected))
+    field(
+        lang.t("数据集", "Dataset"),
+        &select("data", &opts, selected),
+    )
 }
 
 fn dir_name(e: &Entry) -> String {
@@ -170,7 +185,11 @@ fn data_page(app: &App, req: &Req, lang: Lang, result: Option<String>) -> Resp {
             lang.t("密钥编号", "Key id"),
         ));
         for e in &entries {
-            let name = if e.id == "." { dir_name(e) } else { e.id.clone() };
+            let name = if e.id == "." {
+                dir_name(e)
+            } else {
+                e.id.clone()
+            };
             match &e.manifest {
                 Some(m) => {
                     let rows: Vec<String> =
@@ -224,7 +243,12 @@ fn data_page(app: &App, req: &Req, lang: Lang, result: Option<String>) -> Resp {
     );
     let name_field = field(
         lang.t("新数据集名称", "New dataset name"),
-        &input("name", "text", req.get("name").unwrap_or(""), " pattern=\"[^./\\\\]+\" placeholder=\"ningxia-2024\""),
+        &input(
+            "name",
+            "text",
+            req.get("name").unwrap_or(""),
+            " pattern=\"[^./\\\\]+\" placeholder=\"ningxia-2024\"",
+        ),
     );
     b.push_str(&format!(
         "<h2>{}</h2><p class=\"note\">{} {} MB。{}</p>\
@@ -249,7 +273,10 @@ fn data_page(app: &App, req: &Req, lang: Lang, result: Option<String>) -> Resp {
         name_field,
         actions
     ));
-    Resp::html(200, page(lang, "/data", "", lang.t("数据", "Data"), &b, app.cfg.raw))
+    Resp::html(
+        200,
+        page(lang, "/data", "", lang.t("数据", "Data"), &b, app.cfg.raw),
+    )
 }
 
 /// The data-quality report as HTML: counts per table and file, error codes with their
@@ -263,7 +290,10 @@ fn report_html(lang: Lang, r: &ImportReport, written: Option<&str>) -> String {
     if r.failed() {
         s.push_str(&format!(
             "<p class=\"bad\">{}</p><ul>",
-            lang.t("导入未通过，没有写入任何数据集：", "The import failed; no dataset was written:")
+            lang.t(
+                "导入未通过，没有写入任何数据集：",
+                "The import failed; no dataset was written:"
+            )
         ));
         for e in &r.errors {
             s.push_str(&format!("<li>{}</li>", esc(e)));
@@ -278,7 +308,10 @@ fn report_html(lang: Lang, r: &ImportReport, written: Option<&str>) -> String {
     } else {
         s.push_str(&format!(
             "<p class=\"ok\">{}</p>",
-            lang.t("检查通过（未写入）。", "The check passed (nothing written).")
+            lang.t(
+                "检查通过（未写入）。",
+                "The check passed (nothing written)."
+            )
         ));
     }
     s.push_str(&format!(
@@ -358,26 +391,25 @@ fn import_dest(app: &App, req: &Req) -> Result<Option<(String, std::path::PathBu
     }
     let name = req.get("name").unwrap_or("").trim().to_string();
     if !valid_dataset_name(&name) {
-        bail!(
-            "dataset name {name:?}: use 1–64 letters, digits, '-' or '_' (no dots, no slashes)"
-        );
+        bail!("dataset name {name:?}: use 1–64 letters, digits, '-' or '_' (no dots, no slashes)");
     }
     let dest = app.ws.root.join(&name);
     Ok(Some((name, dest)))
 }
 
-fn finish_import(app: &App, req: &Req, lang: Lang, r: Result<(ImportResult, Option<String>)>) -> Resp {
+fn finish_import(
+    app: &App,
+    req: &Req,
+    lang: Lang,
+    r: Result<(ImportResult, Option<String>)>,
+) -> Resp {
     match r {
         Ok((res, name)) => {
             if let Some(n) = &name {
                 app.ws.forget(n);
             }
             let status = if res.report.failed() { 422 } else { 200 };
-            let html = report_html(
-                lang,
-                &res.report,
-                res.written.as_ref().and(name.as_deref()),
-            );
+            let html = report_html(lang, &res.report, res.written.as_ref().and(name.as_deref()));
             let mut resp = data_page(app, req, lang, Some(html));
             resp.status = status;
             resp
@@ -405,7 +437,11 @@ fn upload(app: &App, req: &Req, lang: Lang) -> Resp {
                 .with_context(|| "an uploaded file has no usable name".to_string())?;
             dir.write(&name, &f.data)?;
         }
-        let res = workspace::import_folder(&dir.0, dest.as_ref().map(|d| d.1.as_path()), import_key(app)?)?;
+        let res = workspace::import_folder(
+            &dir.0,
+            dest.as_ref().map(|d| d.1.as_path()),
+            import_key(app)?,
+        )?;
         Ok((res, dest.map(|d| d.0)))
     })();
     finish_import(app, req, lang, r)
@@ -420,7 +456,8 @@ fn import_folder(app: &App, req: &Req, lang: Lang) -> Resp {
         {
             bail!("the new dataset cannot be written inside the folder it is imported from");
         }
-        let res = workspace::import_folder(&src, dest.as_ref().map(|d| d.1.as_path()), import_key(app)?)?;
+        let res =
+            workspace::import_folder(&src, dest.as_ref().map(|d| d.1.as_path()), import_key(app)?)?;
         Ok((res, dest.map(|d| d.0)))
     })();
     finish_import(app, req, lang, r)
@@ -454,7 +491,9 @@ fn metrics_request(req: &Req) -> Result<Request> {
         .map(String::from);
     if let Some(r) = &scope {
         if !r.bytes().all(|b| b.is_ascii_digit()) || !(r.len() == 6 || r.len() == 9) {
-            bail!("region {r:?}: give a 6-digit (province, city or county) or 9-digit (township) code");
+            bail!(
+                "region {r:?}: give a 6-digit (province, city or county) or 9-digit (township) code"
+            );
         }
         if level_of(r) > level {
             bail!(
@@ -467,7 +506,10 @@ fn metrics_request(req: &Req) -> Result<Request> {
     }
     let year = |k: &str| -> Result<Option<i32>> {
         match req.get(k).map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Ok(Some(s.parse().with_context(|| format!("{k} {s:?} is not a year"))?)),
+            Some(s) => Ok(Some(
+                s.parse()
+                    .with_context(|| format!("{k} {s:?} is not a year"))?,
+            )),
             None => Ok(None),
         }
     };
@@ -495,7 +537,10 @@ fn metric_rows(app: &App, req: &Req) -> Result<(Vec<MetricRow>, Request)> {
     if !app.cfg.raw {
         publish::publish_rows(&mut rows, app.cfg.rule);
         if let Err(v) = publish::audit_rows(&rows, app.cfg.rule) {
-            bail!("disclosure audit: {} (nothing shown; this is a bug in jindu)", v[0]);
+            bail!(
+                "disclosure audit: {} (nothing shown; this is a bug in jindu)",
+                v[0]
+            );
         }
     }
     Ok((rows, r))
@@ -516,7 +561,10 @@ fn metrics_file(app: &App, req: &Req, f: Format) -> Result<Vec<u8>> {
 fn metrics_chart(lang: Lang, rows: &[MetricRow], id: &str) -> String {
     let kind = defs::find(id).map_or(Kind::Count, |d| d.kind);
     let mut series: Vec<crate::chart::TrendSeries> = Vec::new();
-    for r in rows.iter().filter(|r| r.metric == id && r.breakdown.is_empty()) {
+    for r in rows
+        .iter()
+        .filter(|r| r.metric == id && r.breakdown.is_empty())
+    {
         let Ok(year) = r.period.get(..4).unwrap_or("").parse::<i32>() else {
             continue;
         };
@@ -576,20 +624,38 @@ fn metrics_page(app: &App, req: &Req, lang: Lang) -> Resp {
             lang.t("指标（可多选）", "Indicators (several allowed)"),
             &format!("<select name=\"metric\" id=\"f-metric\" multiple size=\"6\">{opts}</select>")
         ),
-        field(lang.t("层级", "Level"), &select("level", &levels, req.get("level").unwrap_or("county"))),
+        field(
+            lang.t("层级", "Level"),
+            &select("level", &levels, req.get("level").unwrap_or("county"))
+        ),
         field(
             lang.t("地区代码（可空）", "Region code (optional)"),
-            &input("region", "text", req.get("region").unwrap_or(""), " inputmode=\"numeric\" placeholder=\"640000\"")
+            &input(
+                "region",
+                "text",
+                req.get("region").unwrap_or(""),
+                " inputmode=\"numeric\" placeholder=\"640000\""
+            )
         ),
-        field(lang.t("起始年", "From year"), &input("from", "number", req.get("from").unwrap_or(""), "")),
-        field(lang.t("截止年", "To year"), &input("to", "number", req.get("to").unwrap_or(""), "")),
+        field(
+            lang.t("起始年", "From year"),
+            &input("from", "number", req.get("from").unwrap_or(""), "")
+        ),
+        field(
+            lang.t("截止年", "To year"),
+            &input("to", "number", req.get("to").unwrap_or(""), "")
+        ),
         field(
             lang.t("表格行", "Table rows"),
             &select(
                 "rows",
                 &[
                     ("total".to_string(), lang.t("合计", "totals").to_string()),
-                    ("all".to_string(), lang.t("合计和分组（性别、年龄、毒品）", "totals and breakdowns").to_string()),
+                    (
+                        "all".to_string(),
+                        lang.t("合计和分组（性别、年龄、毒品）", "totals and breakdowns")
+                            .to_string()
+                    ),
                 ],
                 req.get("rows").unwrap_or("total"),
             )
@@ -606,7 +672,10 @@ fn metrics_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 lang.t("下载 Excel", "Download Excel")
             ));
             b.push_str(&note(if app.cfg.raw {
-                lang.t("未做小数字隐藏（--raw）。", "No disclosure control (--raw).")
+                lang.t(
+                    "未做小数字隐藏（--raw）。",
+                    "No disclosure control (--raw).",
+                )
             } else {
                 lang.t(
                     "已做公开发布处理：1–9 的计数显示为 <10，并做了互补隐藏。",
@@ -618,13 +687,25 @@ fn metrics_page(app: &App, req: &Req, lang: Lang) -> Resp {
             let shown: Vec<MetricRow> = if req.get("rows") == Some("all") {
                 rows
             } else {
-                rows.into_iter().filter(|r| r.breakdown.is_empty()).collect()
+                rows.into_iter()
+                    .filter(|r| r.breakdown.is_empty())
+                    .collect()
             };
             b.push_str(&metrics_table(lang, app, &shown));
         }
     }
     let q = keep_query(req, &[]);
-    Resp::html(200, page(lang, "/metrics", &q, lang.t("指标", "Indicators"), &b, app.cfg.raw))
+    Resp::html(
+        200,
+        page(
+            lang,
+            "/metrics",
+            &q,
+            lang.t("指标", "Indicators"),
+            &b,
+            app.cfg.raw,
+        ),
+    )
 }
 
 fn metrics_table(lang: Lang, app: &App, rows: &[MetricRow]) -> String {
@@ -672,7 +753,10 @@ fn metrics_table(lang: Lang, app: &App, rows: &[MetricRow]) -> String {
     if rows.len() > SHOWN_METRIC_ROWS {
         s.push_str(&note(&format!(
             "{} {} / {}",
-            lang.t("页面只显示前若干行，完整结果请下载：", "Only the first rows are shown; download for all:"),
+            lang.t(
+                "页面只显示前若干行，完整结果请下载：",
+                "Only the first rows are shown; download for all:"
+            ),
             SHOWN_METRIC_ROWS,
             rows.len()
         )));
@@ -696,7 +780,9 @@ fn cohort_ask(req: &Req, default_year: i32) -> Result<CohortAsk> {
         o => bail!("entry {o:?}: community or release"),
     };
     let year = match req.get("year").map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse().with_context(|| format!("year {s:?} is not a year"))?,
+        Some(s) => s
+            .parse()
+            .with_context(|| format!("year {s:?} is not a year"))?,
         None => default_year,
     };
     let by = match req.get("by").unwrap_or("") {
@@ -708,7 +794,9 @@ fn cohort_ask(req: &Req, default_year: i32) -> Result<CohortAsk> {
         o => bail!("grouping {o:?}: drug, sex, age-group or county"),
     };
     let window = match req.get("window").map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse().with_context(|| format!("window {s:?} is not a number of days"))?,
+        Some(s) => s
+            .parse()
+            .with_context(|| format!("window {s:?} is not a number of days"))?,
         None => 1095,
     };
     if window == 0 {
@@ -723,7 +811,12 @@ fn cohort_ask(req: &Req, default_year: i32) -> Result<CohortAsk> {
 }
 
 fn default_cohort_year(model: &crate::metrics::Model) -> i32 {
-    crate::dates::from_days(model.cutoff).format("%Y").to_string().parse::<i32>().unwrap_or(2024) - 1
+    crate::dates::from_days(model.cutoff)
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2024)
+        - 1
 }
 
 /// The cohort of a request; the flag says the whole cohort was left out as too small.
@@ -744,11 +837,7 @@ fn publish_cohort(r: &mut cohort::CohortResult, rule: crate::publish::Rule) -> R
     use polars::prelude::{BooleanChunked, DataType, NewChunkedArray};
     let small = |n: u64| rule.too_small(n);
     let n = r.table.column("n")?.cast(&DataType::UInt64)?;
-    let keep: Vec<bool> = n
-        .u64()?
-        .iter()
-        .map(|v| !v.is_some_and(small))
-        .collect();
+    let keep: Vec<bool> = n.u64()?.iter().map(|v| !v.is_some_and(small)).collect();
     let mask = BooleanChunked::from_slice("keep".into(), &keep);
     r.table = r.table.filter(&mask)?;
     let (p, cols) = publish_frame(&r.table, rule)?;
@@ -781,23 +870,57 @@ fn cohort_file(app: &App, req: &Req, f: Format) -> Result<Vec<u8>> {
 
 fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
     let entries = vec![
-        ("community".to_string(), lang.t("社区戒毒康复（首次报到）", "community measures (first report)").to_string()),
-        ("release".to_string(), lang.t("解除强制隔离戒毒", "release from compulsory isolation").to_string()),
+        (
+            "community".to_string(),
+            lang.t(
+                "社区戒毒康复（首次报到）",
+                "community measures (first report)",
+            )
+            .to_string(),
+        ),
+        (
+            "release".to_string(),
+            lang.t("解除强制隔离戒毒", "release from compulsory isolation")
+                .to_string(),
+        ),
     ];
     let bys = vec![
         (String::new(), lang.t("不分组", "none").to_string()),
         ("drug".to_string(), lang.t("毒品种类", "drug").to_string()),
         ("sex".to_string(), lang.t("性别", "sex").to_string()),
-        ("age-group".to_string(), lang.t("年龄组", "age group").to_string()),
-        ("county".to_string(), lang.t("县（区）", "county").to_string()),
+        (
+            "age-group".to_string(),
+            lang.t("年龄组", "age group").to_string(),
+        ),
+        (
+            "county".to_string(),
+            lang.t("县（区）", "county").to_string(),
+        ),
     ];
     let mut b = format!(
         "<form method=\"get\" action=\"/cohort\" class=\"query busy\">{}{}{}{}{}<div class=\"actions\"><button>{}</button></div></form>",
         data_select(app, lang, req.get("data").unwrap_or("")),
-        field(lang.t("入组方式", "Entry"), &select("entry", &entries, req.get("entry").unwrap_or("community"))),
-        field(lang.t("入组年份", "Entry year"), &input("year", "number", req.get("year").unwrap_or(""), "")),
-        field(lang.t("分组", "Grouping"), &select("by", &bys, req.get("by").unwrap_or(""))),
-        field(lang.t("随访窗口（天）", "Follow-up window (days)"), &input("window", "number", req.get("window").unwrap_or("1095"), " min=\"1\"")),
+        field(
+            lang.t("入组方式", "Entry"),
+            &select("entry", &entries, req.get("entry").unwrap_or("community"))
+        ),
+        field(
+            lang.t("入组年份", "Entry year"),
+            &input("year", "number", req.get("year").unwrap_or(""), "")
+        ),
+        field(
+            lang.t("分组", "Grouping"),
+            &select("by", &bys, req.get("by").unwrap_or(""))
+        ),
+        field(
+            lang.t("随访窗口（天）", "Follow-up window (days)"),
+            &input(
+                "window",
+                "number",
+                req.get("window").unwrap_or("1095"),
+                " min=\"1\""
+            )
+        ),
         lang.t("分析", "Analyse"),
     );
     match cohort_result(app, req) {
@@ -812,7 +935,11 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
             let n = r.groups[0].1.len() as u64;
             let n = if hidden {
                 // Left out above when the cohort is smaller than the threshold.
-                lang.t("少于发布阈值（不显示）", "below the publication threshold (not shown)").to_string()
+                lang.t(
+                    "少于发布阈值（不显示）",
+                    "below the publication threshold (not shown)",
+                )
+                .to_string()
             } else {
                 n.to_string()
             };
@@ -821,11 +948,13 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 lang.t("入组人数：", "Persons in the cohort:"),
                 n,
                 match &r.logrank {
-                    Some((chi2, df, p)) => format!(
-                        "· log-rank χ² = {chi2:.3}, df = {df}, p = {p:.4}"
-                    ),
+                    Some((chi2, df, p)) =>
+                        format!("· log-rank χ² = {chi2:.3}, df = {df}, p = {p:.4}"),
                     None if r.by.is_some() => lang
-                        .t("· log-rank 检验无法计算（有事件的组少于两个）", "· log-rank test not computable (fewer than two groups with events)")
+                        .t(
+                            "· log-rank 检验无法计算（有事件的组少于两个）",
+                            "· log-rank test not computable (fewer than two groups with events)"
+                        )
                         .to_string(),
                     None => String::new(),
                 }
@@ -834,8 +963,14 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 "{} {} {}",
                 a.year,
                 match a.entry {
-                    CohortEntry::Community => lang.t("年社区戒毒康复入组累计复吸率", "community cohort: cumulative relapse"),
-                    CohortEntry::Release => lang.t("年解除强制隔离戒毒入组累计复吸率", "release cohort: cumulative relapse"),
+                    CohortEntry::Community => lang.t(
+                        "年社区戒毒康复入组累计复吸率",
+                        "community cohort: cumulative relapse"
+                    ),
+                    CohortEntry::Release => lang.t(
+                        "年解除强制隔离戒毒入组累计复吸率",
+                        "release cohort: cumulative relapse"
+                    ),
                 },
                 ""
             );
@@ -850,10 +985,16 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
             if !app.cfg.raw {
                 publish_curves(&mut curves, app.cfg.rule);
             }
-            b.push_str(&chart(&crate::chart::km_curves(&words, &curves), "km-chart"));
+            b.push_str(&chart(
+                &crate::chart::km_curves(&words, &curves),
+                "km-chart",
+            ));
             b.push_str(&format!(
                 "<h2>{}</h2>",
-                lang.t("6/12/24/36 个月累计复吸率与风险人数", "Relapse at 6/12/24/36 months and numbers at risk")
+                lang.t(
+                    "6/12/24/36 个月累计复吸率与风险人数",
+                    "Relapse at 6/12/24/36 months and numbers at risk"
+                )
             ));
             match r.grid() {
                 Ok(g) => b.push_str(&grid_table(&g, "cohort")),
@@ -862,7 +1003,17 @@ fn cohort_page(app: &App, req: &Req, lang: Lang) -> Resp {
         }
     }
     let q = keep_query(req, &[]);
-    Resp::html(200, page(lang, "/cohort", &q, lang.t("队列", "Cohorts"), &b, app.cfg.raw))
+    Resp::html(
+        200,
+        page(
+            lang,
+            "/cohort",
+            &q,
+            lang.t("队列", "Cohorts"),
+            &b,
+            app.cfg.raw,
+        ),
+    )
 }
 
 // ---------------------------------------------------------------- 查询 queries
@@ -906,7 +1057,10 @@ fn run_query(app: &App, req: &Req) -> Result<(DataFrame, bool)> {
         })
         .transpose()?;
     let declared = saved_q.as_ref().map(|q| q.params.clone());
-    let probe = Builtins { cutoff: 0, as_of: 0 };
+    let probe = Builtins {
+        cutoff: 0,
+        as_of: 0,
+    };
     saved::substitute(
         &sql_text,
         &saved::resolve(declared.as_deref(), &given, &probe)?,
@@ -945,7 +1099,11 @@ fn run_query(app: &App, req: &Req) -> Result<(DataFrame, bool)> {
         ),
     };
     let cut = df.height() > app.cfg.max_rows;
-    let mut df = if cut { df.head(Some(app.cfg.max_rows)) } else { df };
+    let mut df = if cut {
+        df.head(Some(app.cfg.max_rows))
+    } else {
+        df
+    };
     if !app.cfg.raw {
         let (p, cols) = publish_frame(&df, app.cfg.rule)?;
         let bad = audit_frame(&p, &cols, app.cfg.rule);
@@ -990,7 +1148,10 @@ fn query_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 if cut {
                     b.push_str(&note(&format!(
                         "{} {}",
-                        lang.t("结果超过行数上限，只保留前", "The result passed the row limit; kept the first"),
+                        lang.t(
+                            "结果超过行数上限，只保留前",
+                            "The result passed the row limit; kept the first"
+                        ),
                         app.cfg.max_rows
                     )));
                 }
@@ -1012,10 +1173,18 @@ fn query_page(app: &App, req: &Req, lang: Lang) -> Resp {
                     lang.t("行", "rows")
                 );
                 if p > 1 {
-                    nav.push_str(&format!(" <a href=\"/query?{q}&amp;page={}\">‹ {}</a>", p - 1, lang.t("上一页", "previous")));
+                    nav.push_str(&format!(
+                        " <a href=\"/query?{q}&amp;page={}\">‹ {}</a>",
+                        p - 1,
+                        lang.t("上一页", "previous")
+                    ));
                 }
                 if p < pages {
-                    nav.push_str(&format!(" <a href=\"/query?{q}&amp;page={}\">{} ›</a>", p + 1, lang.t("下一页", "next")));
+                    nav.push_str(&format!(
+                        " <a href=\"/query?{q}&amp;page={}\">{} ›</a>",
+                        p + 1,
+                        lang.t("下一页", "next")
+                    ));
                 }
                 nav.push_str("</p>");
                 b.push_str(&nav);
@@ -1040,7 +1209,10 @@ fn query_page(app: &App, req: &Req, lang: Lang) -> Resp {
         ),
         lang.t("运行", "Run")
     ));
-    b.push_str(&format!("<h2>{}</h2>", lang.t("保存的查询", "Saved queries")));
+    b.push_str(&format!(
+        "<h2>{}</h2>",
+        lang.t("保存的查询", "Saved queries")
+    ));
     match saved::all_saved(&app.cfg.root.join("queries")) {
         Err(e) => b.push_str(&error_box(lang, &e.to_string())),
         Ok(all) => {
@@ -1073,8 +1245,13 @@ fn query_page(app: &App, req: &Req, lang: Lang) -> Resp {
                         ),
                     ));
                 }
+                let open = if req.get("name") == Some(q.name.as_str()) {
+                    " open"
+                } else {
+                    ""
+                };
                 b.push_str(&format!(
-                    "<details class=\"saved\" id=\"q-{}\"><summary><strong>{}</strong> {} <code>{}</code></summary><p class=\"note\">{}</p>\
+                    "<details class=\"saved\" id=\"q-{}\"{open}><summary><strong>{}</strong> {} <code>{}</code></summary><p class=\"note\">{}</p>\
 <form method=\"get\" action=\"/query\" class=\"busy\"><input type=\"hidden\" name=\"name\" value=\"{}\"><input type=\"hidden\" name=\"data\" value=\"{}\">{fields}<div class=\"actions\"><button>{}</button></div></form></details>",
                     esc(&q.name),
                     esc(&q.title),
@@ -1088,8 +1265,22 @@ fn query_page(app: &App, req: &Req, lang: Lang) -> Resp {
             }
         }
     }
-    let q = if ran { keep_query(req, &[]) } else { String::new() };
-    Resp::html(200, page(lang, "/query", &q, lang.t("查询", "Queries"), &b, app.cfg.raw))
+    let q = if ran {
+        keep_query(req, &[])
+    } else {
+        String::new()
+    };
+    Resp::html(
+        200,
+        page(
+            lang,
+            "/query",
+            &q,
+            lang.t("查询", "Queries"),
+            &b,
+            app.cfg.raw,
+        ),
+    )
 }
 
 // ---------------------------------------------------------------- 报告 reports
@@ -1103,7 +1294,8 @@ struct ReportAsk {
 
 fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
     let doc = match req.get("template").filter(|s| !s.is_empty()) {
-        Some(t) => Doc::parse(t).with_context(|| format!("template {t:?}: annual-bulletin or county-brief"))?,
+        Some(t) => Doc::parse(t)
+            .with_context(|| format!("template {t:?}: annual-bulletin or county-brief"))?,
         None => Doc::AnnualBulletin,
     };
     let region = match req.get("region").map(str::trim).filter(|s| !s.is_empty()) {
@@ -1120,11 +1312,17 @@ fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
         bail!("region {region:?}: give a 6-digit province, city or county code");
     }
     let year = match req.get("year").map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse().with_context(|| format!("year {s:?} is not a year"))?,
+        Some(s) => s
+            .parse()
+            .with_context(|| format!("year {s:?} is not a year"))?,
         None => {
             let ps = crate::metrics::compute::periods(model);
             let last = ps.last().context("the data has no periods")?;
-            if last.partial { last.year - 1 } else { last.year }
+            if last.partial {
+                last.year - 1
+            } else {
+                last.year
+            }
         }
     };
     Ok(ReportAsk {
@@ -1139,7 +1337,15 @@ fn report_pdf(app: &App, req: &Req) -> Result<Vec<u8>> {
     let e = entry(app, req)?;
     let l = app.ws.load(&e)?;
     let a = report_ask(req, &l.model)?;
-    let mut pdfs = reports::render_pdfs(&l.model, &l.import_report, a.doc, &[a.region], a.year, a.english, app.cfg.rule)?;
+    let mut pdfs = reports::render_pdfs(
+        &l.model,
+        &l.import_report,
+        a.doc,
+        &[a.region],
+        a.year,
+        a.english,
+        app.cfg.rule,
+    )?;
     Ok(pdfs.remove(0))
 }
 
@@ -1159,12 +1365,23 @@ fn briefs_zip(app: &App, req: &Req) -> Result<Vec<u8>> {
         bail!("region {} has no counties in the region table", a.region);
     }
     let codes: Vec<String> = counties.iter().map(|c| c.0.clone()).collect();
-    let pdfs = reports::render_pdfs(&l.model, &l.import_report, Doc::CountyBrief, &codes, a.year, a.english, app.cfg.rule)?;
+    let pdfs = reports::render_pdfs(
+        &l.model,
+        &l.import_report,
+        Doc::CountyBrief,
+        &codes,
+        a.year,
+        a.english,
+        app.cfg.rule,
+    )?;
     let files: Vec<(String, Vec<u8>)> = counties
         .iter()
         .zip(pdfs)
         .map(|((code, name), pdf)| {
-            let safe: String = name.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect();
+            let safe: String = name
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
             (format!("{code}-{safe}.pdf"), pdf)
         })
         .collect();
@@ -1188,8 +1405,15 @@ fn report_page(app: &App, req: &Req, lang: Lang) -> Resp {
         Ok((a, regions))
     })();
     let templates = vec![
-        ("annual-bulletin".to_string(), lang.t("年度禁毒工作统计公报", "annual bulletin").to_string()),
-        ("county-brief".to_string(), lang.t("县（区）简报", "county brief").to_string()),
+        (
+            "annual-bulletin".to_string(),
+            lang.t("年度禁毒工作统计公报", "annual bulletin")
+                .to_string(),
+        ),
+        (
+            "county-brief".to_string(),
+            lang.t("县（区）简报", "county brief").to_string(),
+        ),
     ];
     let langs = vec![
         ("zh".to_string(), "中文".to_string()),
@@ -1214,7 +1438,11 @@ fn report_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 field(lang.t("语言", "Language"), &select("lang", &langs, if a.english { "en" } else { "zh" })),
                 lang.t("生成", "Render"),
             ));
-            let data = app.ws.entry(req.get("data")).map(|e| e.id).unwrap_or_default();
+            let data = app
+                .ws
+                .entry(req.get("data"))
+                .map(|e| e.id)
+                .unwrap_or_default();
             let q = to_query(&[
                 ("data", &data),
                 ("template", a.doc.name()),
@@ -1238,5 +1466,15 @@ fn report_page(app: &App, req: &Req, lang: Lang) -> Resp {
             ));
         }
     }
-    Resp::html(200, page(lang, "/report", &keep_query(req, &[]), lang.t("报告", "Reports"), &b, app.cfg.raw))
+    Resp::html(
+        200,
+        page(
+            lang,
+            "/report",
+            &keep_query(req, &[]),
+            lang.t("报告", "Reports"),
+            &b,
+            app.cfg.raw,
+        ),
+    )
 }

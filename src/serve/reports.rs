@@ -81,12 +81,7 @@ pub fn render_pdfs(
     if child != level {
         levels.push((child, (year - 1).max(first), year));
     }
-    let cx = Context::new(
-        model,
-        rule,
-        strip_volatile(import_report.clone()),
-        &levels,
-    );
+    let cx = Context::new(model, rule, strip_volatile(import_report.clone()), &levels);
     let today = from_days(model.cutoff);
     codes
         .par_iter()

@@ -12,8 +12,8 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::dataset::{Data, Dataset, Manifest, ParquetSink, Staging};
 use crate::input::pseudo::Key;
-use crate::input::source::discover;
 use crate::input::report::ImportReport;
+use crate::input::source::discover;
 use crate::input::{self, ImportOptions, MemorySink};
 use crate::metrics::Model;
 
@@ -108,8 +108,7 @@ impl Workspace {
         if p.is_absolute() || p.has_root() {
             bail!("{rel:?}: give a folder inside the workspace, not an absolute path");
         }
-        if p
-            .components()
+        if p.components()
             .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
         {
             bail!("{rel:?}: `..` is not allowed; give a folder inside the workspace");
@@ -170,7 +169,13 @@ pub fn import_folder(src: &Path, dest: Option<&Path>, key: Key) -> Result<Import
     let options = ImportOptions::new(key);
     let Some(dest) = dest else {
         let mut sink = MemorySink::default();
-        let outcome = input::import(&found.files, &found.ignored, &options, &mut sink, &|_, _| {})?;
+        let outcome = input::import(
+            &found.files,
+            &found.ignored,
+            &options,
+            &mut sink,
+            &|_, _| {},
+        )?;
         return Ok(ImportResult {
             report: outcome.report,
             written: None,
@@ -178,7 +183,13 @@ pub fn import_folder(src: &Path, dest: Option<&Path>, key: Key) -> Result<Import
     };
     let staging = Staging::new(dest)?;
     let mut sink = ParquetSink::new(&staging.tmp);
-    let outcome = match input::import(&found.files, &found.ignored, &options, &mut sink, &|_, _| {}) {
+    let outcome = match input::import(
+        &found.files,
+        &found.ignored,
+        &options,
+        &mut sink,
+        &|_, _| {},
+    ) {
         Ok(o) => o,
         Err(e) => {
             staging.abandon();

@@ -32,7 +32,12 @@ impl Drop for Served {
 /// A workspace with the basic fixture imported as the dataset `basic`.
 fn workspace() -> tempfile::TempDir {
     let ws = tempfile::tempdir().unwrap();
-    let o = run(&["import", BASIC, "--out", ws.path().join("basic").to_str().unwrap()]);
+    let o = run(&[
+        "import",
+        BASIC,
+        "--out",
+        ws.path().join("basic").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     ws
 }
@@ -43,7 +48,13 @@ fn serve(extra: &[&str]) -> Served {
 
 fn serve_in(ws: tempfile::TempDir, extra: &[&str]) -> Served {
     let mut child = jindu()
-        .args(["serve", ws.path().to_str().unwrap(), "--port", "0", "--no-open"])
+        .args([
+            "serve",
+            ws.path().to_str().unwrap(),
+            "--port",
+            "0",
+            "--no-open",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -250,13 +261,17 @@ fn token_host_and_csrf_are_enforced() {
     // A wrong token, in the URL or as the cookie.
     let r = exchange(
         s.port,
-        &format!("GET /data?token=00112233445566778899aabbccddeeff HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "GET /data?token=00112233445566778899aabbccddeeff HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ),
         b"",
     );
     assert_eq!(r.status, 401);
     let r = exchange(
         s.port,
-        &format!("GET /metrics.csv HTTP/1.1\r\nHost: {host}\r\nCookie: jindu_token=00112233445566778899aabbccddeeff\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "GET /metrics.csv HTTP/1.1\r\nHost: {host}\r\nCookie: jindu_token=00112233445566778899aabbccddeeff\r\nConnection: close\r\n\r\n"
+        ),
         b"",
     );
     assert_eq!(r.status, 401);
@@ -272,12 +287,23 @@ fn token_host_and_csrf_are_enforced() {
     assert_eq!(r.status, 303);
     assert_eq!(r.header("Location").as_deref(), Some("/metrics?level=city"));
     let cookie = r.header("Set-Cookie").unwrap();
-    assert!(cookie.contains(&s.token) && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(
+        cookie.contains(&s.token)
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+    );
     // DNS rebinding: a foreign Host is refused even with the token.
-    for h in ["evil.example", "evil.example:80", &format!("attacker.test:{}", s.port)] {
+    for h in [
+        "evil.example",
+        "evil.example:80",
+        &format!("attacker.test:{}", s.port),
+    ] {
         let r = exchange(
             s.port,
-            &format!("GET /data HTTP/1.1\r\nHost: {h}\r\nCookie: {}\r\nConnection: close\r\n\r\n", s.cookie()),
+            &format!(
+                "GET /data HTTP/1.1\r\nHost: {h}\r\nCookie: {}\r\nConnection: close\r\n\r\n",
+                s.cookie()
+            ),
             b"",
         );
         assert_eq!(r.status, 403, "{h}");
@@ -297,14 +323,20 @@ fn token_host_and_csrf_are_enforced() {
     assert_eq!(r.status, 403);
     // Paths stay inside the workspace.
     for bad in ["..", "../", "basic/../..", "%2Fetc", "/tmp"] {
-        let r = s.post_form("/data/import", &format!("path={bad}&action=check&csrf={csrf}"));
+        let r = s.post_form(
+            "/data/import",
+            &format!("path={bad}&action=check&csrf={csrf}"),
+        );
         assert_eq!(r.status, 400, "{bad}");
         assert!(r.text().contains("class=\"error\""), "{bad}");
     }
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("/tmp", s.ws.path().join("out")).unwrap();
-        let r = s.post_form("/data/import", &format!("path=out&action=check&csrf={csrf}"));
+        let r = s.post_form(
+            "/data/import",
+            &format!("path=out&action=check&csrf={csrf}"),
+        );
         assert_eq!(r.status, 400);
         assert!(r.text().contains("outside the workspace"));
     }
@@ -342,7 +374,10 @@ fn every_page_and_download_matches_the_cli() {
     let data = s.ws.path().join("basic");
     let data = data.to_str().unwrap();
     let page = s.get_ok("/data");
-    assert!(page.contains("<td>basic</td>") && page.contains("2024-12-30"), "{page}");
+    assert!(
+        page.contains("<td>basic</td>") && page.contains("2024-12-30"),
+        "{page}"
+    );
     assert!(page.contains("persons 5"));
     assert!(page.contains("persons.csv"));
     assert_private(&page);
@@ -350,14 +385,32 @@ fn every_page_and_download_matches_the_cli() {
     // Indicators: page, CSV and XLSX equal `jindu metrics --publish`.
     let q = "data=basic&metric=existing&metric=relapse_12m&level=city&from=2019";
     let page = s.get_ok(&format!("/metrics?{q}"));
-    assert!(page.contains("<table id=\"metrics\">") && page.contains("<svg"), "{page}");
+    assert!(
+        page.contains("<table id=\"metrics\">") && page.contains("<svg"),
+        "{page}"
+    );
     assert_private(&page);
     let csv = s.get(&format!("/metrics.csv?{q}"));
     assert_eq!(csv.status, 200);
-    assert!(csv.header("Content-Disposition").unwrap().contains("metrics.csv"));
+    assert!(
+        csv.header("Content-Disposition")
+            .unwrap()
+            .contains("metrics.csv")
+    );
     let cli = cli_stdout(&[
-        "metrics", data, "--metric", "existing", "--metric", "relapse_12m", "--level", "city",
-        "--from", "2019", "--format", "csv", "--publish",
+        "metrics",
+        data,
+        "--metric",
+        "existing",
+        "--metric",
+        "relapse_12m",
+        "--level",
+        "city",
+        "--from",
+        "2019",
+        "--format",
+        "csv",
+        "--publish",
     ]);
     assert!(csv.body == cli, "the CSV differs from jindu metrics'");
     let xlsx = s.get(&format!("/metrics.xlsx?{q}"));
@@ -365,10 +418,26 @@ fn every_page_and_download_matches_the_cli() {
     assert!(xlsx.body.starts_with(b"PK"));
     let out = s.ws.path().join("m.xlsx");
     cli_stdout(&[
-        "metrics", data, "--metric", "existing", "--metric", "relapse_12m", "--level", "city",
-        "--from", "2019", "--format", "xlsx", "--publish", "--out", out.to_str().unwrap(),
+        "metrics",
+        data,
+        "--metric",
+        "existing",
+        "--metric",
+        "relapse_12m",
+        "--level",
+        "city",
+        "--from",
+        "2019",
+        "--format",
+        "xlsx",
+        "--publish",
+        "--out",
+        out.to_str().unwrap(),
     ]);
-    assert_eq!(xlsx_parts(&xlsx.body), xlsx_parts(&std::fs::read(&out).unwrap()));
+    assert_eq!(
+        xlsx_parts(&xlsx.body),
+        xlsx_parts(&std::fs::read(&out).unwrap())
+    );
     // A bad request shows its error in the page.
     let page = s.get_ok("/metrics?data=basic&metric=nope");
     assert!(page.contains("&quot;nope&quot; is not a metric"), "{page}");
@@ -377,22 +446,40 @@ fn every_page_and_download_matches_the_cli() {
 
     // Cohorts: published, a cohort of one person is not shown.
     let page = s.get_ok("/cohort?data=basic&entry=community&year=2021&window=1095");
-    assert!(page.contains("id=\"km-chart\"") && page.contains("<table id=\"cohort\">"), "{page}");
+    assert!(
+        page.contains("id=\"km-chart\"") && page.contains("<table id=\"cohort\">"),
+        "{page}"
+    );
     assert!(page.contains("少于发布阈值"), "{page}");
     let page = s.get_ok("/cohort?data=basic&year=2021&by=sex");
     assert!(page.contains("log-rank"), "{page}");
     assert_private(&page);
     let csv = s.get("/cohort.csv?data=basic&entry=community&year=2021");
     assert_eq!(csv.status, 200);
-    assert_eq!(csv.text().lines().count(), 1, "only the header: {}", csv.text());
+    assert_eq!(
+        csv.text().lines().count(),
+        1,
+        "only the header: {}",
+        csv.text()
+    );
 
     // Queries: the saved ones as forms; a saved query and ad-hoc SQL; paginated.
     let page = s.get_ok("/query");
-    assert!(page.contains("id=\"q-new_users\"") && page.contains("name=\"p.year\""), "{page}");
+    assert!(
+        page.contains("id=\"q-new_users\"") && page.contains("name=\"p.year\""),
+        "{page}"
+    );
     let csv = s.get("/query.csv?data=basic&name=new_users&p.year=2021");
     assert_eq!(csv.status, 200, "{}", csv.text());
     let cli = cli_stdout(&[
-        "query", data, "new_users", "--param", "year=2021", "--format", "csv", "--publish",
+        "query",
+        data,
+        "new_users",
+        "--param",
+        "year=2021",
+        "--format",
+        "csv",
+        "--publish",
     ]);
     assert!(csv.body == cli, "the CSV differs from jindu query's");
     let sql = "SELECT%20sex%2C%20count(*)%20AS%20n%20FROM%20persons%20GROUP%20BY%20sex%20ORDER%20BY%20sex";
@@ -417,10 +504,22 @@ fn every_page_and_download_matches_the_cli() {
     assert!(pdf.body.starts_with(b"%PDF"));
     let out = s.ws.path().join("brief.pdf");
     cli_stdout(&[
-        "report", data, "--template", "county-brief", "--year", "2023", "--region", "640324",
-        "--out", out.to_str().unwrap(),
+        "report",
+        data,
+        "--template",
+        "county-brief",
+        "--year",
+        "2023",
+        "--region",
+        "640324",
+        "--out",
+        out.to_str().unwrap(),
     ]);
-    assert_eq!(pdf.body, std::fs::read(&out).unwrap(), "the PDF differs from jindu report's");
+    assert_eq!(
+        pdf.body,
+        std::fs::read(&out).unwrap(),
+        "the PDF differs from jindu report's"
+    );
     let zip = s.get("/report/briefs.zip?data=basic&year=2023&region=640500&lang=zh");
     assert_eq!(zip.status, 200, "{}", zip.text());
     assert!(zip.body.starts_with(b"PK"));
@@ -434,7 +533,16 @@ fn every_page_and_download_matches_the_cli() {
     assert_eq!(r.status, 303);
     assert_eq!(r.header("Location").as_deref(), Some("/metrics?data=basic"));
     let lang = r.header("Set-Cookie").unwrap();
-    let r = s.request("GET", "/metrics?data=basic", &format!("Cookie: {}; {}\r\n", s.cookie(), lang.split(';').next().unwrap()), b"");
+    let r = s.request(
+        "GET",
+        "/metrics?data=basic",
+        &format!(
+            "Cookie: {}; {}\r\n",
+            s.cookie(),
+            lang.split(';').next().unwrap()
+        ),
+        b"",
+    );
     assert_eq!(r.status, 200);
     assert!(r.text().contains("<html lang=\"en\">") && r.text().contains("Indicators"));
     // An open redirect is not possible.
@@ -454,12 +562,29 @@ fn numbers_on_the_page_equal_jindu_metrics() {
     let page = s.get_ok("/cohort?data=basic&entry=community&year=2021&window=1095");
     assert!(page.contains("入组人数： 1"), "{page}");
     let csv = s.get("/cohort.csv?data=basic&entry=community&year=2021&window=1095");
-    let cli = cli_stdout(&["cohort", data.to_str().unwrap(), "--entered", "2021", "--format", "csv"]);
+    let cli = cli_stdout(&[
+        "cohort",
+        data.to_str().unwrap(),
+        "--entered",
+        "2021",
+        "--format",
+        "csv",
+    ]);
     assert!(csv.body == cli, "the CSV differs from jindu cohort's");
     let page = s.get_ok("/metrics?data=basic&metric=existing&metric=relapse_12m&metric=timely_report_rate&level=county");
     let cli = String::from_utf8(cli_stdout(&[
-        "metrics", data.to_str().unwrap(), "--metric", "existing", "--metric", "relapse_12m",
-        "--metric", "timely_report_rate", "--level", "county", "--format", "csv",
+        "metrics",
+        data.to_str().unwrap(),
+        "--metric",
+        "existing",
+        "--metric",
+        "relapse_12m",
+        "--metric",
+        "timely_report_rate",
+        "--level",
+        "county",
+        "--format",
+        "csv",
     ]))
     .unwrap();
     let mut want = Vec::new();
@@ -509,20 +634,35 @@ fn uploads_imports_and_failures() {
             f.1 = b"\xef\xbb\xbfno,header,we,know\n1,2,3,4\n".to_vec();
         }
     }
-    let r = s.post_files(&[("csrf", &csrf), ("name", "broken"), ("action", "import")], &bad);
+    let r = s.post_files(
+        &[("csrf", &csrf), ("name", "broken"), ("action", "import")],
+        &bad,
+    );
     assert_eq!(r.status, 422, "{}", r.text());
     let page = r.text();
-    assert!(page.contains("id=\"quality\"") && page.contains("导入未通过"), "{page}");
+    assert!(
+        page.contains("id=\"quality\"") && page.contains("导入未通过"),
+        "{page}"
+    );
     assert!(!s.ws.path().join("broken").exists());
     assert!(
-        std::fs::read_dir(s.ws.path()).unwrap().flatten().all(|e| !e.file_name().to_string_lossy().starts_with(".jindu-upload")),
+        std::fs::read_dir(s.ws.path())
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().starts_with(".jindu-upload")),
         "the uploaded files are removed"
     );
     // A bad dataset name.
-    let r = s.post_files(&[("csrf", &csrf), ("name", "../x"), ("action", "import")], &files);
+    let r = s.post_files(
+        &[("csrf", &csrf), ("name", "../x"), ("action", "import")],
+        &files,
+    );
     assert_eq!(r.status, 400);
     // A check only: the report, nothing written.
-    let r = s.post_files(&[("csrf", &csrf), ("name", "checked"), ("action", "check")], &files);
+    let r = s.post_files(
+        &[("csrf", &csrf), ("name", "checked"), ("action", "check")],
+        &files,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains("检查通过"));
     assert!(!s.ws.path().join("checked").exists());
@@ -533,26 +673,41 @@ fn uploads_imports_and_failures() {
             f.1.extend_from_slice("T999,P001,2031-13-45,尿检,阴性,M001\n".as_bytes());
         }
     }
-    let r = s.post_files(&[("csrf", &csrf), ("name", "uploaded"), ("action", "import")], &files);
+    let r = s.post_files(
+        &[("csrf", &csrf), ("name", "uploaded"), ("action", "import")],
+        &files,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let page = r.text();
     assert!(page.contains("已写入数据集"), "{page}");
     assert_private(&page);
     assert!(s.ws.path().join("uploaded/manifest.json").exists());
     assert!(s.get_ok("/data").contains("<td>uploaded</td>"));
-    assert!(s.get_ok("/metrics?data=uploaded&metric=existing").contains("<table id=\"metrics\">"));
+    assert!(
+        s.get_ok("/metrics?data=uploaded&metric=existing")
+            .contains("<table id=\"metrics\">")
+    );
     // A quarantined row shows as line number and code only.
-    let r = s.post_files(&[("csrf", &csrf), ("name", "dirty"), ("action", "check")], &dirty);
+    let r = s.post_files(
+        &[("csrf", &csrf), ("name", "dirty"), ("action", "check")],
+        &dirty,
+    );
     let page = r.text();
     assert!(page.contains("class=\"code\""), "{page}");
-    assert!(!page.contains("2031-13-45"), "a quarantined value reached the page");
+    assert!(
+        !page.contains("2031-13-45"),
+        "a quarantined value reached the page"
+    );
     // A folder of the workspace.
     let export = s.ws.path().join("exports/2024");
     std::fs::create_dir_all(&export).unwrap();
     for (n, d) in &files {
         std::fs::write(export.join(n), d).unwrap();
     }
-    let r = s.post_form("/data/import", &format!("path=exports%2F2024&name=from-folder&action=import&csrf={csrf}"));
+    let r = s.post_form(
+        "/data/import",
+        &format!("path=exports%2F2024&name=from-folder&action=import&csrf={csrf}"),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(s.ws.path().join("from-folder/manifest.json").exists());
 }
@@ -561,7 +716,10 @@ fn uploads_imports_and_failures() {
 fn failing_sql_and_concurrent_requests() {
     let s = serve(&["--query-timeout", "30"]);
     let page = s.get_ok("/query?data=basic&sql=SELEC%20nonsense");
-    assert!(page.contains("class=\"error\"") && page.contains("does not parse"), "{page}");
+    assert!(
+        page.contains("class=\"error\"") && page.contains("does not parse"),
+        "{page}"
+    );
     let page = s.get_ok("/query?data=basic&sql=SELECT%20*%20FROM%20no_such_table");
     assert!(page.contains("class=\"error\""), "{page}");
     let page = s.get_ok("/query?data=basic&name=no_such_query");
@@ -641,16 +799,31 @@ fn browser_renders_the_indicators_page() {
     let o = browser(&bin, profile.path(), &["--dump-dom"], &url);
     let dom = String::from_utf8_lossy(&o.stdout);
     assert!(dom.contains("<table id=\"metrics\">"), "{dom}");
-    assert!(dom.contains("id=\"metrics-chart\"") && dom.contains("<svg"), "{dom}");
+    assert!(
+        dom.contains("id=\"metrics-chart\"") && dom.contains("<svg"),
+        "{dom}"
+    );
     // The county rows of `jindu metrics` are in the rendered table.
     let cli = String::from_utf8(cli_stdout(&[
-        "metrics", s.ws.path().join("basic").to_str().unwrap(), "--metric", "existing",
-        "--level", "county", "--from", "2015", "--format", "csv", "--publish",
+        "metrics",
+        s.ws.path().join("basic").to_str().unwrap(),
+        "--metric",
+        "existing",
+        "--level",
+        "county",
+        "--from",
+        "2015",
+        "--format",
+        "csv",
+        "--publish",
     ]))
     .unwrap();
     let first = cli.lines().nth(1).unwrap();
     let f: Vec<&str> = first.split(',').collect();
-    assert!(dom.contains(&format!("<td>{}</td><td>{}</td>", f[3], f[4])), "{first}");
+    assert!(
+        dom.contains(&format!("<td>{}</td><td>{}</td>", f[3], f[4])),
+        "{first}"
+    );
     assert!(dom.contains("现有吸毒人员"));
 
     // A screenshot of every page, for a person to look at.
@@ -663,10 +836,16 @@ fn browser_renders_the_indicators_page() {
     std::fs::create_dir_all(&shots).unwrap();
     let pages = [
         ("data", "/data?"),
-        ("metrics", "/metrics?data=basic&metric=existing&level=county&from=2015&"),
+        (
+            "metrics",
+            "/metrics?data=basic&metric=existing&level=county&from=2015&",
+        ),
         ("cohort", "/cohort?data=basic&year=2021&by=sex&"),
         ("query", "/query?data=basic&name=new_users&p.year=2021&"),
-        ("report", "/report?data=basic&template=county-brief&year=2023&region=640324&"),
+        (
+            "report",
+            "/report?data=basic&template=county-brief&year=2023&region=640324&",
+        ),
     ];
     std::thread::scope(|scope| {
         for (name, path) in pages {
