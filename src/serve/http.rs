@@ -185,24 +185,25 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Whether the `Host` header names this server: a loopback name with our port, or the
-/// explicit listen address. Anything else is a DNS-rebinding attempt (or a proxy).
-pub fn host_allowed(host: Option<&str>, port: u16, listen_ip: &str) -> bool {
+/// Whether the `Host` header names this server: `localhost` or an IP address literal,
+/// with our port. A DNS-rebinding attack reaches the server under a domain name of the
+/// attacker's, which is refused; an IP literal cannot be rebound.
+pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
     let Some(h) = host else {
         return false;
     };
     let h = h.trim().to_ascii_lowercase();
-    let allowed = [
-        format!("127.0.0.1:{port}"),
-        format!("localhost:{port}"),
-        format!("[::1]:{port}"),
-        if listen_ip.contains(':') {
-            format!("[{listen_ip}]:{port}")
-        } else {
-            format!("{listen_ip}:{port}")
-        },
-    ];
-    allowed.contains(&h)
+    let Some((name, p)) = h.rsplit_once(':') else {
+        return false;
+    };
+    if p.parse::<u16>() != Ok(port) {
+        return false;
+    }
+    let literal = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => name.parse::<std::net::Ipv4Addr>().is_ok(),
+    };
+    literal || name == "localhost"
 }
 
 /// One part of a `multipart/form-data` body.
@@ -331,14 +332,16 @@ mod tests {
 
     #[test]
     fn checks_host() {
-        assert!(host_allowed(Some("127.0.0.1:8080"), 8080, "127.0.0.1"));
-        assert!(host_allowed(Some("LOCALHOST:8080"), 8080, "127.0.0.1"));
-        assert!(host_allowed(Some("[::1]:8080"), 8080, "127.0.0.1"));
-        assert!(host_allowed(Some("10.0.0.5:8080"), 8080, "10.0.0.5"));
-        assert!(!host_allowed(Some("evil.example:8080"), 8080, "127.0.0.1"));
-        assert!(!host_allowed(Some("127.0.0.1:8081"), 8080, "127.0.0.1"));
-        assert!(!host_allowed(Some("127.0.0.1"), 8080, "127.0.0.1"));
-        assert!(!host_allowed(None, 8080, "127.0.0.1"));
+        assert!(host_allowed(Some("127.0.0.1:8080"), 8080));
+        assert!(host_allowed(Some("LOCALHOST:8080"), 8080));
+        assert!(host_allowed(Some("[::1]:8080"), 8080));
+        assert!(host_allowed(Some("10.0.0.5:8080"), 8080));
+        assert!(!host_allowed(Some("evil.example:8080"), 8080));
+        assert!(!host_allowed(Some("127.0.0.1.evil.example:8080"), 8080));
+        assert!(!host_allowed(Some("[evil]:8080"), 8080));
+        assert!(!host_allowed(Some("127.0.0.1:8081"), 8080));
+        assert!(!host_allowed(Some("127.0.0.1"), 8080));
+        assert!(!host_allowed(None, 8080));
     }
 
     #[test]

@@ -1,15 +1,16 @@
 //! `jindu serve`: a local web workbench over one workspace folder, for analysts who
 //! work in a browser. This module owns the HTTP server (tiny_http, a few worker
 //! threads, bound to loopback unless told otherwise) and the security gate every
-//! request passes: the `Host` header must name this server (DNS rebinding), the random
-//! access token must come in the URL once (then as an HttpOnly SameSite=Strict
-//! cookie), posts need the CSRF token and a size under the upload limit. The pages in
-//! [`pages`] are thin: they validate form fields into the library's requests and call
-//! the same functions as the command line ([`crate::metrics`], [`crate::query`],
-//! [`crate::chart`], [`crate::output`], [`crate::input`]; reports through the one
-//! function [`reports::render_pdfs`]). Disclosure control is on unless the server was
-//! started with `--raw`; no page or log line carries a raw ID number or name (the
-//! datasets hold pseudonyms only, quarantined rows are shown as line numbers and codes).
+//! request passes: the `Host` header must be `localhost` or an IP address with our
+//! port (a rebound domain name is refused), the random access token must come in the
+//! URL once (then as an HttpOnly SameSite=Strict cookie), posts need the CSRF token
+//! and a size under the upload limit. The pages in [`pages`] are thin: they validate
+//! form fields into the library's requests and call the same functions as the command
+//! line ([`crate::metrics`], [`crate::query`], [`crate::chart`], [`crate::output`],
+//! [`crate::input`]; reports through the one function [`reports::render_pdfs`]).
+//! Disclosure control is on unless the server was started with `--raw`; no page or
+//! log line carries a raw ID number or name (the datasets hold pseudonyms only,
+//! quarantined rows are shown as line numbers and codes).
 
 pub mod html;
 pub mod http;
@@ -212,7 +213,7 @@ fn lang_of(req: &Req) -> Lang {
 
 /// The security gate: `Some(response)` stops the request here.
 fn gate(app: &App, req: &mut Req, rq: &mut tiny_http::Request) -> Option<Resp> {
-    if !host_allowed(req.header("host"), app.port, &app.cfg.listen.to_string()) {
+    if !host_allowed(req.header("host"), app.port) {
         return Some(Resp::text(
             403,
             "403: this server answers only to its own address (Host header refused)",

@@ -593,7 +593,7 @@ fn numbers_on_the_page_equal_jindu_metrics() {
         // Total rows (no breakdown): metric, period, region_code, numerator,
         // denominator, value.
         if f[6].is_empty() {
-            want.push(vec![f[0], f[1], f[3], f[8], f[9], f[10]].join("|"));
+            want.push([f[0], f[1], f[3], f[8], f[9], f[10]].join("|"));
         }
     }
     let mut got = Vec::new();
@@ -611,7 +611,7 @@ fn numbers_on_the_page_equal_jindu_metrics() {
         let v = row.split("data-v=\"").nth(1).unwrap();
         let v = &v[..v.find('"').unwrap()];
         if cells[4].is_empty() {
-            got.push(vec![metric, &cells[1], &cells[2], &cells[5], &cells[6], v].join("|"));
+            got.push([metric, &cells[1], &cells[2], &cells[5], &cells[6], v].join("|"));
         }
     }
     assert!(want.len() > 50, "{}", want.len());
