@@ -61,6 +61,7 @@ pub struct App {
     token: String,
     pub csrf: String,
     port: u16,
+    pub jobs: pages::Jobs,
 }
 
 /// A running server.
@@ -105,6 +106,7 @@ impl Server {
                 token,
                 csrf,
                 port: addr.port(),
+                jobs: pages::Jobs::default(),
             }),
             http: Arc::new(http),
             addr,

@@ -3,7 +3,8 @@
 //! validates them into the library's request types and calls the same library
 //! functions as the matching `jindu` command, so a page shows the command's numbers.
 
-use std::sync::mpsc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::DataFrame;
@@ -41,6 +42,7 @@ pub fn route(app: &App, req: &Req, lang: Lang) -> Resp {
         ("GET" | "HEAD", "/data") => data_page(app, req, lang, None),
         ("POST", "/data/upload") => upload(app, req, lang),
         ("POST", "/data/import") => import_folder(app, req, lang),
+        ("GET" | "HEAD", "/data/job") => job_page(app, req, lang),
         ("GET" | "HEAD", "/metrics") => metrics_page(app, req, lang),
         ("GET" | "HEAD", "/metrics.csv") => {
             download(metrics_file(app, req, Format::Csv), "metrics.csv", CSV)
@@ -422,12 +424,129 @@ fn finish_import(
     }
 }
 
+/// Imports running in the background, by id: the data page shows their progress
+/// (refreshing itself, without JavaScript) and then their report.
+#[derive(Default)]
+pub struct Jobs(Mutex<BTreeMap<String, Arc<Mutex<Job>>>>);
+
+type JobResult = Result<(ImportResult, Option<String>)>;
+
+#[derive(Default)]
+pub struct Job {
+    /// The file being read and its rows so far.
+    file: String,
+    rows: u64,
+    done: Option<Result<(ImportResult, Option<String>), String>>,
+}
+
+/// Starts `work` on its own thread as a job and answers with the job page's address.
+fn start_job(
+    app: &App,
+    work: impl FnOnce(&(dyn Fn(&str, u64) + Sync)) -> JobResult + Send + 'static,
+) -> Result<Resp> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+    let id = hex::encode(b);
+    let job = Arc::new(Mutex::new(Job::default()));
+    app.jobs
+        .0
+        .lock()
+        .expect("jobs lock")
+        .insert(id.clone(), job.clone());
+    std::thread::spawn(move || {
+        let progress = |file: &str, rows: u64| {
+            let mut j = job.lock().expect("job lock");
+            j.file = file.to_string();
+            j.rows = rows;
+        };
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&progress)))
+            .unwrap_or_else(|_| {
+                Err(anyhow::anyhow!(
+                    "internal error (see the server's terminal)"
+                ))
+            })
+            .map_err(|e| format!("{e:#}"));
+        job.lock().expect("job lock").done = Some(r);
+    });
+    Ok(Resp::redirect(&format!("/data/job?id={id}")))
+}
+
+/// The page of an import job: its progress while it runs (202, refreshing every
+/// second), then the data page with the report.
+fn job_page(app: &App, req: &Req, lang: Lang) -> Resp {
+    let id = req.get("id").unwrap_or("");
+    let job = app.jobs.0.lock().expect("jobs lock").get(id).cloned();
+    let Some(job) = job else {
+        let body = error_box(lang, lang.t("没有这个导入任务。", "No such import job."));
+        return Resp::html(
+            404,
+            page(
+                lang,
+                "/data",
+                "",
+                lang.t("数据", "Data"),
+                &body,
+                app.cfg.raw,
+            ),
+        );
+    };
+    let j = job.lock().expect("job lock");
+    let r: JobResult = match &j.done {
+        None => {
+            let msg = if j.file.is_empty() {
+                lang.t("正在开始……", "Starting…").to_string()
+            } else {
+                format!(
+                    "{} {}：{} {}",
+                    lang.t("正在读取", "Reading"),
+                    j.file,
+                    j.rows,
+                    lang.t("行", "rows")
+                )
+            };
+            let body = format!(
+                "<p class=\"busy-note\" id=\"progress\">{}</p>{}",
+                esc(&msg),
+                note(lang.t(
+                    "本页每秒自动刷新，导入完成后显示数据质量报告。",
+                    "This page refreshes every second and shows the data-quality report when the import ends."
+                ))
+            );
+            let html = page(
+                lang,
+                "/data",
+                "",
+                lang.t("数据", "Data"),
+                &body,
+                app.cfg.raw,
+            )
+            .replacen(
+                "<meta charset=\"utf-8\">",
+                "<meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"1\">",
+                1,
+            );
+            return Resp::html(202, html);
+        }
+        Some(Ok((res, name))) => Ok((
+            ImportResult {
+                report: res.report.clone(),
+                written: res.written.clone(),
+            },
+            name.clone(),
+        )),
+        Some(Err(e)) => Err(anyhow::anyhow!("{e}")),
+    };
+    drop(j);
+    finish_import(app, req, lang, r)
+}
+
 fn upload(app: &App, req: &Req, lang: Lang) -> Resp {
-    let r = (|| -> Result<(ImportResult, Option<String>)> {
+    let r = (|| -> Result<Resp> {
         if req.files.iter().all(|f| f.data.is_empty()) {
             bail!("choose at least one file to upload");
         }
         let dest = import_dest(app, req)?;
+        let key = import_key(app)?;
         let dir = UploadDir::new(&app.ws.root)?;
         for f in &req.files {
             let name = f
@@ -437,18 +556,19 @@ fn upload(app: &App, req: &Req, lang: Lang) -> Resp {
                 .with_context(|| "an uploaded file has no usable name".to_string())?;
             dir.write(&name, &f.data)?;
         }
-        let res = workspace::import_folder(
-            &dir.0,
-            dest.as_ref().map(|d| d.1.as_path()),
-            import_key(app)?,
-        )?;
-        Ok((res, dest.map(|d| d.0)))
+        start_job(app, move |progress| {
+            let to = dest.as_ref().map(|d| d.1.as_path());
+            let res = workspace::import_folder(&dir.0, to, key, progress)?;
+            // The uploaded files are removed as soon as the import has read them.
+            drop(dir);
+            Ok((res, dest.map(|d| d.0)))
+        })
     })();
-    finish_import(app, req, lang, r)
+    r.unwrap_or_else(|e| finish_import(app, req, lang, Err(e)))
 }
 
 fn import_folder(app: &App, req: &Req, lang: Lang) -> Resp {
-    let r = (|| -> Result<(ImportResult, Option<String>)> {
+    let r = (|| -> Result<Resp> {
         let src = app.ws.resolve(req.get("path").unwrap_or(""))?;
         let dest = import_dest(app, req)?;
         if let Some((_, d)) = &dest
@@ -456,11 +576,14 @@ fn import_folder(app: &App, req: &Req, lang: Lang) -> Resp {
         {
             bail!("the new dataset cannot be written inside the folder it is imported from");
         }
-        let res =
-            workspace::import_folder(&src, dest.as_ref().map(|d| d.1.as_path()), import_key(app)?)?;
-        Ok((res, dest.map(|d| d.0)))
+        let key = import_key(app)?;
+        start_job(app, move |progress| {
+            let to = dest.as_ref().map(|d| d.1.as_path());
+            let res = workspace::import_folder(&src, to, key, progress)?;
+            Ok((res, dest.map(|d| d.0)))
+        })
     })();
-    finish_import(app, req, lang, r)
+    r.unwrap_or_else(|e| finish_import(app, req, lang, Err(e)))
 }
 
 // ---------------------------------------------------------------- 指标 indicators

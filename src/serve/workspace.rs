@@ -164,18 +164,18 @@ pub struct ImportResult {
 
 /// Checks (`dest = None`) or imports the export in `src` into the dataset folder
 /// `dest` (replaced atomically, only when the import passes).
-pub fn import_folder(src: &Path, dest: Option<&Path>, key: Key) -> Result<ImportResult> {
+/// `progress` hears the file being read and its rows so far.
+pub fn import_folder(
+    src: &Path,
+    dest: Option<&Path>,
+    key: Key,
+    progress: &(dyn Fn(&str, u64) + Sync),
+) -> Result<ImportResult> {
     let found = discover(&[src.to_path_buf()], &[])?;
     let options = ImportOptions::new(key);
     let Some(dest) = dest else {
         let mut sink = MemorySink::default();
-        let outcome = input::import(
-            &found.files,
-            &found.ignored,
-            &options,
-            &mut sink,
-            &|_, _| {},
-        )?;
+        let outcome = input::import(&found.files, &found.ignored, &options, &mut sink, progress)?;
         return Ok(ImportResult {
             report: outcome.report,
             written: None,
@@ -183,13 +183,7 @@ pub fn import_folder(src: &Path, dest: Option<&Path>, key: Key) -> Result<Import
     };
     let staging = Staging::new(dest)?;
     let mut sink = ParquetSink::new(&staging.tmp);
-    let outcome = match input::import(
-        &found.files,
-        &found.ignored,
-        &options,
-        &mut sink,
-        &|_, _| {},
-    ) {
+    let outcome = match input::import(&found.files, &found.ignored, &options, &mut sink, progress) {
         Ok(o) => o,
         Err(e) => {
             staging.abandon();

@@ -154,12 +154,33 @@ impl Served {
     }
 
     fn post_form(&self, path: &str, form: &str) -> Reply {
-        self.request(
+        let r = self.request(
             "POST",
             path,
             "Content-Type: application/x-www-form-urlencoded\r\n",
             form.as_bytes(),
-        )
+        );
+        self.follow(r)
+    }
+
+    /// An import answers with the page of its job (303), which refreshes itself (202)
+    /// while the import runs and then shows the report: wait for that.
+    fn follow(&self, r: Reply) -> Reply {
+        let Some(job) = r
+            .header("Location")
+            .filter(|l| r.status == 303 && l.starts_with("/data/job?id="))
+        else {
+            return r;
+        };
+        for _ in 0..600 {
+            let r = self.get(&job);
+            if r.status != 202 {
+                return r;
+            }
+            assert!(r.text().contains("http-equiv=\"refresh\""));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the import job {job} did not end");
     }
 
     fn post_files(&self, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Reply {
@@ -179,12 +200,13 @@ impl Served {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
-        self.request(
+        let r = self.request(
             "POST",
             "/data/upload",
             &format!("Content-Type: multipart/form-data; boundary={b}\r\n"),
             &body,
-        )
+        );
+        self.follow(r)
     }
 }
 
@@ -710,6 +732,7 @@ fn uploads_imports_and_failures() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(s.ws.path().join("from-folder/manifest.json").exists());
+    assert_eq!(s.get("/data/job?id=nope").status, 404);
 }
 
 #[test]
