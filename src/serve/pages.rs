@@ -355,11 +355,12 @@ fn report_html(lang: Lang, r: &ImportReport, written: Option<&str>) -> String {
             });
             for (code, st) in codes {
                 s.push_str(&format!(
-                    "<tr class=\"code\"><td colspan=\"5\">&nbsp;&nbsp;&nbsp;&nbsp;<code>{}</code> × {} — {} {}</td></tr>",
+                    "<tr class=\"code\"><td colspan=\"5\">&nbsp;&nbsp;&nbsp;&nbsp;<code>{}</code> × {} — {} {}{}</td></tr>",
                     esc(code),
                     n(&st["count"]),
                     lang.t("例：第", "e.g. line"),
-                    n(&st["example_line"])
+                    n(&st["example_line"]),
+                    lang.t(" 行", "")
                 ));
             }
             if let Some(e) = f["error"].as_str() {
