@@ -16,4 +16,5 @@ pub mod regions;
 pub mod report;
 pub mod sample;
 pub mod schema;
+pub mod serve;
 pub mod stats;

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod query;
 pub mod report;
 pub mod sample;
+pub mod serve;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -59,6 +60,8 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Kaplan–Meier relapse curves for an entry cohort, with log-rank tests.
     Cohort(cohort::CohortArgs),
+    /// Start the local web workbench (data, indicators, cohorts, queries, reports).
+    Serve(serve::ServeArgs),
 }
 
 /// A failure that maps to exit code 1 (the data, not the program, is at fault).
@@ -89,6 +92,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Report(a) => report::run(a),
         Command::Query(a) => query::run(a),
         Command::Cohort(a) => cohort::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => code,

@@ -18,5 +18,6 @@ mod report_pdf;
 mod report_render;
 mod report_rules;
 mod sample_data;
+mod serve;
 #[allow(dead_code)]
 mod splitmix;

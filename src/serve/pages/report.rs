@@ -1,0 +1,198 @@
+//! 报告 (reports): the bulletin or a county brief as PDF, and all county briefs of a
+//! region as one ZIP, through [`crate::serve::reports`].
+
+use super::*;
+
+struct ReportAsk {
+    doc: Doc,
+    region: String,
+    year: i32,
+    english: bool,
+}
+
+fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
+    let doc = match req.get("template").filter(|s| !s.is_empty()) {
+        Some(t) => Doc::parse(t)
+            .with_context(|| format!("template {t:?}: annual-bulletin or county-brief"))?,
+        None => Doc::AnnualBulletin,
+    };
+    let region = match req.get("region").map(str::trim).filter(|s| !s.is_empty()) {
+        Some(r) => r.to_string(),
+        None => {
+            let provinces: Vec<_> = model.regions.at_level(Level::Province).collect();
+            match provinces.as_slice() {
+                [one] => one.code.clone(),
+                _ => bail!("choose a region"),
+            }
+        }
+    };
+    if !region.bytes().all(|b| b.is_ascii_digit()) || region.len() != 6 {
+        bail!("region {region:?}: give a 6-digit province, city or county code");
+    }
+    let year = match req.get("year").map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s
+            .parse()
+            .with_context(|| format!("year {s:?} is not a year"))?,
+        None => {
+            let ps = crate::metrics::compute::periods(model);
+            let last = ps.last().context("the data has no periods")?;
+            if last.partial {
+                last.year - 1
+            } else {
+                last.year
+            }
+        }
+    };
+    Ok(ReportAsk {
+        doc,
+        region,
+        year,
+        english: req.get("lang") == Some("en"),
+    })
+}
+
+pub(super) fn report_pdf(app: &App, req: &Req) -> Result<Vec<u8>> {
+    let e = entry(app, req)?;
+    let l = app.ws.load(&e)?;
+    let a = report_ask(req, &l.model)?;
+    let mut pdfs = reports::render_pdfs(
+        &l.model,
+        &l.import_report,
+        a.doc,
+        &[a.region],
+        a.year,
+        a.english,
+        app.cfg.rule,
+    )?;
+    Ok(pdfs.remove(0))
+}
+
+pub(super) fn briefs_zip(app: &App, req: &Req) -> Result<Vec<u8>> {
+    let e = entry(app, req)?;
+    let l = app.ws.load(&e)?;
+    let a = report_ask(req, &l.model)?;
+    let prefix = crate::regions::significant_prefix(&a.region);
+    let counties: Vec<(String, String)> = l
+        .model
+        .regions
+        .at_level(Level::County)
+        .filter(|r| r.code.starts_with(prefix))
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    if counties.is_empty() {
+        bail!("region {} has no counties in the region table", a.region);
+    }
+    let codes: Vec<String> = counties.iter().map(|c| c.0.clone()).collect();
+    let pdfs = reports::render_pdfs(
+        &l.model,
+        &l.import_report,
+        Doc::CountyBrief,
+        &codes,
+        a.year,
+        a.english,
+        app.cfg.rule,
+    )?;
+    let files: Vec<(String, Vec<u8>)> = counties
+        .iter()
+        .zip(pdfs)
+        .map(|((code, name), pdf)| {
+            let safe: String = name
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
+            (format!("{code}-{safe}.pdf"), pdf)
+        })
+        .collect();
+    reports::zip_pdfs(&files)
+}
+
+pub(super) fn report_page(app: &App, req: &Req, lang: Lang) -> Resp {
+    let mut b = String::new();
+    let r = (|| -> Result<(ReportAsk, Vec<(String, String)>)> {
+        let e = entry(app, req)?;
+        let l = app.ws.load(&e)?;
+        let a = report_ask(req, &l.model)?;
+        let mut regions = Vec::new();
+        for lv in [Level::Province, Level::City, Level::County] {
+            let mut rs: Vec<_> = l.model.regions.at_level(lv).collect();
+            rs.sort_by(|x, y| x.code.cmp(&y.code));
+            for r in rs {
+                regions.push((r.code.clone(), format!("{} {}", r.code, r.name)));
+            }
+        }
+        Ok((a, regions))
+    })();
+    let templates = vec![
+        (
+            "annual-bulletin".to_string(),
+            lang.t("年度禁毒工作统计公报", "annual bulletin")
+                .to_string(),
+        ),
+        (
+            "county-brief".to_string(),
+            lang.t("县（区）简报", "county brief").to_string(),
+        ),
+    ];
+    let langs = vec![
+        ("zh".to_string(), "中文".to_string()),
+        ("en".to_string(), "English".to_string()),
+    ];
+    match r {
+        Err(e) => {
+            b.push_str(&format!(
+                "<form method=\"get\" action=\"/report\">{}<button>{}</button></form>",
+                data_select(app, lang, req.get("data").unwrap_or("")),
+                lang.t("选择", "Choose")
+            ));
+            b.push_str(&error_box(lang, &format!("{e:#}")));
+        }
+        Ok((a, regions)) => {
+            b.push_str(&format!(
+                "<form method=\"get\" action=\"/report\" class=\"query\">{}{}{}{}{}<div class=\"actions\"><button>{}</button></div></form>",
+                data_select(app, lang, req.get("data").unwrap_or("")),
+                field(lang.t("模板", "Template"), &select("template", &templates, a.doc.name())),
+                field(lang.t("年份", "Year"), &input("year", "number", &a.year.to_string(), "")),
+                field(lang.t("地区", "Region"), &select("region", &regions, &a.region)),
+                field(lang.t("语言", "Language"), &select("lang", &langs, if a.english { "en" } else { "zh" })),
+                lang.t("生成", "Render"),
+            ));
+            let data = app
+                .ws
+                .entry(req.get("data"))
+                .map(|e| e.id)
+                .unwrap_or_default();
+            let q = to_query(&[
+                ("data", &data),
+                ("template", a.doc.name()),
+                ("year", &a.year.to_string()),
+                ("region", &a.region),
+                ("lang", if a.english { "en" } else { "zh" }),
+            ]);
+            b.push_str(&format!(
+                "<p class=\"downloads\"><a href=\"/report.pdf?{q}\" download=\"report-{}-{}.pdf\">{}</a> <a href=\"/report/briefs.zip?{q}\" download>{}</a></p>",
+                url_encode(&a.region),
+                a.year,
+                lang.t("下载 PDF", "Download PDF"),
+                lang.t("下载全部县（区）简报（ZIP）", "Download all county briefs (ZIP)")
+            ));
+            b.push_str(&note(lang.t(
+                "报告中 1–9 的计数显示为 <10。生成可能需要几秒钟。",
+                "Counts of 1–9 read <10 in reports. Rendering may take a few seconds.",
+            )));
+            b.push_str(&format!(
+                "<iframe class=\"pdf\" title=\"PDF\" src=\"/report.pdf?{q}\"></iframe>"
+            ));
+        }
+    }
+    Resp::html(
+        200,
+        page(
+            lang,
+            "/report",
+            &keep_query(req, &[]),
+            lang.t("报告", "Reports"),
+            &b,
+            app.cfg.raw,
+        ),
+    )
+}
