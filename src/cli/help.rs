@@ -63,6 +63,14 @@ pub fn help_msg(cmd: &str, id: &str) -> Option<Msg> {
         (_, "by") => HelpBy,
         (_, "window") => HelpWindow,
         (_, "chart") => HelpChart,
+        ("serve", "workspace") => HelpServeWorkspace,
+        ("serve", "port") => HelpServePort,
+        ("serve", "no_open") => HelpServeNoOpen,
+        ("serve", "listen") => HelpServeListen,
+        ("serve", "raw") => HelpServeRaw,
+        ("serve", "max_upload_mb") => HelpServeMaxUpload,
+        ("serve", "query_timeout") => HelpServeQueryTimeout,
+        ("serve", "max_rows") => HelpServeMaxRows,
         _ => return None,
     })
 }
@@ -79,6 +87,7 @@ pub fn about_msg(name: &str) -> Option<Msg> {
         "report" => HelpReport,
         "query" => HelpQuery,
         "cohort" => HelpCohort,
+        "serve" => HelpServe,
         "help" => HelpSubcommandHelp,
         _ => return None,
     })

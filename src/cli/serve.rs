@@ -12,6 +12,7 @@ use clap::Args;
 
 use crate::publish::Rule;
 use crate::serve::{Config, Server};
+use crate::tr;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -70,10 +71,10 @@ fn open_browser(url: &str) {
 
 pub fn run(a: ServeArgs) -> Result<ExitCode> {
     if a.threshold == 0 {
-        bail!("--threshold must be at least 1");
+        bail!("{}", tr!(ServeBadThreshold));
     }
     if a.max_upload_mb == 0 || a.query_timeout == 0 || a.max_rows == 0 {
-        bail!("--max-upload-mb, --query-timeout and --max-rows must be at least 1");
+        bail!("{}", tr!(ServeBadLimits));
     }
     let root = match a.workspace {
         Some(p) => p,
@@ -101,21 +102,18 @@ pub fn run(a: ServeArgs) -> Result<ExitCode> {
     let url = server.url();
     // The address goes to stdout in one write; a closed stdout (a launcher that read
     // the first line and went away) must not stop the server.
-    let banner = format!(
-        "jindu serve: open {url}\nlistening on {} (Ctrl-C stops the server){}\n",
-        server.addr,
-        if a.raw {
-            "; RAW MODE: no disclosure control"
-        } else {
-            ""
-        }
-    );
+    let mut banner = tr!(ServeBanner, url = url, addr = server.addr);
+    if a.raw {
+        banner = format!("{banner}; {}", tr!(ServeRawMode));
+    }
+    banner.push('\n');
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     drop(out);
     if !listen.is_loopback() {
         eprintln!(
-            "warning: listening on {listen}: other machines can reach the workbench (they still need the token)"
+            "{}",
+            tr!(CliWarning, warning = tr!(ServeWarnListen, addr = listen))
         );
     }
     if !a.no_open {

@@ -539,6 +539,48 @@ catalogue! {
     HelpReport =>
         "将年度公报或县级简报生成为 PDF（默认：样例公报）",
         "Render the annual bulletin or county briefs to PDF (default: the sample bulletin)";
+    HelpServe =>
+        "启动本机网页工作台（数据、指标、队列、查询、报告），在浏览器中打开",
+        "Start the local web workbench (data, indicators, cohorts, queries, reports) and open it in the browser";
+    HelpServeWorkspace =>
+        "工作目录：其中由 jindu import 写入的数据集和导出文件夹（或该文件夹本身），新的导入也写在这里（默认：当前文件夹）",
+        "The workspace folder: datasets written by `jindu import` and export folders in it (or the folder itself), and new imports (default: the current folder)";
+    HelpServePort =>
+        "监听端口（0：任一空闲端口，地址会打印出来）",
+        "Port to listen on (0: any free port; the address is printed)";
+    HelpServeNoOpen =>
+        "不自动打开浏览器",
+        "Do not open the browser";
+    HelpServeListen =>
+        "监听此地址而不是 127.0.0.1（其他计算机可访问工作台，但仍需令牌）",
+        "Listen on this address instead of 127.0.0.1 (other machines can then reach the workbench: they still need the token)";
+    HelpServeRaw =>
+        "不做披露控制，显示原始数字（小计数可见），不得用于发布",
+        "Show figures without disclosure control (small counts visible). Not for publication";
+    HelpServeMaxUpload =>
+        "上传文件的最大大小（MiB）",
+        "Largest upload, in MiB";
+    HelpServeQueryTimeout =>
+        "单个查询的时间上限（秒）",
+        "Time limit of a query, in seconds";
+    HelpServeMaxRows =>
+        "查询结果最多保留的行数",
+        "Most rows a query result keeps";
+    ServeBanner =>
+        "jindu serve：请打开 {url}\n正在监听 {addr}（按 Ctrl-C 停止）",
+        "jindu serve: open {url}\nlistening on {addr} (Ctrl-C stops the server)";
+    ServeRawMode =>
+        "原始模式：没有披露控制",
+        "RAW MODE: no disclosure control";
+    ServeWarnListen =>
+        "正在监听 {addr}：其他计算机可以访问工作台（仍需令牌）",
+        "listening on {addr}: other machines can reach the workbench (they still need the token)";
+    ServeBadThreshold =>
+        "--threshold 至少为 1",
+        "--threshold must be at least 1";
+    ServeBadLimits =>
+        "--max-upload-mb、--query-timeout 和 --max-rows 至少为 1",
+        "--max-upload-mb, --query-timeout and --max-rows must be at least 1";
     HelpQuery =>
         "在规范数据表上运行 SQL（或 queries/ 中已保存的查询）",
         "Run SQL (or a saved query from queries/) over the canonical tables";

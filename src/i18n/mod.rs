@@ -38,6 +38,14 @@ impl Lang {
         }
     }
 
+    /// The one of two texts in this language (for pages that hold both inline).
+    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Zh => "zh",

@@ -5,28 +5,8 @@
 use super::http::{esc, url_encode};
 use crate::output::Grid;
 
-/// The language of a page (Chinese by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-}
+/// The language of a page (Chinese by default): the messages' language.
+pub use crate::i18n::Lang;
 
 /// The five pages, in navigation order: (path, Chinese, English).
 pub const NAV: [(&str, &str, &str); 5] = [

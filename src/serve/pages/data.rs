@@ -143,7 +143,7 @@ fn report_html(lang: Lang, r: &ImportReport, written: Option<&str>) -> String {
             )
         ));
         for e in &r.errors {
-            s.push_str(&format!("<li>{}</li>", esc(e)));
+            s.push_str(&format!("<li>{}</li>", esc(e.get(lang))));
         }
         s.push_str("</ul>");
     } else if let Some(w) = written {

@@ -121,8 +121,8 @@ fn metrics_chart(lang: Lang, rows: &[MetricRow], id: &str) -> String {
         axis_cut: lang.t("纵轴不从 0 开始", "axis does not start at 0"),
     };
     let y = match kind {
-        Kind::Count | Kind::Ratio => YAxis::Count,
-        Kind::Rate | Kind::Survival => YAxis::Percent,
+        Kind::Count | Kind::Ratio | Kind::PerInhabitants { .. } => YAxis::Count,
+        Kind::Rate | Kind::Survival | Kind::Change => YAxis::Percent,
     };
     chart(&trend_line(&words, &series, None, y), "metrics-chart")
 }
