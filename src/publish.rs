@@ -228,6 +228,248 @@ pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> 
     if bad.is_empty() { Ok(()) } else { Err(bad) }
 }
 
+/// Metrics that are numbers of years, not of persons (the decline streak of new users):
+/// never hidden for themselves, shown only where the counts they compare are (see
+/// [`complete_suppression`]).
+pub const YEARS_NOT_PERSONS: &[&str] = &["new_users_decline_streak"];
+
+/// Empties the numbers of a hidden row.
+fn hide(r: &mut MetricRow) {
+    r.suppressed = true;
+    r.numerator = None;
+    r.denominator = None;
+    r.value = None;
+    r.ci_low = None;
+    r.ci_high = None;
+}
+
+/// One additive table a template could build from published rows: the rows that add
+/// up (by index) and their total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdditiveGroup {
+    pub cells: Vec<usize>,
+    pub total: usize,
+}
+
+/// The additive tables hidden inside a set of count rows of several levels: the
+/// breakdown values of one region (they add up to its total row), and the regions one
+/// level below a region (they add up to it), for every count metric, period and
+/// breakdown value. Rows of [`YEARS_NOT_PERSONS`] metrics are not additive.
+pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
+    use crate::regions::{Level, ancestor};
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+    let counts = |r: &MetricRow| {
+        defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
+            && !YEARS_NOT_PERSONS.contains(&r.metric)
+    };
+    let index: std::collections::HashMap<Key, usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| counts(r))
+        .map(|(i, r)| {
+            (
+                (
+                    r.metric,
+                    r.period.as_str(),
+                    r.region_code.as_str(),
+                    r.breakdown,
+                    r.breakdown_value.as_str(),
+                ),
+                i,
+            )
+        })
+        .collect();
+    // (metric, period, parent region, breakdown, value, level of the cells).
+    let mut groups: BTreeMap<(&str, &str, String, &str, String, u8), Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| counts(r)) {
+        if !r.breakdown.is_empty() {
+            groups
+                .entry((
+                    r.metric,
+                    r.period.as_str(),
+                    r.region_code.clone(),
+                    r.breakdown,
+                    "\u{0}by-breakdown".to_string(),
+                    u8::MAX,
+                ))
+                .or_default()
+                .push(i);
+        }
+        let parent_level = match r.region_level {
+            Level::Province => continue,
+            Level::City => Level::Province,
+            Level::County => Level::City,
+            Level::Township => Level::County,
+        };
+        if let Some(parent) = ancestor(&r.region_code, parent_level) {
+            groups
+                .entry((
+                    r.metric,
+                    r.period.as_str(),
+                    parent,
+                    r.breakdown,
+                    r.breakdown_value.clone(),
+                    r.region_level as u8,
+                ))
+                .or_default()
+                .push(i);
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, cells)| !cells.is_empty())
+        .filter_map(|((metric, period, region, bd, bv, level), cells)| {
+            let bv = if level == u8::MAX { "" } else { bv.as_str() };
+            let bd = if level == u8::MAX { "" } else { bd };
+            let total = *index.get(&(metric, period, region.as_str(), bd, bv))?;
+            Some(AdditiveGroup { cells, total })
+        })
+        .collect()
+}
+
+/// Completes disclosure control over published rows of several levels that a template
+/// may combine freely: `publ` are the rows after [`publish_rows`], `raw` the same rows
+/// before it (same order). Complementary suppression ([`complementary`]) is applied to
+/// every table of [`additive_groups`] (a region's children under its total as well as a
+/// region's breakdown values) until no hidden value can be recovered by subtraction in
+/// any of them; then a [`YEARS_NOT_PERSONS`] row is shown exactly where the counts of
+/// new users of its year and the year before are shown (METRICS.md "Publication",
+/// v1.2), with its value from `raw`.
+pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
+    let groups = additive_groups(publ);
+    loop {
+        let mut changed = false;
+        for g in &groups {
+            let values: Vec<u64> = g
+                .cells
+                .iter()
+                .map(|&i| raw[i].numerator.unwrap_or(0))
+                .collect();
+            let mut hidden: Vec<bool> = g.cells.iter().map(|&i| publ[i].suppressed).collect();
+            let before = hidden.clone();
+            let total_hidden = publ[g.total].suppressed;
+            let hide_total = complementary(&values, &mut hidden, total_hidden);
+            for (k, (&i, h)) in g.cells.iter().zip(&hidden).enumerate() {
+                if *h && !before[k] {
+                    hide(&mut publ[i]);
+                    changed = true;
+                }
+            }
+            if hide_total && !total_hidden {
+                hide(&mut publ[g.total]);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let shown: std::collections::HashSet<(&str, &str, &str, &str)> = publ
+        .iter()
+        .filter(|r| r.metric == "new_users" && !r.suppressed)
+        .map(|r| {
+            (
+                r.period.as_str(),
+                r.region_code.as_str(),
+                r.breakdown,
+                r.breakdown_value.as_str(),
+            )
+        })
+        .collect();
+    let streak_ok: Vec<bool> = publ
+        .iter()
+        .map(|r| {
+            let prev = r
+                .period
+                .parse::<i32>()
+                .map(|y| (y - 1).to_string())
+                .unwrap_or_default();
+            [r.period.as_str(), prev.as_str()].iter().all(|p| {
+                shown.contains(&(
+                    *p,
+                    r.region_code.as_str(),
+                    r.breakdown,
+                    r.breakdown_value.as_str(),
+                ))
+            })
+        })
+        .collect();
+    for (i, r) in publ.iter_mut().enumerate() {
+        if YEARS_NOT_PERSONS.contains(&r.metric) {
+            if streak_ok[i] {
+                *r = raw[i].clone();
+                r.suppressed = false;
+            } else {
+                hide(r);
+            }
+        }
+    }
+}
+
+/// The audit of rows handed to a template ([`complete_suppression`]): [`audit_rows`]
+/// on the rows of persons, a [`YEARS_NOT_PERSONS`] row shown only beside the counts it
+/// compares, and no table of [`additive_groups`] with exactly one hidden cell under a
+/// shown total.
+pub fn audit_template_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> {
+    let persons: Vec<MetricRow> = rows
+        .iter()
+        .filter(|r| !YEARS_NOT_PERSONS.contains(&r.metric))
+        .cloned()
+        .collect();
+    let mut bad = audit_rows(&persons, rule).err().unwrap_or_default();
+    let published: std::collections::HashSet<(&str, &str, &str, &str)> = rows
+        .iter()
+        .filter(|n| n.metric == "new_users" && !n.suppressed)
+        .map(|n| {
+            (
+                n.period.as_str(),
+                n.region_code.as_str(),
+                n.breakdown,
+                n.breakdown_value.as_str(),
+            )
+        })
+        .collect();
+    let shown = |period: &str, r: &MetricRow| {
+        published.contains(&(
+            period,
+            r.region_code.as_str(),
+            r.breakdown,
+            r.breakdown_value.as_str(),
+        ))
+    };
+    for r in rows
+        .iter()
+        .filter(|r| YEARS_NOT_PERSONS.contains(&r.metric) && !r.suppressed)
+    {
+        let prev = r
+            .period
+            .parse::<i32>()
+            .map(|y| (y - 1).to_string())
+            .unwrap_or_default();
+        if !(shown(&r.period, r) && shown(&prev, r)) {
+            bad.push(Violation::of(
+                r,
+                "a decline streak is shown beside a hidden count of new users",
+            ));
+        }
+    }
+    for g in additive_groups(rows) {
+        let hidden = g.cells.iter().filter(|&&i| rows[i].suppressed).count();
+        if hidden == 1 && !rows[g.total].suppressed {
+            let cell = g
+                .cells
+                .iter()
+                .find(|&&i| rows[i].suppressed)
+                .expect("one hidden cell");
+            bad.push(Violation::of(
+                &rows[*cell],
+                "one hidden value under a shown total can be recovered by subtraction",
+            ));
+        }
+    }
+    if bad.is_empty() { Ok(()) } else { Err(bad) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use fonts::{CJK_FAMILY, FontStore, MissingGlyph};
-pub use world::TemplateSource;
+pub use world::{TemplateSource, VirtualFiles};
 
 use world::ReportWorld;
 
@@ -49,6 +49,9 @@ pub struct RenderOptions {
     /// A stable identifier of the document, hashed into the PDF's `/ID`.
     /// Defaults to `jindu/<main>/<today>`.
     pub ident: Option<String>,
+    /// Words put at the top of every page (raw mode: the figures are not
+    /// disclosure-controlled), whatever the template does.
+    pub stamp: Option<String>,
 }
 
 /// Everything that can go wrong while rendering a report.
@@ -169,8 +172,25 @@ pub fn render_pdf(
     today: chrono::NaiveDate,
     opts: &RenderOptions,
 ) -> Result<Vec<u8>, ReportError> {
+    render_pdf_with(templates, main, data, charts, None, today, opts)
+}
+
+/// As [`render_pdf`], with files made when the template loads them (`provider`:
+/// metric rows per region, charts on request).
+pub fn render_pdf_with(
+    templates: &TemplateSource,
+    main: &str,
+    data: &Value,
+    charts: &[(String, String)],
+    provider: Option<&dyn VirtualFiles>,
+    today: chrono::NaiveDate,
+    opts: &RenderOptions,
+) -> Result<Vec<u8>, ReportError> {
     let fonts = FontStore::with_dirs(&opts.font_paths)?;
-    let document = compile_with(&fonts, templates, main, data, charts, today)?;
+    let mut document = compile_with(&fonts, templates, main, data, charts, provider, today)?;
+    if let Some(words) = &opts.stamp {
+        document = stamp(&fonts, document, words, today)?;
+    }
     let ident = opts
         .ident
         .clone()
@@ -197,7 +217,52 @@ pub fn compile_document(
     opts: &RenderOptions,
 ) -> Result<PagedDocument, ReportError> {
     let fonts = FontStore::with_dirs(&opts.font_paths)?;
-    compile_with(&fonts, templates, main, data, charts, today)
+    compile_with(&fonts, templates, main, data, charts, None, today)
+}
+
+/// Puts `words` at the top of every page of `document` (raw mode: figures that did not
+/// go through disclosure control), whatever the template did with its pages.
+fn stamp(
+    fonts: &FontStore,
+    mut document: PagedDocument,
+    words: &str,
+    today: chrono::NaiveDate,
+) -> Result<PagedDocument, ReportError> {
+    let source = "#set page(width: 21cm, height: 1.2cm, margin: 0pt)\n\
+                  #set text(font: (\"Noto Sans CJK SC\",), size: 9pt, fill: rgb(\"#c00000\"), weight: \"bold\")\n\
+                  #align(center + horizon, json(\"/stamp.json\").text)\n";
+    let mut files = HashMap::new();
+    files.insert(
+        "/stamp.json".to_string(),
+        Bytes::new(serde_json::to_vec(&serde_json::json!({ "text": words }))?),
+    );
+    files.insert("/stamp.typ".to_string(), Bytes::from_string(source));
+    let date = Datetime::from_ymd(today.year(), month(today), day(today))
+        .expect("a chrono date is a valid Typst date");
+    let world = ReportWorld::new(
+        &TemplateSource::Embedded,
+        "stamp.typ",
+        fonts,
+        files,
+        None,
+        date,
+    )?;
+    let banner = typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|e| ReportError::Compile(e.iter().map(|d| locate(&world, d)).collect()))?;
+    let Some(banner) = banner.pages().first().map(|p| p.frame.clone()) else {
+        return Ok(document);
+    };
+    let mut pages = document.pages().to_vec();
+    for page in &mut pages {
+        let x = (page.frame.width() - banner.width()) / 2.0;
+        page.frame.push_frame(
+            typst::layout::Point::new(x, typst::layout::Abs::zero()),
+            banner.clone(),
+        );
+    }
+    let info = document.info_mut().clone();
+    Ok(PagedDocument::new(pages.into(), info))
 }
 
 fn compile_with(
@@ -206,6 +271,7 @@ fn compile_with(
     main: &str,
     data: &Value,
     charts: &[(String, String)],
+    provider: Option<&dyn VirtualFiles>,
     today: chrono::NaiveDate,
 ) -> Result<PagedDocument, ReportError> {
     fonts.check_coverage(data)?;
@@ -230,7 +296,7 @@ fn compile_with(
     }
     let today = Datetime::from_ymd(today.year(), month(today), day(today))
         .expect("a chrono date is a valid Typst date");
-    let world = ReportWorld::new(templates, main, fonts, files, today)?;
+    let world = ReportWorld::new(templates, main, fonts, files, provider, today)?;
 
     let warned = typst::compile::<PagedDocument>(&world);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -242,6 +308,19 @@ fn compile_with(
         }
     };
     diagnostics.extend(warned.warnings.iter().map(|d| locate(&world, d)));
+    // A template on disk: name its files as the author knows them.
+    if let Some(dir) = templates.dir() {
+        for d in &mut diagnostics {
+            let real = |f: &str| {
+                if f.starts_with("/data") || f.starts_with(CHARTS_DIR) {
+                    f.to_string()
+                } else {
+                    dir.join(f.trim_start_matches('/')).display().to_string()
+                }
+            };
+            d.file = d.file.as_deref().map(real);
+        }
+    }
     match document {
         Some(document) if diagnostics.is_empty() => Ok(document),
         _ => Err(ReportError::Compile(diagnostics)),

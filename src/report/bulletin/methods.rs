@@ -209,7 +209,7 @@ impl Doc<'_, '_> {
 
 /// The definitions of the methods appendix: (metric id, Chinese, English), written
 /// from METRICS.md.
-fn definitions() -> Vec<(&'static str, &'static str, &'static str)> {
+pub(super) fn definitions() -> Vec<(&'static str, &'static str, &'static str)> {
     vec![
         (
             "registered",

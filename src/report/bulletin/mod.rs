@@ -26,8 +26,10 @@
 //! appendix); this file assembles a document
 //! ([`build`]) and checks its region and year ([`validate`]).
 
+mod charts;
 mod compare;
 mod context;
+pub mod data;
 mod doc;
 mod measures;
 mod methods;
@@ -43,7 +45,9 @@ use crate::metrics::compute::{Period, periods};
 use crate::publish::{HIDDEN_RATE, Rule};
 use crate::regions::{Level, level_of};
 
+pub use charts::KINDS as CHART_KINDS;
 pub use context::{Context, child_level, cohort_subjects};
+pub use data::Served;
 pub use text::{Lang, fmt_rate};
 
 use doc::Doc;
@@ -280,6 +284,13 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             "This report contains aggregate statistics only, no personal data.",
         ),
     });
+    let mut data = data;
+    if let (Some(out), Value::Object(generic)) = (
+        data.as_object_mut(),
+        data::template_json(cx, &spec.region, spec.year, spec.lang),
+    ) {
+        out.extend(generic);
+    }
     Built {
         data,
         charts: doc.charts,
