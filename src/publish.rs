@@ -364,6 +364,9 @@ pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
             break;
         }
     }
+    for i in linked_rows(raw, publ) {
+        hide(&mut publ[i]);
+    }
     let shown: std::collections::HashSet<(&str, &str, &str, &str)> = publ
         .iter()
         .filter(|r| r.metric == "new_users" && !r.suppressed)
@@ -404,6 +407,66 @@ pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
             }
         }
     }
+}
+
+/// Shown rates and ratios that would give away a count hidden by complementary
+/// suppression: in the same region, period and breakdown, a rate or ratio whose
+/// numerator or denominator is the hidden count, or whose denominator is the hidden
+/// count plus a shown one (the consolidation rate is abstinent ÷ (abstinent +
+/// existing); persons per officer has the persons under measures as numerator). Found
+/// from the numbers (`raw`, same order as `publ`), so a metric added later is covered;
+/// an equality by chance hides a rate more than needed, never less.
+pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
+    use std::collections::HashMap;
+    let cell = |r: &'_ MetricRow| -> (String, String, &'static str, String) {
+        (
+            r.period.clone(),
+            r.region_code.clone(),
+            r.breakdown,
+            r.breakdown_value.clone(),
+        )
+    };
+    let is_count = |r: &MetricRow| {
+        defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
+            && !YEARS_NOT_PERSONS.contains(&r.metric)
+    };
+    // Per cell: the hidden counts (raw values) and the shown counts.
+    let mut counts: HashMap<(String, String, &'static str, String), (Vec<u64>, Vec<u64>)> =
+        HashMap::new();
+    for (r, p) in raw.iter().zip(publ) {
+        if !is_count(r) {
+            continue;
+        }
+        let Some(v) = r.numerator else { continue };
+        let e = counts.entry(cell(r)).or_default();
+        if p.suppressed {
+            e.0.push(v);
+        } else {
+            e.1.push(v);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, (r, p)) in raw.iter().zip(publ).enumerate() {
+        if is_count(r) || p.suppressed || YEARS_NOT_PERSONS.contains(&r.metric) {
+            continue;
+        }
+        let Some((hidden, shown)) = counts.get(&cell(r)) else {
+            continue;
+        };
+        let gives_away = hidden.iter().any(|&h| {
+            h > 0
+                && (r.numerator == Some(h)
+                    || r.denominator == Some(h)
+                    || shown
+                        .iter()
+                        .chain(hidden.iter())
+                        .any(|&o| r.denominator == Some(h + o)))
+        });
+        if gives_away {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// The audit of rows handed to a template ([`complete_suppression`]): [`audit_rows`]

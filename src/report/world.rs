@@ -25,6 +25,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         "jindu.typ",
         include_str!("../../report-templates/jindu.typ"),
     ),
+    (
+        "methods.typ",
+        include_str!("../../report-templates/methods.typ"),
+    ),
     ("demo.typ", include_str!("../../report-templates/demo.typ")),
     (
         "annual-bulletin.typ",

@@ -15,6 +15,7 @@ mod query_cli;
 mod report_pdf;
 mod report_render;
 mod report_rules;
+mod report_templates;
 mod sample_data;
 #[allow(dead_code)]
 mod splitmix;

@@ -272,9 +272,19 @@ pub fn provenance_json(cx: &Context) -> Value {
 /// Every metric: id, names, kind and the definition of the methods appendix.
 pub fn definitions_json() -> Value {
     let texts = super::methods::definitions();
+    // Metrics with a definition text in the order of the methods appendix, then the rest.
+    let mut order: Vec<&defs::MetricDef> = texts
+        .iter()
+        .filter_map(|(id, _, _)| defs::find(id))
+        .collect();
+    let rest: Vec<&defs::MetricDef> = defs::METRICS
+        .iter()
+        .filter(|d| !order.iter().any(|o| o.id == d.id))
+        .collect();
+    order.extend(rest);
     Value::Array(
-        defs::METRICS
-            .iter()
+        order
+            .into_iter()
             .map(|d| {
                 let def = texts.iter().find(|(id, _, _)| *id == d.id);
                 json!({

@@ -123,46 +123,6 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
     };
     let partial = Period::new(spec.year, cx.model.cutoff).partial;
     let y = spec.year;
-    let title = match spec.template {
-        Template::AnnualBulletin => doc.tr.t(
-            &format!("{name}{y}年度禁毒工作统计公报"),
-            &format!("{name}: Annual Statistical Bulletin on Drug Control, {y}"),
-        ),
-        Template::CountyBrief => doc.tr.t(
-            &format!("{name}{y}年禁毒工作统计简报"),
-            &format!("{name}: Drug Control Brief, {y}"),
-        ),
-    };
-    let title_lines = match spec.template {
-        Template::AnnualBulletin => vec![
-            name.clone(),
-            doc.tr.t(
-                &format!("{y}年度禁毒工作统计公报"),
-                &format!("Annual Statistical Bulletin on Drug Control, {y}"),
-            ),
-        ],
-        Template::CountyBrief => vec![title.clone()],
-    };
-    let headline: Vec<Value> = [
-        "existing",
-        "abstinent_3y",
-        "consolidation_rate",
-        "new_users",
-        "execution_rate",
-        "under_community_measure",
-    ]
-    .iter()
-    .map(|m| {
-        let c = doc.compare(m);
-        let text = doc.tr.comparison(&c);
-        json!({
-            "label": doc.tr.metric(m),
-            "value": doc.val(m, y),
-            "change": text,
-            "comparison": c.json(m, &spec.region, y, &text),
-        })
-    })
-    .collect();
     let sections = match spec.template {
         Template::AnnualBulletin => vec![
             doc.overview(),
@@ -175,7 +135,6 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             doc.officers(),
             doc.cross_region(),
             doc.annex(),
-            doc.methods(),
         ],
         Template::CountyBrief => {
             let mut s = vec![
@@ -246,43 +205,18 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             }
         }
     }
-    let cutoff = doc.tr.date(cx.model.cutoff);
     let data = json!({
         "meta": {
             "template": spec.template.main().trim_end_matches(".typ"),
             "lang": match spec.lang { Lang::Zh => "zh", Lang::En => "en" },
-            "title": title,
-            "title_lines": title_lines,
-            "subtitle": doc.tr.t(
-                &format!("（数据截至{cutoff}{}）", if partial { "，本年数据不完整" } else { "" }),
-                &format!("(data as of {cutoff}{})", if partial { "; the year is incomplete" } else { "" }),
-            ),
             "region_code": spec.region,
             "region_name": name,
             "region_level": level.as_str(),
             "year": y,
             "partial": partial,
-            "cutoff": cutoff,
             "engine": format!("jindu {}", env!("CARGO_PKG_VERSION")),
         },
-        "labels": {
-            "headline": doc.tr.t("主要数据", "Key figures"),
-            "contents": doc.tr.t("目　录", "Contents"),
-            "suppression": doc.tr.t(
-                &format!("说明：1至{}的人数以“<{}”表示，相应比率以“—”表示。", cx.rule.threshold - 1, cx.rule.threshold),
-                &format!("Counts from 1 to {} are shown as \"<{}\", the corresponding rates as \"—\".", cx.rule.threshold - 1, cx.rule.threshold),
-            ),
-            "generated": doc.tr.t(
-                &format!("jindu {} 生成", env!("CARGO_PKG_VERSION")),
-                &format!("Produced by jindu {}", env!("CARGO_PKG_VERSION")),
-            ),
-        },
-        "headline": headline,
         "sections": sections,
-        "notes": doc.tr.t(
-            "本报告所用数据为统计汇总结果，不含个人信息。",
-            "This report contains aggregate statistics only, no personal data.",
-        ),
     });
     let mut data = data;
     if let (Some(out), Value::Object(generic)) = (
