@@ -280,7 +280,8 @@ pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
         })
         .collect();
     // (metric, period, parent region, breakdown, value, level of the cells).
-    let mut groups: BTreeMap<(&str, &str, String, &str, String, u8), Vec<usize>> = BTreeMap::new();
+    type GroupKey<'a> = (&'a str, &'a str, String, &'a str, String, u8);
+    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate().filter(|(_, r)| counts(r)) {
         if !r.breakdown.is_empty() {
             groups
@@ -431,8 +432,8 @@ pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
             && !YEARS_NOT_PERSONS.contains(&r.metric)
     };
     // Per cell: the hidden counts (raw values) and the shown counts.
-    let mut counts: HashMap<(String, String, &'static str, String), (Vec<u64>, Vec<u64>)> =
-        HashMap::new();
+    type Cell = (String, String, &'static str, String);
+    let mut counts: HashMap<Cell, (Vec<u64>, Vec<u64>)> = HashMap::new();
     for (r, p) in raw.iter().zip(publ) {
         if !is_count(r) {
             continue;
@@ -657,5 +658,101 @@ mod tests {
         // Officers are not persons of the register: a caseload over 30 persons and 4
         // officers is shown.
         assert_eq!(audit_rows(&[row("officer_caseload", 30, 4)], rule), Ok(()));
+    }
+
+    /// A count of `metric` in `code` (a city under 640000, or the province).
+    fn area(metric: &'static str, code: &str, n: u64) -> MetricRow {
+        let mut r = metric_row(metric, n, None, n as f64);
+        r.region_code = code.to_string();
+        if code != "640000" {
+            r.region_level = crate::regions::Level::City;
+        }
+        r
+    }
+
+    /// Issue 16: a template may put any region's children under its total, so the rows
+    /// handed to templates are completed across levels and audited as such.
+    #[test]
+    fn template_rows_hide_a_partner_across_levels_and_the_rates_that_give_it_away() {
+        let rule = Rule::default();
+        let mut ab = area("abstinent_3y", "640300", 40);
+        ab.numerator = Some(40);
+        let mut rate = metric_row("consolidation_rate", 40, Some(52), 40.0 / 52.0);
+        rate.region_code = "640300".into();
+        rate.region_level = crate::regions::Level::City;
+        let raw = vec![
+            area("abstinent_3y", "640000", 75),
+            area("abstinent_3y", "640100", 5),
+            area("abstinent_3y", "640200", 30),
+            ab,
+            rate,
+        ];
+        let mut publ = raw.clone();
+        publish_rows(&mut publ, rule);
+        // Primary suppression alone leaves 640100 recoverable as 75 − 30 − 40.
+        let bad = audit_template_rows(&publ, rule).unwrap_err();
+        assert_eq!(
+            bad[0].to_string(),
+            "disclosure audit: abstinent_3y 2025 region 640100: one hidden value under a \
+             shown total can be recovered by subtraction"
+        );
+        complete_suppression(&raw, &mut publ);
+        // The smallest other city is hidden too, and the consolidation rate whose
+        // numerator is its count.
+        assert!(publ[1].suppressed && publ[2].suppressed && !publ[3].suppressed);
+        assert!(!publ[0].suppressed);
+        assert_eq!(audit_template_rows(&publ, rule), Ok(()));
+        assert!(!publ[4].suppressed, "40 is shown, so is the rate over it");
+        let raw2: Vec<MetricRow> = raw
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                if r.metric == "consolidation_rate" {
+                    r.numerator = Some(30);
+                    r.region_code = "640200".into();
+                }
+                r
+            })
+            .collect();
+        let mut publ2 = raw2.clone();
+        publish_rows(&mut publ2, rule);
+        complete_suppression(&raw2, &mut publ2);
+        assert!(
+            publ2[2].suppressed && publ2[4].suppressed,
+            "30 hidden: its rate too"
+        );
+    }
+
+    #[test]
+    fn a_decline_streak_shows_only_beside_shown_new_users() {
+        let rule = Rule::default();
+        let mut prev = area("new_users", "640000", 30);
+        prev.period = "2024".into();
+        let cur = area("new_users", "640000", 25);
+        let streak = area("new_users_decline_streak", "640000", 3);
+        let raw = vec![prev, cur, streak];
+        let mut publ = raw.clone();
+        publish_rows(&mut publ, rule);
+        assert!(
+            publ[2].suppressed,
+            "publish_rows takes 3 years for 3 persons"
+        );
+        complete_suppression(&raw, &mut publ);
+        assert!(!publ[2].suppressed && publ[2].value == Some(3.0));
+        assert_eq!(audit_template_rows(&publ, rule), Ok(()));
+        // With the year before hidden, the streak goes.
+        let mut raw = raw;
+        raw[0].numerator = Some(4);
+        raw[0].value = Some(4.0);
+        let mut publ = raw.clone();
+        publish_rows(&mut publ, rule);
+        complete_suppression(&raw, &mut publ);
+        assert!(publ[2].suppressed);
+        publ[2] = raw[2].clone();
+        let bad = audit_template_rows(&publ, rule).unwrap_err();
+        assert_eq!(
+            bad[0].problem,
+            "a decline streak is shown beside a hidden count of new users"
+        );
     }
 }

@@ -13,7 +13,7 @@ use crate::metrics::Model;
 use crate::metrics::compute::{Period, periods};
 use crate::publish::Rule;
 use crate::regions::{Level, level_of, significant_prefix};
-use crate::report::bulletin::{self, Built, Context, Lang, Served, Spec, Template, child_level};
+use crate::report::bulletin::{self, Built, Context, Lang, Served, Spec, Template};
 use crate::report::{RenderOptions, TemplateSource, render_pdf_with};
 
 /// What every page of a `--raw` document says.
@@ -358,13 +358,12 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     } else {
         level
     };
-    // Every level of the scope: the region's ancestors and its own level and the level
-    // of its tables over the trend years, deeper levels over the year and the one before.
-    let child = child_level(doc_level);
+    // Every level of the scope: the region's own level and its ancestors over the trend
+    // years, deeper levels over the year and the one before.
     let levels: Vec<(Level, i32, i32)> = Level::ALL
         .iter()
         .map(|&l| {
-            let from = if l <= child { year - 10 } else { year - 1 };
+            let from = if l <= doc_level { year - 10 } else { year - 1 };
             (l, from.max(first), year)
         })
         .collect();

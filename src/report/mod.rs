@@ -1,9 +1,13 @@
 //! Report rendering: Typst compiled into the binary, offline and reproducible.
 //!
-//! A report is a Typst template (from `report-templates/`, compiled in, or a
-//! `--templates DIR`) that reads its data with `json("/data.json")` and its
-//! charts with `image("/charts/NAME.svg")`. Data is never pasted into Typst
-//! source, so strings such as `<10` print as given.
+//! A report is a Typst template (from `report-templates/`, compiled in, a
+//! `--templates DIR` or a `--template FILE.typ` whose folder is all it can read) that
+//! reads its data with `json("/data.json")`, the rows of other regions with
+//! `json("/data/regions/CODE.json")` and charts with `image("/charts/….svg")`; files
+//! other than `/data.json` and pre-drawn charts are made when the template loads them
+//! ([`VirtualFiles`], see `docs/templates.md`). Data is never pasted into Typst source,
+//! so strings such as `<10` print as given. Diagnostics name a template on disk by its
+//! path as given, with line and column.
 //!
 //! ```ignore
 //! use jindu::report::*;
@@ -249,7 +253,7 @@ fn stamp(
     )?;
     let banner = typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|e| ReportError::Compile(e.iter().map(|d| locate(&world, d)).collect()))?;
+        .map_err(|e| ReportError::Compile(e.iter().map(|d| locate(&world, d, None)).collect()))?;
     let Some(banner) = banner.pages().first().map(|p| p.frame.clone()) else {
         return Ok(document);
     };
@@ -277,10 +281,7 @@ fn compile_with(
     fonts.check_coverage(data)?;
 
     let mut files = HashMap::new();
-    files.insert(
-        DATA_PATH.to_string(),
-        Bytes::new(serde_json::to_vec_pretty(data)?),
-    );
+    files.insert(DATA_PATH.to_string(), Bytes::new(serde_json::to_vec(data)?));
     for (name, svg) in charts {
         if name.is_empty()
             || !name
@@ -303,24 +304,16 @@ fn compile_with(
     let document = match warned.output {
         Ok(document) => Some(document),
         Err(errors) => {
-            diagnostics.extend(errors.iter().map(|d| locate(&world, d)));
+            diagnostics.extend(errors.iter().map(|d| locate(&world, d, templates.dir())));
             None
         }
     };
-    diagnostics.extend(warned.warnings.iter().map(|d| locate(&world, d)));
-    // A template on disk: name its files as the author knows them.
-    if let Some(dir) = templates.dir() {
-        for d in &mut diagnostics {
-            let real = |f: &str| {
-                if f.starts_with("/data") || f.starts_with(CHARTS_DIR) {
-                    f.to_string()
-                } else {
-                    dir.join(f.trim_start_matches('/')).display().to_string()
-                }
-            };
-            d.file = d.file.as_deref().map(real);
-        }
-    }
+    diagnostics.extend(
+        warned
+            .warnings
+            .iter()
+            .map(|d| locate(&world, d, templates.dir())),
+    );
     match document {
         Some(document) if diagnostics.is_empty() => Ok(document),
         _ => Err(ReportError::Compile(diagnostics)),
@@ -335,14 +328,30 @@ fn day(d: chrono::NaiveDate) -> u8 {
     d.day() as u8
 }
 
-/// Converts a Typst diagnostic, resolving its span to `file:line:col`.
-fn locate(world: &dyn World, diag: &SourceDiagnostic) -> Diagnostic {
-    let (file, line, column) = position(world, diag.span.id(), world.range(diag.span));
+/// Converts a Typst diagnostic, resolving its span to `file:line:col`. With the folder
+/// of a template on disk, its files are named by their path there (as the author
+/// knows them); the files jindu makes keep their virtual path.
+fn locate(
+    world: &dyn World,
+    diag: &SourceDiagnostic,
+    root: Option<&std::path::Path>,
+) -> Diagnostic {
+    let position = |id, range| {
+        let (file, line, col) = position(world, id, range);
+        let file = file.map(|f: String| match root {
+            Some(dir) if !f.starts_with("/data") && !f.starts_with(CHARTS_DIR) => {
+                dir.join(f.trim_start_matches('/')).display().to_string()
+            }
+            _ => f,
+        });
+        (file, line, col)
+    };
+    let (file, line, column) = position(diag.span.id(), world.range(diag.span));
     let trace = diag
         .trace
         .iter()
         .map(|point| {
-            let (file, line, col) = position(world, point.span.id(), world.range(point.span));
+            let (file, line, col) = position(point.span.id(), world.range(point.span));
             match (file, line, col) {
                 (Some(file), Some(line), Some(col)) => {
                     format!("{} at {file}:{line}:{col}", point.v)

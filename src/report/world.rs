@@ -29,6 +29,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         "methods.typ",
         include_str!("../../report-templates/methods.typ"),
     ),
+    (
+        "sections.typ",
+        include_str!("../../report-templates/sections.typ"),
+    ),
     ("demo.typ", include_str!("../../report-templates/demo.typ")),
     (
         "annual-bulletin.typ",

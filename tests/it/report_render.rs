@@ -281,8 +281,8 @@ fn chinese_bulletin_charts_keep_chinese_words() {
     );
 }
 
-/// The JSON handed to Typst for the sample bulletin: meta, headline and the first
-/// three sections (the rest has the same shape; the methods appendix lists files).
+/// The JSON handed to Typst for the sample bulletin: meta, rule, scope, levels, the rows
+/// of the headline and the first three sections (the rest has the same shape).
 #[test]
 fn bulletin_data_snapshot() {
     let model = sample_model();
@@ -290,7 +290,20 @@ fn bulletin_data_snapshot() {
     let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, Lang::Zh);
     let d = &built.data;
     let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["meta", "labels", "headline", "sections", "notes"]);
+    assert_eq!(
+        keys,
+        [
+            "meta",
+            "sections",
+            "rule",
+            "scope",
+            "levels",
+            "regions",
+            "metrics",
+            "provenance",
+            "definitions"
+        ]
+    );
     let names: Vec<&str> = built.charts.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -325,9 +338,31 @@ fn bulletin_data_snapshot() {
         assert_eq!(Some(km.events_by(365)), r.numerator, "{}", r.period);
         assert_eq!(km.relapse_at(365).map(|x| x.0), r.value, "{}", r.period);
     }
+    // The headline's rows (the template prints their text and comparison).
+    let headline: Vec<&serde_json::Value> = d["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["year"] == 2025
+                && r["breakdown"] == ""
+                && [
+                    "existing",
+                    "abstinent_3y",
+                    "consolidation_rate",
+                    "new_users",
+                    "execution_rate",
+                    "under_community_measure",
+                ]
+                .contains(&r["metric"].as_str().unwrap())
+        })
+        .collect();
     let small = serde_json::json!({
         "meta": d["meta"],
-        "headline": d["headline"],
+        "rule": d["rule"],
+        "scope": d["scope"],
+        "levels": d["levels"],
+        "headline": headline,
         "sections": d["sections"].as_array().unwrap()[..3],
     });
     insta::assert_json_snapshot!("sample_bulletin_data", small);

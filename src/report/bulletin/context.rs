@@ -33,6 +33,9 @@ pub struct Context<'a> {
     /// The rows templates can reach: the published rows of every level, completed
     /// across levels ([`publish::complete_suppression`]), or the raw rows in raw mode.
     template: TemplateRows,
+    /// Greenwood standard errors of Kaplan–Meier rates, by (metric, region, year),
+    /// computed once per run (`--each county` shares the province's).
+    se_cache: std::sync::Mutex<HashMap<(String, String, i32), Option<f64>>>,
 }
 
 /// The rows handed to templates, indexed by region.
@@ -133,6 +136,7 @@ impl<'a> Context<'a> {
             import_report,
             levels: map,
             template: TemplateRows::new(publ, false),
+            se_cache: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -146,6 +150,25 @@ impl<'a> Context<'a> {
             .collect();
         self.template = TemplateRows::new(raw, true);
         self
+    }
+
+    /// [`greenwood_se`], computed once per (metric, region, year).
+    pub(super) fn greenwood_se(&self, metric: &str, region: &str, year: i32) -> Option<f64> {
+        let key = (metric.to_string(), region.to_string(), year);
+        if let Some(se) = self
+            .se_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return *se;
+        }
+        let se = greenwood_se(self.model, metric, region, year);
+        self.se_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, se);
+        se
     }
 
     /// Whether templates reach raw (not disclosure-controlled) rows.

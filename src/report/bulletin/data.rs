@@ -22,7 +22,7 @@ use crate::regions::{Level, ancestor, level_of, significant_prefix};
 use crate::report::world::VirtualFiles;
 
 use super::compare::{Comparison, Outcome};
-use super::context::{Context, greenwood_se};
+use super::context::Context;
 use super::text::{Lang, fmt_rate};
 
 /// Virtual folder of the per-region rows (`/data/regions/CODE.json`).
@@ -103,8 +103,8 @@ pub fn comparison_json(c: &Comparison) -> Value {
             "high": d.high,
             "significant": !d.contains_zero(),
         })),
-        "significant": match c.outcome {
-            Outcome::Up | Outcome::Down => Value::Bool(!c.not_significant()),
+        "significant": match (c.outcome, c.difference) {
+            (Outcome::Up | Outcome::Down, Some(d)) => Value::Bool(!d.contains_zero()),
             _ => Value::Null,
         },
     })
@@ -122,10 +122,12 @@ pub fn row_json(cx: &Context, r: &MetricRow) -> Value {
         r.breakdown,
         &r.breakdown_value,
     );
+    // A number of years is not compared like a count of persons.
+    let prev = prev.filter(|_| !publish::YEARS_NOT_PERSONS.contains(&r.metric));
     let comparison = prev.map(|p| {
         let se = |row: &MetricRow, y: i32| {
             (kind == Kind::Survival && row.breakdown.is_empty() && !row.suppressed)
-                .then(|| greenwood_se(cx.model, r.metric, &r.region_code, y))
+                .then(|| cx.greenwood_se(r.metric, &r.region_code, y))
                 .flatten()
         };
         let c = Comparison::of(r.metric, Some(p), Some(r), (se(p, year - 1), se(r, year)));
@@ -300,17 +302,13 @@ pub fn definitions_json() -> Value {
 }
 
 /// The generic part of `/data.json`: `rule`, `scope`, `levels`, `regions`, `metrics`
-/// (the rows of the region and its ancestors), `provenance`, `definitions`.
+/// (the rows of the region; other regions' are served on request), `provenance`,
+/// `definitions`.
 pub fn template_json(cx: &Context, region: &str, year: i32, lang: Lang) -> Value {
-    let mut rows = Vec::new();
-    for code in Level::ALL
-        .iter()
-        .filter_map(|&l| ancestor(region, l))
-        .filter(|c| c != region)
-        .chain(std::iter::once(region.to_string()))
-    {
-        rows.extend(cx.template_rows_of(&code).map(|r| row_json(cx, r)));
-    }
+    let rows: Vec<Value> = cx
+        .template_rows_of(region)
+        .map(|r| row_json(cx, r))
+        .collect();
     let levels: Vec<Value> = cx
         .level_years()
         .into_iter()

@@ -1,29 +1,31 @@
-//! The data of the annual bulletin (年度禁毒工作统计公报) and of the county briefs:
-//! metric rows → published (disclosure-controlled) strings, narrative sentences,
-//! tables and SVG charts, handed to `annual-bulletin.typ` / `county-brief.typ` as
-//! `/data.json` and `/charts/NAME.svg`.
+//! The data of report templates and of the shipped annual bulletin (年度禁毒工作统计公报)
+//! and county briefs: metric rows → published (disclosure-controlled) rows handed to
+//! templates as data (`data`: `/data.json` and `/data/regions/CODE.json`, the contract
+//! of `docs/templates.md`), charts drawn on request (`charts`: `/charts/KIND/….svg`),
+//! and — until the shipped narrative is written in the templates — the numbered
+//! sections of the shipped bulletin as blocks (`sections`).
 //!
 //! Every number shown comes from a metric row that went through
-//! [`crate::publish::publish_rows`], or, for the tables this module builds with a
-//! total row (children of the region plus the region itself), through
-//! [`crate::publish::complementary`]. Nothing here decides what is too small.
+//! [`crate::publish::publish_rows`] (and, for what templates reach,
+//! [`crate::publish::complete_suppression`] and its audit), or, for the tables the
+//! sections build with a total row (children of the region plus the region itself),
+//! through [`crate::publish::complementary`]. Nothing here decides what is too small.
 //!
-//! The JSON has five top-level keys: `meta` (title, region, year, cutoff, language,
-//! engine version), `labels` (fixed words of the templates), `headline` (the key
-//! figures of the cover box), `sections` (an ordered list of `{id, title, blocks}`,
-//! where a block is a paragraph, a table, a chart or a list of terms) and `notes`.
-//! Every year-on-year comparison printed comes with its numbers (figures, change,
-//! interval of the difference, significance; see `compare`): a headline item's
-//! `comparison`, a paragraph's or table's `comparisons` (in a table with its `cell`).
-//! A chart block has the number of its published `points`; a chart with fewer than
-//! three, and a table whose every figure is hidden, are replaced by a sentence.
+//! `/data.json` has the keys of `docs/templates.md` (`meta`, `scope`, `rule`, `levels`,
+//! `regions`, `metrics`, `provenance`, `definitions`) and `sections`: an ordered list of
+//! `{id, title, blocks}`, where a block is a paragraph, a table or a chart. Every
+//! year-on-year comparison a section prints comes with its numbers (see `compare`): a
+//! paragraph's or table's `comparisons` (in a table with its `cell`). A chart block has
+//! the number of its published `points`; a chart with fewer than three, and a table
+//! whose every figure is hidden, are replaced by a sentence.
 //!
-//! The module is split by what each part owns: `context` (the metric rows of a
-//! run, computed once), `compare` (year-on-year comparisons), `text` (the language,
-//! the Chinese/English words, value and comparison wording, the charts' fixed
-//! words), `doc` (one document under construction and the JSON blocks), `people` and
-//! `measures` (the numbered sections), `methods` (annex tables and the methods
-//! appendix); this file assembles a document
+//! The module is split by what each part owns: `context` (the metric rows of a run,
+//! computed once, and the rows templates reach), `data` (the template data and the
+//! files served on request), `charts` (charts on request), `compare` (year-on-year
+//! comparisons), `text` (the language, the Chinese/English words of the sections, value
+//! and comparison wording, the charts' fixed words), `doc` (one document under
+//! construction and the JSON blocks), `people` and `measures` (the numbered sections),
+//! `methods` (annex tables and the metric definitions); this file assembles a document
 //! ([`build`]) and checks its region and year ([`validate`]).
 
 mod charts;
@@ -125,7 +127,6 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
     let y = spec.year;
     let sections = match spec.template {
         Template::AnnualBulletin => vec![
-            doc.overview(),
             doc.new_users(),
             doc.stocks(),
             doc.execution(),
@@ -137,12 +138,7 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             doc.annex(),
         ],
         Template::CountyBrief => {
-            let mut s = vec![
-                doc.overview(),
-                doc.new_users(),
-                doc.stocks(),
-                doc.execution(),
-            ];
+            let mut s = vec![doc.new_users(), doc.stocks(), doc.execution()];
             // A brief keeps the text, one chart or table per section: two pages.
             for sec in &mut s {
                 let id = sec["id"].as_str().unwrap_or("").to_string();
