@@ -314,7 +314,6 @@ fn bulletin_data_snapshot() {
             "execution",
             "execution-trend",
             "relapse",
-            "control",
             "services",
             "caseload"
         ]

@@ -131,7 +131,6 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             doc.stocks(),
             doc.execution(),
             doc.relapse(),
-            doc.control(),
             doc.services(),
             doc.officers(),
             doc.cross_region(),
