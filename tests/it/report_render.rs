@@ -218,9 +218,25 @@ fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
         .collect();
     assert_eq!(counties.len(), 22);
     let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, lang);
-    assert_eq!(built.charts.len(), 9);
-    built
-        .charts
+    assert_eq!(built.charts.len(), 8);
+    // The supervision chart is drawn on request, as the template asks for it.
+    use jindu::report::VirtualFiles as _;
+    let served = bulletin::Served {
+        cx: &cx,
+        region: "640000".into(),
+        year: 2025,
+        lang,
+    };
+    let title = match lang {
+        Lang::Zh => "失控率与转强制隔离戒毒率",
+        Lang::En => "Loss of contact and escalation",
+    };
+    let path =
+        format!("/charts/trend/metric=loss_of_contact_rate,escalation_rate&title={title}.svg");
+    let control = served.load(&path).expect("a chart path").expect("drawn");
+    let mut charts = built.charts.clone();
+    charts.push(("control".into(), String::from_utf8(control).unwrap()));
+    charts
         .iter()
         .map(|(name, svg)| {
             let texts = common::svg_text::svg_texts(svg)

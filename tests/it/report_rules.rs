@@ -81,6 +81,12 @@ fn check(c: &Value, pubd: &Published, model: &Model, lang: Lang, cells: Option<&
     let text = c["text"].as_str().unwrap();
     let zh = lang == Lang::Zh;
     let (prev, cur) = (&c["prev"], &c["cur"]);
+    // No rule for ratios (persons per officer): never compared.
+    if c["kind"] == "ratio" {
+        assert_eq!(c["outcome"], "not_compared", "{c}");
+        assert_eq!(text, if zh { "不作比较" } else { "not compared" });
+        return;
+    }
     let row = |y: i32| pubd.get(&(metric.to_string(), y, region.to_string()));
     let visible = |y: i32| row(y).is_some_and(|r| !r.suppressed && r.value.is_some());
     if prev.is_null() || cur.is_null() {
