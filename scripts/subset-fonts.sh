@@ -2,10 +2,12 @@
 # Regenerate the bundled subset fonts in assets/fonts/ from Debian's fonts-noto-cjk.
 #
 #   apt-get install -y fonts-noto-cjk   # provides /usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc
-#   pip install fonttools               # provides pyftsubset
-#   scripts/subset-fonts.sh
+#                                       # and NotoSerifCJK-*.ttc
+#   pip install fonttools               # provides pyftsubset (or apt-get install python3-fonttools
+#                                       # and PYFTSUBSET="python3 -m fontTools.subset")
+#   scripts/subset-fonts.sh             # FAMILIES="Serif" to redo only the serif
 #
-# Face 2 of each .ttc is "Noto Sans CJK SC". The character set is written to
+# Face 2 of each .ttc is "Noto Sans CJK SC" / "Noto Serif CJK SC" (宋体-style body text). The character set is written to
 # assets/fonts/subset-unicodes.txt first (see the Python below), so a rerun with the
 # same fonttools and fonts-noto-cjk versions gives the same files.
 set -euo pipefail
@@ -75,13 +77,16 @@ with open(sys.argv[1], "w") as f:
 print(len(cps), "code points", file=sys.stderr)
 PY
 
-for w in Regular Bold; do
-  pyftsubset "$SRC/NotoSansCJK-$w.ttc" \
-    --font-number=2 \
-    --unicodes-file="$OUT/subset-unicodes.txt" \
-    --layout-features='kern,liga,palt,halt' \
-    --name-IDs='*' --name-languages='*' --name-legacy \
-    --no-hinting \
-    --output-file="$OUT/NotoSansCJKsc-$w-subset.otf"
+PYFTSUBSET=${PYFTSUBSET:-pyftsubset}
+for family in ${FAMILIES:-Sans Serif}; do
+  for w in Regular Bold; do
+    $PYFTSUBSET "$SRC/Noto${family}CJK-$w.ttc" \
+      --font-number=2 \
+      --unicodes-file="$OUT/subset-unicodes.txt" \
+      --layout-features='kern,liga,palt,halt' \
+      --name-IDs='*' --name-languages='*' --name-legacy \
+      --no-hinting \
+      --output-file="$OUT/Noto${family}CJKsc-$w-subset.otf"
+  done
 done
 ls -l "$OUT"

@@ -72,7 +72,7 @@ pub fn complementary(values: &[u64], hidden: &mut [bool], total_hidden: bool) ->
 /// "Publication", v1.2) they are never hidden. A streak says nothing about how many
 /// persons there were.
 fn counts_years(metric: &str) -> bool {
-    defs::YEAR_ONLY.contains(&metric)
+    YEARS_NOT_PERSONS.contains(&metric)
 }
 
 /// Applies the rule to machine-output rows: primary suppression of counts, of rates
@@ -243,6 +243,316 @@ pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> 
                 group: format!(", breakdown {breakdown}"),
                 problem: "one hidden value under a shown total can be recovered by subtraction",
             });
+        }
+    }
+    if bad.is_empty() { Ok(()) } else { Err(bad) }
+}
+
+/// Metrics that are numbers of years, not of persons (the two streaks): never hidden
+/// for themselves and never additive. In a template's rows the decline streak of new
+/// users is shown only where the counts it compares are (see [`complete_suppression`]);
+/// the incident-free streak only says that the shown zeros were zeros.
+pub const YEARS_NOT_PERSONS: &[&str] = &["incident_free_streak", DECLINE_STREAK];
+
+/// The streak that compares counts of new users of consecutive years.
+const DECLINE_STREAK: &str = "new_users_decline_streak";
+
+/// Empties the numbers of a hidden row.
+fn hide(r: &mut MetricRow) {
+    r.suppressed = true;
+    r.numerator = None;
+    r.denominator = None;
+    r.value = None;
+    r.ci_low = None;
+    r.ci_high = None;
+}
+
+/// One additive table a template could build from published rows: the rows that add
+/// up (by index) and their total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdditiveGroup {
+    pub cells: Vec<usize>,
+    pub total: usize,
+}
+
+/// The additive tables hidden inside a set of count rows of several levels: the
+/// breakdown values of one region (they add up to its total row), and the regions one
+/// level below a region (they add up to it), for every count metric, period and
+/// breakdown value. Rows of [`YEARS_NOT_PERSONS`] metrics are not additive.
+pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
+    use crate::regions::{Level, ancestor};
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+    let counts = |r: &MetricRow| {
+        defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
+            && !YEARS_NOT_PERSONS.contains(&r.metric)
+    };
+    let index: std::collections::HashMap<Key, usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| counts(r))
+        .map(|(i, r)| {
+            (
+                (
+                    r.metric,
+                    r.period.as_str(),
+                    r.region_code.as_str(),
+                    r.breakdown,
+                    r.breakdown_value.as_str(),
+                ),
+                i,
+            )
+        })
+        .collect();
+    // (metric, period, parent region, breakdown, value, level of the cells).
+    type GroupKey<'a> = (&'a str, &'a str, String, &'a str, String, u8);
+    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| counts(r)) {
+        if !r.breakdown.is_empty() {
+            groups
+                .entry((
+                    r.metric,
+                    r.period.as_str(),
+                    r.region_code.clone(),
+                    r.breakdown,
+                    "\u{0}by-breakdown".to_string(),
+                    u8::MAX,
+                ))
+                .or_default()
+                .push(i);
+        }
+        let parent_level = match r.region_level {
+            Level::Province => continue,
+            Level::City => Level::Province,
+            Level::County => Level::City,
+            Level::Township => Level::County,
+        };
+        if let Some(parent) = ancestor(&r.region_code, parent_level) {
+            groups
+                .entry((
+                    r.metric,
+                    r.period.as_str(),
+                    parent,
+                    r.breakdown,
+                    r.breakdown_value.clone(),
+                    r.region_level as u8,
+                ))
+                .or_default()
+                .push(i);
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, cells)| !cells.is_empty())
+        .filter_map(|((metric, period, region, bd, bv, level), cells)| {
+            let bv = if level == u8::MAX { "" } else { bv.as_str() };
+            let bd = if level == u8::MAX { "" } else { bd };
+            let total = *index.get(&(metric, period, region.as_str(), bd, bv))?;
+            Some(AdditiveGroup { cells, total })
+        })
+        .collect()
+}
+
+/// Completes disclosure control over published rows of several levels that a template
+/// may combine freely: `publ` are the rows after [`publish_rows`], `raw` the same rows
+/// before it (same order). Complementary suppression ([`complementary`]) is applied to
+/// every table of [`additive_groups`] (a region's children under its total as well as a
+/// region's breakdown values) until no hidden value can be recovered by subtraction in
+/// any of them; then a [`YEARS_NOT_PERSONS`] row is shown exactly where the counts of
+/// new users of its year and the year before are shown (METRICS.md "Publication",
+/// v1.2), with its value from `raw`.
+pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
+    let groups = additive_groups(publ);
+    loop {
+        let mut changed = false;
+        for g in &groups {
+            let values: Vec<u64> = g
+                .cells
+                .iter()
+                .map(|&i| raw[i].numerator.unwrap_or(0))
+                .collect();
+            let mut hidden: Vec<bool> = g.cells.iter().map(|&i| publ[i].suppressed).collect();
+            let before = hidden.clone();
+            let total_hidden = publ[g.total].suppressed;
+            let hide_total = complementary(&values, &mut hidden, total_hidden);
+            for (k, (&i, h)) in g.cells.iter().zip(&hidden).enumerate() {
+                if *h && !before[k] {
+                    hide(&mut publ[i]);
+                    changed = true;
+                }
+            }
+            if hide_total && !total_hidden {
+                hide(&mut publ[g.total]);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for i in linked_rows(raw, publ) {
+        hide(&mut publ[i]);
+    }
+    let shown: std::collections::HashSet<(&str, &str, &str, &str)> = publ
+        .iter()
+        .filter(|r| r.metric == "new_users" && !r.suppressed)
+        .map(|r| {
+            (
+                r.period.as_str(),
+                r.region_code.as_str(),
+                r.breakdown,
+                r.breakdown_value.as_str(),
+            )
+        })
+        .collect();
+    let streak_ok: Vec<bool> = publ
+        .iter()
+        .map(|r| {
+            let prev = r
+                .period
+                .parse::<i32>()
+                .map(|y| (y - 1).to_string())
+                .unwrap_or_default();
+            [r.period.as_str(), prev.as_str()].iter().all(|p| {
+                shown.contains(&(
+                    *p,
+                    r.region_code.as_str(),
+                    r.breakdown,
+                    r.breakdown_value.as_str(),
+                ))
+            })
+        })
+        .collect();
+    for (i, r) in publ.iter_mut().enumerate() {
+        if r.metric == DECLINE_STREAK {
+            if streak_ok[i] {
+                *r = raw[i].clone();
+                r.suppressed = false;
+            } else {
+                hide(r);
+            }
+        }
+    }
+}
+
+/// Shown rates and ratios that would give away a count hidden by complementary
+/// suppression: in the same region, period and breakdown, a rate or ratio whose
+/// numerator or denominator is the hidden count, or whose denominator is the hidden
+/// count plus a shown one (the consolidation rate is abstinent ÷ (abstinent +
+/// existing); persons per officer has the persons under measures as numerator). Found
+/// from the numbers (`raw`, same order as `publ`), so a metric added later is covered;
+/// an equality by chance hides a rate more than needed, never less.
+pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
+    use std::collections::HashMap;
+    let cell = |r: &'_ MetricRow| -> (String, String, &'static str, String) {
+        (
+            r.period.clone(),
+            r.region_code.clone(),
+            r.breakdown,
+            r.breakdown_value.clone(),
+        )
+    };
+    let is_count = |r: &MetricRow| {
+        defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
+            && !YEARS_NOT_PERSONS.contains(&r.metric)
+    };
+    // Per cell: the hidden counts (raw values) and the shown counts.
+    type Cell = (String, String, &'static str, String);
+    let mut counts: HashMap<Cell, (Vec<u64>, Vec<u64>)> = HashMap::new();
+    for (r, p) in raw.iter().zip(publ) {
+        if !is_count(r) {
+            continue;
+        }
+        let Some(v) = r.numerator else { continue };
+        let e = counts.entry(cell(r)).or_default();
+        if p.suppressed {
+            e.0.push(v);
+        } else {
+            e.1.push(v);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, (r, p)) in raw.iter().zip(publ).enumerate() {
+        if is_count(r) || p.suppressed || YEARS_NOT_PERSONS.contains(&r.metric) {
+            continue;
+        }
+        let Some((hidden, shown)) = counts.get(&cell(r)) else {
+            continue;
+        };
+        let gives_away = hidden.iter().any(|&h| {
+            h > 0
+                && (r.numerator == Some(h)
+                    || r.denominator == Some(h)
+                    || shown
+                        .iter()
+                        .chain(hidden.iter())
+                        .any(|&o| r.denominator == Some(h + o)))
+        });
+        if gives_away {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The audit of rows handed to a template ([`complete_suppression`]): [`audit_rows`]
+/// on the rows of persons, a [`YEARS_NOT_PERSONS`] row shown only beside the counts it
+/// compares, and no table of [`additive_groups`] with exactly one hidden cell under a
+/// shown total.
+pub fn audit_template_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> {
+    let persons: Vec<MetricRow> = rows
+        .iter()
+        .filter(|r| !YEARS_NOT_PERSONS.contains(&r.metric))
+        .cloned()
+        .collect();
+    let mut bad = audit_rows(&persons, rule).err().unwrap_or_default();
+    let published: std::collections::HashSet<(&str, &str, &str, &str)> = rows
+        .iter()
+        .filter(|n| n.metric == "new_users" && !n.suppressed)
+        .map(|n| {
+            (
+                n.period.as_str(),
+                n.region_code.as_str(),
+                n.breakdown,
+                n.breakdown_value.as_str(),
+            )
+        })
+        .collect();
+    let shown = |period: &str, r: &MetricRow| {
+        published.contains(&(
+            period,
+            r.region_code.as_str(),
+            r.breakdown,
+            r.breakdown_value.as_str(),
+        ))
+    };
+    for r in rows
+        .iter()
+        .filter(|r| r.metric == DECLINE_STREAK && !r.suppressed)
+    {
+        let prev = r
+            .period
+            .parse::<i32>()
+            .map(|y| (y - 1).to_string())
+            .unwrap_or_default();
+        if !(shown(&r.period, r) && shown(&prev, r)) {
+            bad.push(Violation::of(
+                r,
+                "a decline streak is shown beside a hidden count of new users",
+            ));
+        }
+    }
+    for g in additive_groups(rows) {
+        let hidden = g.cells.iter().filter(|&&i| rows[i].suppressed).count();
+        if hidden == 1 && !rows[g.total].suppressed {
+            let cell = g
+                .cells
+                .iter()
+                .find(|&&i| rows[i].suppressed)
+                .expect("one hidden cell");
+            bad.push(Violation::of(
+                &rows[*cell],
+                "one hidden value under a shown total can be recovered by subtraction",
+            ));
         }
     }
     if bad.is_empty() { Ok(()) } else { Err(bad) }
@@ -437,5 +747,98 @@ mod tests {
         // Officers are not persons of the register: a caseload over 30 persons and 4
         // officers is shown.
         assert_eq!(audit_rows(&[row("officer_caseload", 30, 4)], rule), Ok(()));
+    }
+
+    /// A count of `metric` in `code` (a city under 640000, or the province).
+    fn area(metric: &'static str, code: &str, n: u64) -> MetricRow {
+        let mut r = metric_row(metric, n, None, n as f64);
+        r.region_code = code.to_string();
+        if code != "640000" {
+            r.region_level = crate::regions::Level::City;
+        }
+        r
+    }
+
+    /// Issue 16: a template may put any region's children under its total, so the rows
+    /// handed to templates are completed across levels and audited as such.
+    #[test]
+    fn template_rows_hide_a_partner_across_levels_and_the_rates_that_give_it_away() {
+        let rule = Rule::default();
+        let mut ab = area("abstinent_3y", "640300", 40);
+        ab.numerator = Some(40);
+        let mut rate = metric_row("consolidation_rate", 40, Some(52), 40.0 / 52.0);
+        rate.region_code = "640300".into();
+        rate.region_level = crate::regions::Level::City;
+        let raw = vec![
+            area("abstinent_3y", "640000", 75),
+            area("abstinent_3y", "640100", 5),
+            area("abstinent_3y", "640200", 30),
+            ab,
+            rate,
+        ];
+        let mut publ = raw.clone();
+        publish_rows(&mut publ, rule);
+        // Primary suppression alone leaves 640100 recoverable as 75 − 30 − 40.
+        let bad = audit_template_rows(&publ, rule).unwrap_err();
+        assert_eq!(
+            bad[0].to_string(),
+            "disclosure audit: abstinent_3y 2025 region 640100: one hidden value under a \
+             shown total can be recovered by subtraction"
+        );
+        complete_suppression(&raw, &mut publ);
+        // The smallest other city is hidden too, and the consolidation rate whose
+        // numerator is its count.
+        assert!(publ[1].suppressed && publ[2].suppressed && !publ[3].suppressed);
+        assert!(!publ[0].suppressed);
+        assert_eq!(audit_template_rows(&publ, rule), Ok(()));
+        assert!(!publ[4].suppressed, "40 is shown, so is the rate over it");
+        let raw2: Vec<MetricRow> = raw
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                if r.metric == "consolidation_rate" {
+                    r.numerator = Some(30);
+                    r.region_code = "640200".into();
+                }
+                r
+            })
+            .collect();
+        let mut publ2 = raw2.clone();
+        publish_rows(&mut publ2, rule);
+        complete_suppression(&raw2, &mut publ2);
+        assert!(
+            publ2[2].suppressed && publ2[4].suppressed,
+            "30 hidden: its rate too"
+        );
+    }
+
+    #[test]
+    fn a_decline_streak_shows_only_beside_shown_new_users() {
+        let rule = Rule::default();
+        let mut prev = area("new_users", "640000", 30);
+        prev.period = "2024".into();
+        let cur = area("new_users", "640000", 25);
+        let streak = area("new_users_decline_streak", "640000", 3);
+        let raw = vec![prev, cur, streak];
+        let mut publ = raw.clone();
+        publish_rows(&mut publ, rule);
+        assert!(!publ[2].suppressed, "3 years are not 3 persons");
+        complete_suppression(&raw, &mut publ);
+        assert!(!publ[2].suppressed && publ[2].value == Some(3.0));
+        assert_eq!(audit_template_rows(&publ, rule), Ok(()));
+        // With the year before hidden, the streak goes.
+        let mut raw = raw;
+        raw[0].numerator = Some(4);
+        raw[0].value = Some(4.0);
+        let mut publ = raw.clone();
+        publish_rows(&mut publ, rule);
+        complete_suppression(&raw, &mut publ);
+        assert!(publ[2].suppressed);
+        publ[2] = raw[2].clone();
+        let bad = audit_template_rows(&publ, rule).unwrap_err();
+        assert_eq!(
+            bad[0].problem,
+            "a decline streak is shown beside a hidden count of new users"
+        );
     }
 }

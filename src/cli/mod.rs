@@ -17,6 +17,7 @@ pub mod query;
 pub mod report;
 pub mod sample;
 pub mod serve;
+pub mod templates;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -56,6 +57,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Render the annual bulletin or county briefs to PDF (default: the sample bulletin).
     Report(report::ReportArgs),
+    /// Write the shipped report templates into a folder to start one's own from.
+    Templates(templates::TemplatesArgs),
     /// Run SQL (or a saved query from queries/) over the canonical tables.
     Query(query::QueryArgs),
     /// Kaplan–Meier relapse curves for an entry cohort, with log-rank tests.
@@ -90,6 +93,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Metrics(a) => metrics::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Report(a) => report::run(a),
+        Command::Templates(a) => templates::run(a),
         Command::Query(a) => query::run(a),
         Command::Cohort(a) => cohort::run(a),
         Command::Serve(a) => serve::run(a),

@@ -13,15 +13,90 @@ use crate::metrics::Model;
 use crate::metrics::compute::{Period, periods};
 use crate::publish::Rule;
 use crate::regions::{Level, level_of, significant_prefix};
-use crate::report::bulletin::{self, Built, Context, Lang, Spec, Template, child_level};
-use crate::report::{RenderOptions, TemplateSource, render_pdf};
+use crate::report::TemplateSource;
+use crate::report::bulletin::{self, Lang, Template};
+use crate::report::job::Job;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// The settings file read from a template file's folder.
+pub const SETTINGS_FILE: &str = "settings.txt";
+
+/// Office settings for `meta`: the template folder's `settings.txt` (lines `key = value`,
+/// `#` comments), then `--set`; `cover` is on unless set off.
+fn settings(
+    dir: Option<&Path>,
+    is_file: bool,
+    set: &[(String, String)],
+) -> Result<Vec<(String, serde_json::Value)>> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let (Some(dir), true) = (dir, is_file) {
+        let path = dir.join(SETTINGS_FILE);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim().trim_start_matches('\u{feff}');
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let (k, v) = parse_setting(line)
+                    .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))?;
+                pairs.push((k, v.trim_matches('"').to_string()));
+            }
+        }
+    }
+    pairs.extend(set.iter().cloned());
+    let mut out: Vec<(String, serde_json::Value)> = vec![("cover".into(), true.into())];
+    for (k, v) in pairs {
+        let value = if k == "cover" {
+            match v.as_str() {
+                "on" | "true" | "yes" | "1" => true.into(),
+                "off" | "false" | "no" | "0" => false.into(),
+                _ => bail!("setting cover={v:?}: give on or off"),
+            }
+        } else {
+            serde_json::Value::String(v)
+        };
+        out.retain(|(key, _)| *key != k);
+        out.push((k, value));
+    }
+    Ok(out)
+}
+
+/// `--template`: a shipped template by name, or a template file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateArg {
     /// 年度禁毒工作统计公报: the full bulletin of a province, city or county.
     AnnualBulletin,
     /// A one- or two-page brief of a county.
     CountyBrief,
+    /// A template file (`*.typ`); it may read files of its own folder only.
+    File(PathBuf),
+}
+
+fn parse_template(s: &str) -> Result<TemplateArg, String> {
+    match s {
+        "annual-bulletin" => Ok(TemplateArg::AnnualBulletin),
+        "county-brief" => Ok(TemplateArg::CountyBrief),
+        _ if s.ends_with(".typ") => Ok(TemplateArg::File(PathBuf::from(s))),
+        _ => Err(format!(
+            "{s:?}: give annual-bulletin, county-brief or a template file ending in .typ \
+             (`jindu templates init DIR` writes the shipped ones to start from)"
+        )),
+    }
+}
+
+/// `--set key=value`.
+fn parse_setting(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| {
+        format!("{s:?}: write key=value, e.g. --set issuer=某某市禁毒委员会办公室")
+    })?;
+    let k = k.trim();
+    if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(format!(
+            "{k:?}: a setting name has letters, digits and '_' only"
+        ));
+    }
+    Ok((k.to_string(), v.trim().to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,9 +117,18 @@ pub struct ReportArgs {
     /// freshly generated sample).
     #[arg(value_name = "DATA")]
     pub data: Option<PathBuf>,
-    /// The document: annual-bulletin, or county-brief (the default with --each county).
-    #[arg(long, value_enum)]
+    /// The document: annual-bulletin, county-brief (the default with --each county), or a
+    /// template file FILE.typ (see docs/templates.md; `jindu templates init DIR`).
+    #[arg(long, value_parser = parse_template, value_name = "NAME|FILE.typ")]
     pub template: Option<TemplateArg>,
+    /// An office setting read by the template as `meta.KEY` (issuer, doc_number, signed,
+    /// contact, cover=on|off, …); overrides the template folder's settings.txt. Repeatable.
+    #[arg(long = "set", value_parser = parse_setting, value_name = "KEY=VALUE")]
+    pub set: Vec<(String, String)>,
+    /// Give templates the figures before disclosure control (counts 1–9 shown). For
+    /// internal use only: every page then says the figures are not for publication.
+    #[arg(long)]
+    pub raw: bool,
     /// The year (default: the year of the data cutoff if complete, else the one before).
     #[arg(long)]
     pub year: Option<i32>,
@@ -160,15 +244,6 @@ fn file_name(code: &str, name: &str) -> String {
     }
 }
 
-/// The import report without what changes from run to run (the ephemeral key id).
-fn strip_volatile(mut report: serde_json::Value) -> serde_json::Value {
-    if let Some(o) = report.as_object_mut() {
-        o.remove("key_id");
-        o.remove("ephemeral_key");
-    }
-    report
-}
-
 pub fn run(a: ReportArgs) -> Result<ExitCode> {
     if a.threshold == 0 {
         bail!("--threshold must be at least 1");
@@ -191,14 +266,22 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     };
     bulletin::validate(&model, &region, year).map_err(anyhow::Error::msg)?;
     let level = level_of(&region);
-    let template = match (a.template, a.each) {
+    let template = match (&a.template, a.each) {
         (Some(TemplateArg::AnnualBulletin), _) => Template::AnnualBulletin,
         (Some(TemplateArg::CountyBrief), _) | (None, Some(EachArg::County)) => {
             Template::CountyBrief
         }
+        (Some(TemplateArg::File(f)), each) => {
+            if each.is_some() || f.file_stem().is_some_and(|s| s == "county-brief") {
+                Template::CountyBrief
+            } else {
+                Template::AnnualBulletin
+            }
+        }
         (None, None) => Template::AnnualBulletin,
     };
-    if a.each.is_none() && template == Template::CountyBrief && level != Level::County {
+    let is_file = matches!(a.template, Some(TemplateArg::File(_)));
+    if !is_file && a.each.is_none() && template == Template::CountyBrief && level != Level::County {
         bail!(
             "--template county-brief needs a county --region (a 6-digit code such as 640324), or --each county"
         );
@@ -206,16 +289,43 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     if a.each.is_some() && level == Level::County {
         bail!("--each county needs a province or city --region, not the county {region}");
     }
+    // The template: a file (its folder is all it can read), or a shipped one.
+    let (templates, main) = match &a.template {
+        Some(TemplateArg::File(f)) => {
+            if a.templates.is_some() {
+                bail!("--templates DIR and --template FILE.typ: give one of them");
+            }
+            if !f.is_file() {
+                bail!(
+                    "template file {} not found (`jindu templates init DIR` writes the shipped templates to start from)",
+                    f.display()
+                );
+            }
+            let dir = match f.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (TemplateSource::Dir(dir), name)
+        }
+        _ => (
+            match &a.templates {
+                Some(d) => TemplateSource::Dir(d.clone()),
+                None => TemplateSource::Embedded,
+            },
+            template.main().to_string(),
+        ),
+    };
+    let settings = settings(templates.dir(), is_file, &a.set)?;
     let rule = Rule {
         threshold: a.threshold,
     };
     let lang = match a.lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
-    };
-    let templates = match &a.templates {
-        Some(d) => TemplateSource::Dir(d.clone()),
-        None => TemplateSource::Embedded,
     };
     // Documents: the region itself, or each of its counties.
     let docs: Vec<(String, String)> = match a.each {
@@ -230,45 +340,34 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     if docs.is_empty() {
         bail!("--region {region} has no counties in the region table");
     }
-    // Metric rows, computed once for every level the documents need.
-    let first = periods(&model).first().map_or(year, |p| p.year);
     let doc_level = if a.each.is_some() {
         Level::County
     } else {
         level
     };
-    let mut levels = vec![(doc_level, (year - 10).max(first), year)];
-    let child = child_level(doc_level);
-    if child != doc_level {
-        levels.push((child, (year - 1).max(first), year));
+    if a.raw {
+        eprintln!("warning: --raw: the figures are not disclosure-controlled; every page says so");
     }
-    let cx = Context::new(&model, rule, strip_volatile(import_report), &levels);
-    let today = from_days(model.cutoff);
+    let job = Job {
+        template,
+        source: templates,
+        main,
+        settings,
+        year,
+        lang,
+        rule,
+        raw: a.raw,
+        doc_level,
+        font_paths: a.font_path.clone(),
+    };
     if Period::new(year, model.cutoff).partial {
         eprintln!(
-            "warning: {year} is not complete (data cutoff {today}); its figures run to the cutoff"
+            "warning: {year} is not complete (data cutoff {}); its figures run to the cutoff",
+            from_days(model.cutoff)
         );
     }
-    let render = |code: &str| -> Result<Vec<u8>> {
-        let spec = Spec {
-            template,
-            region: code.to_string(),
-            year,
-            lang,
-            rule,
-        };
-        let Built { data, charts } = bulletin::build(&cx, &spec);
-        let opts = RenderOptions {
-            font_paths: a.font_path.clone(),
-            ident: Some(format!(
-                "jindu/{}/{code}/{year}/{}",
-                template.main(),
-                if lang == Lang::En { "en" } else { "zh" }
-            )),
-        };
-        render_pdf(&templates, template.main(), &data, &charts, today, &opts)
-            .with_context(|| format!("rendering {} for {code}", template.main()))
-    };
+    let prepared = job.prepare(&model, import_report)?;
+    let render = |code: &str| prepared.render(code);
     match a.each {
         None => {
             let out = a

@@ -539,6 +539,24 @@ catalogue! {
     HelpReport =>
         "将年度公报或县级简报生成为 PDF（默认：样例公报）",
         "Render the annual bulletin or county briefs to PDF (default: the sample bulletin)";
+    HelpReportSet =>
+        "模板以 meta.KEY 读取的单位设置（issuer 发文机关、doc_number 文号、signed 签发日期、contact 联系方式、cover=on|off 等），覆盖模板文件夹中的 settings.txt；可重复",
+        "An office setting read by the template as meta.KEY (issuer, doc_number, signed, contact, cover=on|off, …); overrides the template folder's settings.txt. Repeatable";
+    HelpReportRaw =>
+        "向模板提供未经披露控制的数字（1–9 的计数可见），仅供内部使用：每页都会注明数字不得公开",
+        "Give templates the figures before disclosure control (counts 1–9 shown). For internal use only: every page then says the figures are not for publication";
+    HelpTemplatesCmd =>
+        "报告模板：把内置模板写入文件夹，作为本单位模板的起点",
+        "Report templates: write the shipped ones into a folder to start one's own";
+    HelpTemplatesInit =>
+        "把内置模板（annual-bulletin.typ、county-brief.typ 等）、库 lib.typ 和示例 settings.txt 写入 DIR；用 jindu report DATA --template DIR/annual-bulletin.typ 生成",
+        "Write the shipped templates (annual-bulletin.typ, county-brief.typ, …), the library lib.typ and an example settings.txt into DIR; render one with `jindu report DATA --template DIR/annual-bulletin.typ`";
+    HelpTemplatesDir =>
+        "写入的文件夹（不存在则创建）",
+        "The folder to write into (created if missing)";
+    HelpTemplatesForce =>
+        "覆盖已存在的文件",
+        "Overwrite files that exist";
     HelpServe =>
         "启动本机网页工作台（数据、指标、队列、查询、报告），在浏览器中打开",
         "Start the local web workbench (data, indicators, cohorts, queries, reports) and open it in the browser";

@@ -1,4 +1,5 @@
-//! The fonts a report may use: the bundled Noto Sans CJK SC subset, Typst's own
+//! The fonts a report may use: the bundled Noto Sans CJK SC and Noto Serif CJK SC
+//! subsets, Typst's own
 //! fonts (typst-assets) and fonts from `--font-path` folders. No system fonts.
 //!
 //! [`FontStore::check_coverage`] finds characters of the report data that no
@@ -24,6 +25,16 @@ pub static NOTO_SANS_SC_REGULAR: &[u8] =
 pub static NOTO_SANS_SC_BOLD: &[u8] =
     include_bytes!("../../assets/fonts/NotoSansCJKsc-Bold-subset.otf");
 
+/// Family name of the bundled serif (宋体-style) CJK font, for body text.
+pub const SERIF_FAMILY: &str = "Noto Serif CJK SC";
+
+/// Noto Serif CJK SC Regular, subset like the sans (see `assets/fonts/README.md`).
+pub static NOTO_SERIF_SC_REGULAR: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSerifCJKsc-Regular-subset.otf");
+/// Noto Serif CJK SC Bold, subset like the sans (see `assets/fonts/README.md`).
+pub static NOTO_SERIF_SC_BOLD: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSerifCJKsc-Bold-subset.otf");
+
 /// How many uncovered characters an error lists at most.
 const MAX_REPORTED: usize = 20;
 
@@ -46,7 +57,12 @@ impl FontStore {
     /// The bundled CJK fonts and Typst's own fonts.
     pub fn bundled() -> Self {
         let mut fonts = Vec::new();
-        for data in [NOTO_SANS_SC_REGULAR, NOTO_SANS_SC_BOLD] {
+        for data in [
+            NOTO_SANS_SC_REGULAR,
+            NOTO_SANS_SC_BOLD,
+            NOTO_SERIF_SC_REGULAR,
+            NOTO_SERIF_SC_BOLD,
+        ] {
             fonts.extend(Font::iter(Bytes::new(data)));
         }
         for data in typst_assets::fonts() {

@@ -1,9 +1,13 @@
 //! Report rendering: Typst compiled into the binary, offline and reproducible.
 //!
-//! A report is a Typst template (from `report-templates/`, compiled in, or a
-//! `--templates DIR`) that reads its data with `json("/data.json")` and its
-//! charts with `image("/charts/NAME.svg")`. Data is never pasted into Typst
-//! source, so strings such as `<10` print as given.
+//! A report is a Typst template (from `report-templates/`, compiled in, a
+//! `--templates DIR` or a `--template FILE.typ` whose folder is all it can read) that
+//! reads its data with `json("/data.json")`, the rows of other regions with
+//! `json("/data/regions/CODE.json")` and charts with `image("/charts/….svg")`; files
+//! other than `/data.json` and pre-drawn charts are made when the template loads them
+//! ([`VirtualFiles`], see `docs/templates.md`). Data is never pasted into Typst source,
+//! so strings such as `<10` print as given. Diagnostics name a template on disk by its
+//! path as given, with line and column.
 //!
 //! ```ignore
 //! use jindu::report::*;
@@ -15,6 +19,7 @@
 
 pub mod bulletin;
 pub mod fonts;
+pub mod job;
 pub mod world;
 
 use std::collections::HashMap;
@@ -31,7 +36,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use fonts::{CJK_FAMILY, FontStore, MissingGlyph};
-pub use world::TemplateSource;
+pub use world::{TemplateSource, VirtualFiles};
 
 use world::ReportWorld;
 
@@ -49,6 +54,9 @@ pub struct RenderOptions {
     /// A stable identifier of the document, hashed into the PDF's `/ID`.
     /// Defaults to `jindu/<main>/<today>`.
     pub ident: Option<String>,
+    /// Words put at the top of every page (raw mode: the figures are not
+    /// disclosure-controlled), whatever the template does.
+    pub stamp: Option<String>,
 }
 
 /// Everything that can go wrong while rendering a report.
@@ -169,8 +177,25 @@ pub fn render_pdf(
     today: chrono::NaiveDate,
     opts: &RenderOptions,
 ) -> Result<Vec<u8>, ReportError> {
+    render_pdf_with(templates, main, data, charts, None, today, opts)
+}
+
+/// As [`render_pdf`], with files made when the template loads them (`provider`:
+/// metric rows per region, charts on request).
+pub fn render_pdf_with(
+    templates: &TemplateSource,
+    main: &str,
+    data: &Value,
+    charts: &[(String, String)],
+    provider: Option<&dyn VirtualFiles>,
+    today: chrono::NaiveDate,
+    opts: &RenderOptions,
+) -> Result<Vec<u8>, ReportError> {
     let fonts = FontStore::with_dirs(&opts.font_paths)?;
-    let document = compile_with(&fonts, templates, main, data, charts, today)?;
+    let mut document = compile_with(&fonts, templates, main, data, charts, provider, today)?;
+    if let Some(words) = &opts.stamp {
+        document = stamp(&fonts, document, words, today)?;
+    }
     let ident = opts
         .ident
         .clone()
@@ -197,7 +222,52 @@ pub fn compile_document(
     opts: &RenderOptions,
 ) -> Result<PagedDocument, ReportError> {
     let fonts = FontStore::with_dirs(&opts.font_paths)?;
-    compile_with(&fonts, templates, main, data, charts, today)
+    compile_with(&fonts, templates, main, data, charts, None, today)
+}
+
+/// Puts `words` at the top of every page of `document` (raw mode: figures that did not
+/// go through disclosure control), whatever the template did with its pages.
+fn stamp(
+    fonts: &FontStore,
+    mut document: PagedDocument,
+    words: &str,
+    today: chrono::NaiveDate,
+) -> Result<PagedDocument, ReportError> {
+    let source = "#set page(width: 21cm, height: 1.2cm, margin: 0pt)\n\
+                  #set text(font: (\"Noto Sans CJK SC\",), size: 9pt, fill: rgb(\"#c00000\"), weight: \"bold\")\n\
+                  #align(center + horizon, json(\"/stamp.json\").text)\n";
+    let mut files = HashMap::new();
+    files.insert(
+        "/stamp.json".to_string(),
+        Bytes::new(serde_json::to_vec(&serde_json::json!({ "text": words }))?),
+    );
+    files.insert("/stamp.typ".to_string(), Bytes::from_string(source));
+    let date = Datetime::from_ymd(today.year(), month(today), day(today))
+        .expect("a chrono date is a valid Typst date");
+    let world = ReportWorld::new(
+        &TemplateSource::Embedded,
+        "stamp.typ",
+        fonts,
+        files,
+        None,
+        date,
+    )?;
+    let banner = typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|e| ReportError::Compile(e.iter().map(|d| locate(&world, d, None)).collect()))?;
+    let Some(banner) = banner.pages().first().map(|p| p.frame.clone()) else {
+        return Ok(document);
+    };
+    let mut pages = document.pages().to_vec();
+    for page in &mut pages {
+        let x = (page.frame.width() - banner.width()) / 2.0;
+        page.frame.push_frame(
+            typst::layout::Point::new(x, typst::layout::Abs::zero()),
+            banner.clone(),
+        );
+    }
+    let info = document.info_mut().clone();
+    Ok(PagedDocument::new(pages.into(), info))
 }
 
 fn compile_with(
@@ -206,15 +276,13 @@ fn compile_with(
     main: &str,
     data: &Value,
     charts: &[(String, String)],
+    provider: Option<&dyn VirtualFiles>,
     today: chrono::NaiveDate,
 ) -> Result<PagedDocument, ReportError> {
     fonts.check_coverage(data)?;
 
     let mut files = HashMap::new();
-    files.insert(
-        DATA_PATH.to_string(),
-        Bytes::new(serde_json::to_vec_pretty(data)?),
-    );
+    files.insert(DATA_PATH.to_string(), Bytes::new(serde_json::to_vec(data)?));
     for (name, svg) in charts {
         if name.is_empty()
             || !name
@@ -230,18 +298,23 @@ fn compile_with(
     }
     let today = Datetime::from_ymd(today.year(), month(today), day(today))
         .expect("a chrono date is a valid Typst date");
-    let world = ReportWorld::new(templates, main, fonts, files, today)?;
+    let world = ReportWorld::new(templates, main, fonts, files, provider, today)?;
 
     let warned = typst::compile::<PagedDocument>(&world);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let document = match warned.output {
         Ok(document) => Some(document),
         Err(errors) => {
-            diagnostics.extend(errors.iter().map(|d| locate(&world, d)));
+            diagnostics.extend(errors.iter().map(|d| locate(&world, d, templates.dir())));
             None
         }
     };
-    diagnostics.extend(warned.warnings.iter().map(|d| locate(&world, d)));
+    diagnostics.extend(
+        warned
+            .warnings
+            .iter()
+            .map(|d| locate(&world, d, templates.dir())),
+    );
     match document {
         Some(document) if diagnostics.is_empty() => Ok(document),
         _ => Err(ReportError::Compile(diagnostics)),
@@ -256,14 +329,30 @@ fn day(d: chrono::NaiveDate) -> u8 {
     d.day() as u8
 }
 
-/// Converts a Typst diagnostic, resolving its span to `file:line:col`.
-fn locate(world: &dyn World, diag: &SourceDiagnostic) -> Diagnostic {
-    let (file, line, column) = position(world, diag.span.id(), world.range(diag.span));
+/// Converts a Typst diagnostic, resolving its span to `file:line:col`. With the folder
+/// of a template on disk, its files are named by their path there (as the author
+/// knows them); the files jindu makes keep their virtual path.
+fn locate(
+    world: &dyn World,
+    diag: &SourceDiagnostic,
+    root: Option<&std::path::Path>,
+) -> Diagnostic {
+    let position = |id, range| {
+        let (file, line, col) = position(world, id, range);
+        let file = file.map(|f: String| match root {
+            Some(dir) if !f.starts_with("/data") && !f.starts_with(CHARTS_DIR) => {
+                dir.join(f.trim_start_matches('/')).display().to_string()
+            }
+            _ => f,
+        });
+        (file, line, col)
+    };
+    let (file, line, column) = position(diag.span.id(), world.range(diag.span));
     let trace = diag
         .trace
         .iter()
         .map(|point| {
-            let (file, line, col) = position(world, point.span.id(), world.range(point.span));
+            let (file, line, col) = position(point.span.id(), world.range(point.span));
             match (file, line, col) {
                 (Some(file), Some(line), Some(col)) => {
                     format!("{} at {file}:{line}:{col}", point.v)

@@ -214,14 +214,17 @@ fn errors_have_file_line_and_column() {
     let diags = compile_error(&dir, "main.typ");
     let d = &diags[0];
     assert_eq!(d.severity, DiagnosticSeverity::Error);
-    assert_eq!(d.file.as_deref(), Some("/lib.typ"));
+    // A template on disk is named by its path there.
+    let lib = dir.join("lib.typ").display().to_string();
+    assert_eq!(d.file.as_deref(), Some(lib.as_str()));
     assert_eq!((d.line, d.column), (Some(2), Some(3)));
     let shown = d.to_string();
     assert!(
-        shown.starts_with("/lib.typ:2:3: error: cannot add"),
+        shown.starts_with(&format!("{lib}:2:3: error: cannot add")),
         "{shown}"
     );
-    assert!(shown.contains("/main.typ:3:2"), "trace: {shown}");
+    let main = dir.join("main.typ").display().to_string();
+    assert!(shown.contains(&format!("{main}:3:2")), "trace: {shown}");
     fs::remove_dir_all(dir).ok();
 }
 
@@ -255,7 +258,8 @@ fn no_packages_and_no_reads_outside_the_template_folder() {
     let diags = compile_error(&dir, "pkg.typ");
     assert!(diags[0].message.contains("offline"), "{diags:?}");
     let diags = compile_error(&dir, "escape.typ");
-    assert_eq!(diags[0].file.as_deref(), Some("/escape.typ"), "{diags:?}");
+    let escape = dir.join("escape.typ").display().to_string();
+    assert_eq!(diags[0].file.as_deref(), Some(escape.as_str()), "{diags:?}");
     // The virtual data file is visible from a template folder too.
     render_pdf(
         &TemplateSource::Dir(dir.clone()),
@@ -293,35 +297,48 @@ fn bad_inputs_are_rejected() {
     assert!(matches!(err, ReportError::ChartName(_)), "{err}");
 }
 
-/// The data layout of `bulletin` (meta, labels, headline, sections of blocks),
-/// minimal, with every block kind: both templates compile it.
+/// The data layout of `bulletin` (docs/templates.md: meta, scope, rule, regions,
+/// metric rows, provenance, definitions, and the sections of blocks), minimal, with
+/// every block kind: both templates compile it.
 fn bulletin_data() -> Value {
+    let row = json!({
+        "metric": "existing", "period": "2025", "year": 2025, "as_of": "2025-12-31",
+        "region_code": "640000", "region_name": "某省", "region_level": "province",
+        "breakdown": "", "breakdown_value": "", "kind": "count",
+        "numerator": null, "denominator": null, "value": null, "ci_low": null, "ci_high": null,
+        "partial": false, "unstable": false, "suppressed": true, "text": "<10", "ci_text": "",
+        "comparison": {"kind": "count", "outcome": "not_compared", "prev": null, "cur": null,
+            "change": null, "change_text": null, "relative": null, "relative_text": null,
+            "relative_small": false, "difference": null, "significant": null}
+    });
     json!({
         "meta": {
-            "template": "annual-bulletin", "lang": "zh",
-            "title": "某省2025年度禁毒工作统计公报",
-            "title_lines": ["某省", "2025年度禁毒工作统计公报"],
-            "subtitle": "（数据截至2025年12月31日）", "region_code": "640000",
+            "template": "annual-bulletin", "lang": "zh", "region_code": "640000",
             "region_name": "某省", "region_level": "province", "year": 2025,
-            "partial": false, "cutoff": "2025年12月31日", "engine": "jindu test"
+            "partial": false, "engine": "jindu test",
+            "issuer": "某省禁毒委员会办公室", "doc_number": "某禁毒办〔2026〕1号"
         },
-        "labels": {"headline": "主要数据", "contents": "目　录", "suppression": "说明。", "generated": "jindu 生成"},
-        "headline": [{"label": "现有吸毒人员", "value": "<10", "change": "不作比较"}],
+        "scope": {"region": "640000", "level": "province", "year": 2025, "lang": "zh"},
+        "rule": {"threshold": 10, "hidden_count": "<10", "hidden_rate": "—", "published": true},
+        "levels": [{"level": "province", "from": 2025, "to": 2025}],
+        "regions": {"640000": {"code": "640000", "name": "某省", "level": "province",
+            "parent": null, "in_table": true}},
+        "metrics": [row],
+        "provenance": {"engine": "jindu test", "version": "0", "cutoff": "2025-12-31",
+            "cutoff_date": {"year": 2025, "month": 12, "day": 31},
+            "inputs": [{"file": "人员.csv", "table": "persons", "sha256": "ab12",
+                "rows_read": 1, "accepted": 1, "merged": 0, "quarantined": 0}],
+            "quarantined": [], "quarantined_total": 0},
+        "definitions": [{"id": "existing", "zh": "现有吸毒人员", "en": "Existing drug users",
+            "kind": "count", "definition": {"zh": "在册。", "en": "Registered."}}],
         "sections": [
             {"id": "overview", "title": "一、总体情况", "blocks": [
                 {"kind": "par", "text": "全年情况概述，*星号*与#井号原样输出。"},
                 {"kind": "table", "caption": "主要指标", "header": ["项目", "数量"],
                  "rows": [["查获吸毒人员", "<10"]], "note": null},
                 {"kind": "chart", "name": "trend", "caption": "趋势"}
-            ]},
-            {"id": "methods", "title": "指标口径与数据说明", "blocks": [
-                {"kind": "terms", "items": [{"term": "新发现吸毒人员", "text": "首次发现。"}]},
-                {"kind": "files", "caption": "输入文件",
-                 "header": ["文件", "表", "SHA-256", "读入", "接受", "合并", "隔离"],
-                 "rows": [["人员.csv", "persons", "ab12", "1", "1", "0", "0"]]}
             ]}
-        ],
-        "notes": "仅含统计汇总。"
+        ]
     })
 }
 

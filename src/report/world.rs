@@ -21,6 +21,18 @@ use super::fonts::FontStore;
 /// Templates compiled into the binary: `report-templates/*`, by file name.
 const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("lib.typ", include_str!("../../report-templates/lib.typ")),
+    (
+        "jindu.typ",
+        include_str!("../../report-templates/jindu.typ"),
+    ),
+    (
+        "methods.typ",
+        include_str!("../../report-templates/methods.typ"),
+    ),
+    (
+        "sections.typ",
+        include_str!("../../report-templates/sections.typ"),
+    ),
     ("demo.typ", include_str!("../../report-templates/demo.typ")),
     (
         "annual-bulletin.typ",
@@ -31,6 +43,9 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../report-templates/county-brief.typ"),
     ),
 ];
+
+/// The libraries a template folder without its own copy reads from the binary.
+const LIBRARIES: &[&str] = &["lib.typ", "jindu.typ"];
 
 /// Where the Typst templates come from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +61,14 @@ impl TemplateSource {
     /// Names of the templates compiled into the binary.
     pub fn embedded_names() -> impl Iterator<Item = &'static str> {
         EMBEDDED_TEMPLATES.iter().map(|(name, _)| *name)
+    }
+
+    /// The folder of a template file on disk, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            TemplateSource::Dir(d) => Some(d),
+            TemplateSource::Embedded => None,
+        }
     }
 
     /// The text of an embedded template, e.g. `lib.typ`.
@@ -98,7 +121,16 @@ impl Templates {
             }
             Self::Dir(root) => {
                 let path = vpath.realize(root).map_err(FileError::Realize)?;
-                read_inside(root, &path)
+                match read_inside(root, &path) {
+                    // The libraries are there even when the folder has no copy of them.
+                    Err(FileError::NotFound(p)) => LIBRARIES
+                        .iter()
+                        .find(|l| **l == vpath.get_without_slash())
+                        .and_then(|l| TemplateSource::embedded(l))
+                        .map(Bytes::from_string)
+                        .ok_or(FileError::NotFound(p)),
+                    other => other,
+                }
             }
         }
     }
@@ -120,8 +152,17 @@ fn read_inside(root: &Path, path: &Path) -> FileResult<Bytes> {
         .map_err(|err| FileError::from_io(err, path))
 }
 
+/// Virtual files made when a template loads them (metric rows of a region, charts on
+/// request): the data side of a report, called by the World.
+pub trait VirtualFiles: Send + Sync {
+    /// The bytes of the file at the absolute virtual path `path`; `None` when the path
+    /// is none of these files, an error message when it is one but cannot be made
+    /// (e.g. an unknown metric: the message lists the ones that exist).
+    fn load(&self, path: &str) -> Option<Result<Vec<u8>, String>>;
+}
+
 /// The world one report is compiled in.
-pub(crate) struct ReportWorld {
+pub(crate) struct ReportWorld<'p> {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
@@ -129,17 +170,20 @@ pub(crate) struct ReportWorld {
     templates: Templates,
     /// Files handed over in memory, by absolute virtual path (`/data.json`).
     virtual_files: HashMap<String, Bytes>,
+    /// Files made on request.
+    provider: Option<&'p dyn VirtualFiles>,
     today: Datetime,
     sources: Mutex<HashMap<FileId, FileResult<Source>>>,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
 
-impl ReportWorld {
+impl<'p> ReportWorld<'p> {
     pub(crate) fn new(
         templates: &TemplateSource,
         main: &str,
         fonts: &FontStore,
         virtual_files: HashMap<String, Bytes>,
+        provider: Option<&'p dyn VirtualFiles>,
         today: Datetime,
     ) -> Result<Self, ReportError> {
         let vpath =
@@ -152,6 +196,7 @@ impl ReportWorld {
             main: main_id,
             templates: Templates::new(templates)?,
             virtual_files,
+            provider,
             today,
             sources: Mutex::new(HashMap::new()),
             files: Mutex::new(HashMap::new()),
@@ -176,11 +221,16 @@ impl ReportWorld {
         if let Some(bytes) = self.virtual_files.get(vpath.get_with_slash()) {
             return Ok(bytes.clone());
         }
+        if let Some(made) = self.provider.and_then(|p| p.load(vpath.get_with_slash())) {
+            return made
+                .map(Bytes::new)
+                .map_err(|msg| FileError::Other(Some(msg.into())));
+        }
         self.templates.read(vpath)
     }
 }
 
-impl World for ReportWorld {
+impl World for ReportWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
         &self.library
     }

@@ -5,16 +5,15 @@
 
 use std::io::Write as _;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 
-use crate::dates::from_days;
 use crate::metrics::Model;
-use crate::metrics::compute::periods;
 use crate::publish::Rule;
 use crate::regions::{Level, level_of};
-use crate::report::bulletin::{self, Built, Context, Lang, Spec, Template, child_level};
-use crate::report::{RenderOptions, TemplateSource, render_pdf};
+use crate::report::TemplateSource;
+use crate::report::bulletin::{self, Lang, Template};
+use crate::report::job::{Job, default_settings};
 
 /// Which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,17 +39,9 @@ impl Doc {
     }
 }
 
-/// The import report without what changes from run to run (as `jindu report`).
-fn strip_volatile(mut report: serde_json::Value) -> serde_json::Value {
-    if let Some(o) = report.as_object_mut() {
-        o.remove("key_id");
-        o.remove("ephemeral_key");
-    }
-    report
-}
-
 /// Renders one PDF per region code of `codes` (all at the same level: one county per
-/// brief, or one bulletin), byte-identical to `jindu report` for the same request.
+/// brief, or one bulletin), byte-identical to `jindu report` for the same request: the
+/// same [`Job`] of the report stage.
 pub fn render_pdfs(
     model: &Model,
     import_report: &serde_json::Value,
@@ -74,45 +65,20 @@ pub fn render_pdfs(
     if template == Template::CountyBrief && level != Level::County {
         bail!("a county brief needs a county (a 6-digit code such as 640324)");
     }
-    let lang = if english { Lang::En } else { Lang::Zh };
-    let first = periods(model).first().map_or(year, |p| p.year);
-    let mut levels = vec![(level, (year - 10).max(first), year)];
-    let child = child_level(level);
-    if child != level {
-        levels.push((child, (year - 1).max(first), year));
-    }
-    let cx = Context::new(model, rule, strip_volatile(import_report.clone()), &levels);
-    let today = from_days(model.cutoff);
-    codes
-        .par_iter()
-        .map(|code| {
-            let spec = Spec {
-                template,
-                region: code.clone(),
-                year,
-                lang,
-                rule,
-            };
-            let Built { data, charts } = bulletin::build(&cx, &spec);
-            let opts = RenderOptions {
-                font_paths: Vec::new(),
-                ident: Some(format!(
-                    "jindu/{}/{code}/{year}/{}",
-                    template.main(),
-                    if english { "en" } else { "zh" }
-                )),
-            };
-            render_pdf(
-                &TemplateSource::Embedded,
-                template.main(),
-                &data,
-                &charts,
-                today,
-                &opts,
-            )
-            .with_context(|| format!("rendering {} for {code}", template.main()))
-        })
-        .collect()
+    let job = Job {
+        template,
+        source: TemplateSource::Embedded,
+        main: template.main().to_string(),
+        settings: default_settings(),
+        year,
+        lang: if english { Lang::En } else { Lang::Zh },
+        rule,
+        raw: false,
+        doc_level: level,
+        font_paths: Vec::new(),
+    };
+    let prepared = job.prepare(model, import_report.clone())?;
+    codes.par_iter().map(|code| prepared.render(code)).collect()
 }
 
 /// Packs `(file name, bytes)` into a ZIP archive (deflated, fixed timestamps so the

@@ -17,6 +17,7 @@ mod query_cli;
 mod report_pdf;
 mod report_render;
 mod report_rules;
+mod report_templates;
 mod sample_data;
 mod serve;
 #[allow(dead_code)]

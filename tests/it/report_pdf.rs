@@ -174,9 +174,10 @@ fn main_indicators_table_rows_match_the_metrics() {
     assert_eq!(row("戒断巩固率")[2], "95.2%");
 }
 
-/// The data handed to Typst (the recorded snapshot in `report_render.rs`): its headline
-/// values and the rows of its first table equal `jindu metrics`, run as a separate
-/// process, formatted for publication.
+/// The data handed to Typst (the recorded snapshot in `report_render.rs`): the figures
+/// of its headline and of the table of key figures (the region's rows, which the
+/// template prints) equal `jindu metrics`, run as a separate process, formatted for
+/// publication.
 #[test]
 fn bulletin_data_numbers_match_the_metrics() {
     use crate::report_render::{sample_context, sample_model};
@@ -184,12 +185,22 @@ fn bulletin_data_numbers_match_the_metrics() {
     let model = sample_model();
     let cx = sample_context(&model);
     let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, Lang::Zh);
-    let headline = built.data["headline"].as_array().unwrap();
+    // The headline's figures are the rows of the region in `metrics`, by display text.
+    let rows = built.data["metrics"].as_array().unwrap();
     let value = |label: &str| {
-        headline
+        let id = jindu::metrics::defs::METRICS
             .iter()
-            .find(|h| h["label"] == label)
-            .unwrap_or_else(|| panic!("no headline {label}"))["value"]
+            .find(|d| d.zh == label)
+            .unwrap_or_else(|| panic!("no metric {label}"))
+            .id;
+        rows.iter()
+            .find(|r| {
+                r["metric"] == id
+                    && r["year"] == 2025
+                    && r["region_code"] == "640000"
+                    && r["breakdown"] == ""
+            })
+            .unwrap_or_else(|| panic!("no row {label}"))["text"]
             .as_str()
             .unwrap()
             .to_string()
@@ -216,20 +227,24 @@ fn bulletin_data_numbers_match_the_metrics() {
         value("社区戒毒社区康复执行率"),
         pct(province("execution_rate")[1].1)
     );
-    // The first table of the overview is table 1.
-    let blocks = built.data["sections"][0]["blocks"].as_array().unwrap();
-    let table = blocks.iter().find(|b| b["kind"] == "table").unwrap();
-    assert_eq!(table["caption"], "主要指标");
-    let rows = table["rows"].as_array().unwrap();
-    let cell = |name: &str, col: usize| {
-        rows.iter().find(|r| r[0] == name).unwrap()[col]
+    // The overview's table of key figures (written in the template, checked in the PDF
+    // by `main_indicators_table_rows_match_the_metrics`) reads the rows of both years.
+    let text_of = |metric: &str, year: i64| {
+        rows.iter()
+            .find(|r| {
+                r["metric"] == metric
+                    && r["year"] == year
+                    && r["region_code"] == "640000"
+                    && r["breakdown"] == ""
+            })
+            .unwrap_or_else(|| panic!("no row {metric} {year}"))["text"]
             .as_str()
             .unwrap()
             .to_string()
     };
     let [(r24, _), (r25, _)] = province("registered");
     assert_eq!(
-        (cell("登记在册吸毒人员", 1), cell("登记在册吸毒人员", 2)),
+        (text_of("registered", 2024), text_of("registered", 2025)),
         (published(r24), published(r25))
     );
 }

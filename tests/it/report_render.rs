@@ -218,9 +218,25 @@ fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
         .collect();
     assert_eq!(counties.len(), 22);
     let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, lang);
-    assert_eq!(built.charts.len(), 9);
-    built
-        .charts
+    assert_eq!(built.charts.len(), 8);
+    // The supervision chart is drawn on request, as the template asks for it.
+    use jindu::report::VirtualFiles as _;
+    let served = bulletin::Served {
+        cx: &cx,
+        region: "640000".into(),
+        year: 2025,
+        lang,
+    };
+    let title = match lang {
+        Lang::Zh => "失控率与转强制隔离戒毒率",
+        Lang::En => "Loss of contact and escalation",
+    };
+    let path =
+        format!("/charts/trend/metric=loss_of_contact_rate,escalation_rate&title={title}.svg");
+    let control = served.load(&path).expect("a chart path").expect("drawn");
+    let mut charts = built.charts.clone();
+    charts.push(("control".into(), String::from_utf8(control).unwrap()));
+    charts
         .iter()
         .map(|(name, svg)| {
             let texts = common::svg_text::svg_texts(svg)
@@ -281,8 +297,8 @@ fn chinese_bulletin_charts_keep_chinese_words() {
     );
 }
 
-/// The JSON handed to Typst for the sample bulletin: meta, headline and the first
-/// three sections (the rest has the same shape; the methods appendix lists files).
+/// The JSON handed to Typst for the sample bulletin: meta, rule, scope, levels, the rows
+/// of the headline and the first three sections (the rest has the same shape).
 #[test]
 fn bulletin_data_snapshot() {
     let model = sample_model();
@@ -290,7 +306,20 @@ fn bulletin_data_snapshot() {
     let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, Lang::Zh);
     let d = &built.data;
     let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["meta", "labels", "headline", "sections", "notes"]);
+    assert_eq!(
+        keys,
+        [
+            "meta",
+            "sections",
+            "rule",
+            "scope",
+            "levels",
+            "regions",
+            "metrics",
+            "provenance",
+            "definitions"
+        ]
+    );
     let names: Vec<&str> = built.charts.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -301,7 +330,6 @@ fn bulletin_data_snapshot() {
             "execution",
             "execution-trend",
             "relapse",
-            "control",
             "services",
             "caseload"
         ]
@@ -325,9 +353,31 @@ fn bulletin_data_snapshot() {
         assert_eq!(Some(km.events_by(365)), r.numerator, "{}", r.period);
         assert_eq!(km.relapse_at(365).map(|x| x.0), r.value, "{}", r.period);
     }
+    // The headline's rows (the template prints their text and comparison).
+    let headline: Vec<&serde_json::Value> = d["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["year"] == 2025
+                && r["breakdown"] == ""
+                && [
+                    "existing",
+                    "abstinent_3y",
+                    "consolidation_rate",
+                    "new_users",
+                    "execution_rate",
+                    "under_community_measure",
+                ]
+                .contains(&r["metric"].as_str().unwrap())
+        })
+        .collect();
     let small = serde_json::json!({
         "meta": d["meta"],
-        "headline": d["headline"],
+        "rule": d["rule"],
+        "scope": d["scope"],
+        "levels": d["levels"],
+        "headline": headline,
         "sections": d["sections"].as_array().unwrap()[..3],
     });
     insta::assert_json_snapshot!("sample_bulletin_data", small);

@@ -30,6 +30,54 @@ pub struct Context<'a> {
     /// Input files with SHA-256 and row accounting (`import_report` of the load).
     pub import_report: Value,
     levels: BTreeMap<Level, LevelRows>,
+    /// The rows templates can reach: the published rows of every level, completed
+    /// across levels ([`publish::complete_suppression`]), or the raw rows in raw mode.
+    template: TemplateRows,
+    /// Greenwood standard errors of Kaplan–Meier rates, by (metric, region, year),
+    /// computed once per run (`--each county` shares the province's).
+    se_cache: std::sync::Mutex<HashMap<(String, String, i32), Option<f64>>>,
+}
+
+/// The rows handed to templates, indexed by region.
+struct TemplateRows {
+    rows: Vec<MetricRow>,
+    by_region: HashMap<String, Vec<usize>>,
+    index: HashMap<Key, usize>,
+    /// The breakdown names present.
+    breakdowns: Vec<&'static str>,
+    raw: bool,
+}
+
+impl TemplateRows {
+    fn new(rows: Vec<MetricRow>, raw: bool) -> TemplateRows {
+        let mut by_region: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut index = HashMap::new();
+        let mut breakdowns = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            by_region.entry(r.region_code.clone()).or_default().push(i);
+            index.insert(key(r), i);
+            if !breakdowns.contains(&r.breakdown) {
+                breakdowns.push(r.breakdown);
+            }
+        }
+        TemplateRows {
+            rows,
+            by_region,
+            index,
+            breakdowns,
+            raw,
+        }
+    }
+}
+
+fn key(r: &MetricRow) -> Key {
+    (
+        r.metric,
+        r.period.parse().unwrap_or(0),
+        r.region_code.clone(),
+        r.breakdown,
+        r.breakdown_value.clone(),
+    )
 }
 
 /// The level whose regions make up a region's per-area tables.
@@ -79,12 +127,97 @@ impl<'a> Context<'a> {
                 .collect();
             map.insert(level, LevelRows { raw, publ, index });
         }
+        let raw: Vec<MetricRow> = map.values().flat_map(|l| l.raw.iter().cloned()).collect();
+        let mut publ: Vec<MetricRow> = map.values().flat_map(|l| l.publ.iter().cloned()).collect();
+        publish::complete_suppression(&raw, &mut publ);
         Context {
             model,
             rule,
             import_report,
             levels: map,
+            template: TemplateRows::new(publ, false),
+            se_cache: std::sync::Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Raw mode (`--raw`): templates reach the rows before disclosure control. The
+    /// documents then say so on every page.
+    pub fn into_raw(mut self) -> Self {
+        let raw: Vec<MetricRow> = self
+            .levels
+            .values()
+            .flat_map(|l| l.raw.iter().cloned())
+            .collect();
+        self.template = TemplateRows::new(raw, true);
+        self
+    }
+
+    /// [`greenwood_se`], computed once per (metric, region, year).
+    pub(super) fn greenwood_se(&self, metric: &str, region: &str, year: i32) -> Option<f64> {
+        let key = (metric.to_string(), region.to_string(), year);
+        if let Some(se) = self
+            .se_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return *se;
+        }
+        let se = greenwood_se(self.model, metric, region, year);
+        self.se_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, se);
+        se
+    }
+
+    /// Whether templates reach raw (not disclosure-controlled) rows.
+    pub fn is_raw(&self) -> bool {
+        self.template.raw
+    }
+
+    /// Every row templates can reach (published, unless [`is_raw`](Self::is_raw)).
+    pub fn template_rows(&self) -> &[MetricRow] {
+        &self.template.rows
+    }
+
+    /// The rows of one region templates can reach, in metric/period/breakdown order.
+    pub fn template_rows_of(&self, code: &str) -> impl Iterator<Item = &MetricRow> {
+        self.template
+            .by_region
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.template.rows[i])
+    }
+
+    /// The template row of a metric, year, region and breakdown.
+    pub fn template_row(
+        &self,
+        metric: &str,
+        year: i32,
+        code: &str,
+        bd: &str,
+        bv: &str,
+    ) -> Option<&MetricRow> {
+        let def = crate::metrics::defs::find(metric)?;
+        let bd = *self.template.breakdowns.iter().find(|b| **b == bd)?;
+        self.template
+            .index
+            .get(&(def.id, year, code.to_string(), bd, bv.to_string()))
+            .map(|&i| &self.template.rows[i])
+    }
+
+    /// The levels computed, with their first and last year.
+    pub fn level_years(&self) -> Vec<(Level, i32, i32)> {
+        self.levels
+            .iter()
+            .filter_map(|(l, rows)| {
+                let years = rows.raw.iter().filter_map(|r| r.period.parse::<i32>().ok());
+                let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+                (lo <= hi).then_some((*l, lo, hi))
+            })
+            .collect()
     }
 
     pub(super) fn find(

@@ -1,6 +1,7 @@
 //! The sections about measures and services: execution of community detox and
-//! rehabilitation, relapse (Kaplan–Meier curves by entry cohort), supervision,
-//! support services, officers and cross-region transfers.
+//! rehabilitation, relapse (Kaplan–Meier curves by entry cohort), support services,
+//! officers and cross-region transfers (supervision is written in
+//! `report-templates/sections.typ`).
 
 use serde_json::Value;
 
@@ -257,43 +258,6 @@ impl Doc<'_, '_> {
                         &format!("注：随访不足12（36）个月的入组年份无对应复吸率；仍在观察人数少于{th}人的时点不显示，曲线在该处截止；入组少于{th}人或复吸少于{th}人的年份不绘曲线。", th = rule.threshold),
                         &format!("Note: cohorts followed for less than 12 (36) months have no such rate; numbers at risk below {th} are not shown and the curve stops there; cohorts with fewer than {th} persons or relapses are not drawn.", th = rule.threshold),
                     )),
-                ),
-            ],
-        )
-    }
-
-    pub(super) fn control(&mut self) -> Value {
-        let ms = ["loss_of_contact_rate", "escalation_rate", "test_compliance"];
-        // Test compliance (near 100%) is left to the table so the two small rates read.
-        let trend: Vec<TrendSeries> = ms[..2]
-            .iter()
-            .map(|m| (self.tr.metric(m), self.trend(m, 1.0)))
-            .collect();
-        let title = self
-            .tr
-            .t("失控率与转强制隔离戒毒率", "Loss of contact and escalation");
-        let control_caption = self.tr.t("管控指标变化", "Supervision indicators by year");
-        let svg = chart::trend_line(&self.tr.0.trend_text(&title), &trend, None, YAxis::Percent);
-        self.add_trend("control", &trend, svg, &control_caption, String::new());
-        let p = ms
-            .iter()
-            .map(|m| self.sentence(m))
-            .collect::<Vec<_>>()
-            .join(&self.tr.t("；", "; "));
-        let rows = self.rate_rows(&ms);
-        let mut header = vec![self.area_word()];
-        header.extend(ms.iter().map(|m| self.tr.metric(m)));
-        section(
-            "control",
-            self.tr.t("六、管控", "6. Supervision"),
-            vec![
-                self.par(self.tr.t(&format!("{p}。"), &format!("{p}."))),
-                chart_block("control", control_caption),
-                self.table(
-                    self.tr.t("各地管控指标", "Supervision by area"),
-                    header,
-                    rows,
-                    None,
                 ),
             ],
         )

@@ -1,8 +1,7 @@
-//! The closing parts of a bulletin: the annex tables (every indicator of the region,
-//! persons by area) and the methods appendix (definitions, reference dates,
-//! disclosure control, statistical methods, input files).
-
-use serde_json::{Value, json};
+//! The annex tables of a bulletin (every indicator of the region, persons by area) and
+//! the metric definitions of the methods appendix, as data (the appendix itself is
+//! written in `report-templates/methods.typ`).
+use serde_json::Value;
 
 use crate::chart::thousands;
 use crate::metrics::defs::{self, Kind};
@@ -127,89 +126,11 @@ impl Doc<'_, '_> {
             ],
         )
     }
-
-    pub(super) fn methods(&self) -> Value {
-        let rule = self.cx.rule;
-        let cutoff = self.cx.model.cutoff;
-        let terms: Vec<Value> = definitions()
-            .iter()
-            .map(|(id, zh, en)| json!({"term": self.tr.metric(id), "text": self.tr.t(zh, en)}))
-            .collect();
-        let th = rule.threshold;
-        let rules = vec![
-            self.par(self.tr.t(
-                &format!("数据截止日期为{}。各年指标的参照日为该年12月31日（不晚于截止日）；存量指标按参照日统计，流量指标按年内发生统计。", self.tr.date(cutoff)),
-                &format!("The data cutoff is {}. Stocks are counted on 31 December of each year (not after the cutoff); flows are counted within the year.", self.tr.date(cutoff)),
-            )),
-            self.par(self.tr.t(
-                &format!("数据发布控制：1至{}之间的人数以“<{th}”表示，分子或分母在1至{}之间的比率以“—”表示，0照常显示；凡有合计的表格，若仅有一个单元格被隐藏，则另隐藏一个最小的非零单元格（补充隐藏），使隐藏数无法由合计相减得出。分母小于20的比率标为不稳定。", th - 1, th - 1),
-                &format!("Disclosure control: counts from 1 to {} are shown as \"<{th}\", rates whose numerator or denominator is from 1 to {} as \"—\"; zero is shown. In a table with a total, when a single cell is hidden the smallest other non-zero cell is hidden too (complementary suppression), so no hidden count can be recovered by subtraction. Rates with a denominator below 20 are marked unstable.", th - 1, th - 1),
-            )),
-            self.par(self.tr.t(
-                "比率的95%置信区间为Wilson得分区间。复吸率用Kaplan–Meier法估计，方差用Greenwood公式，95%置信区间在log(−log)尺度上构造（Kaplan–Meier, Greenwood variance, log(−log) 95% interval）；死亡、离境及截止日作删失处理。",
-                "Rates have 95% Wilson score intervals. Relapse is estimated with the Kaplan–Meier method, Greenwood variance, log(−log) 95% interval; death, departure and the data cutoff censor follow-up.",
-            )),
-            self.par(self.tr.t(
-                "同比表述：人数给出增减人数和增减百分比，两年人数相等时记为“持平”。比率给出两年公布值（保留一位小数）之差的百分点，两年公布值相等时记为“持平”；差值的95%置信区间对一般比率用Newcombe混合得分法（Newcombe 1998，方法10，由两年的Wilson区间构成），对Kaplan–Meier复吸率用差值±1.96×两年Greenwood方差之和的平方根；区间包含0时注明“差异无统计学意义”。存量指标相邻两年多为同一批人员，按独立样本计算的区间偏宽（结论偏保守）。任一年数值被隐藏时不作比较。连续下降年数指截至本年新发现人数逐年严格下降的年数，仅在比较所涉人数可公布时给出。",
-                "Year-on-year wording: a count gives the change in persons and in percent, and is \"unchanged\" only when the two counts are equal. A rate gives the change in percentage points between the two published (one-decimal) values, \"unchanged\" only when those are equal; the 95% interval of the difference is Newcombe's hybrid score interval (Newcombe 1998, method 10, built from the two Wilson intervals), and for Kaplan–Meier relapse rates the difference ± 1.96 × the square root of the sum of the two Greenwood variances; when it contains 0 the change is marked \"not statistically significant\". Stocks of consecutive years largely share persons, so treating the years as independent makes the interval wider than it should be (conservative). No comparison is made when either value is hidden. Years of decline count consecutive strict falls of new users up to the year, given only where the counts compared can be published.",
-            )),
-            self.par(self.tr.t(
-                &format!("发布控制只保护登记在册人员：专干人数不隐藏，专干配比仅在所涉人数为1至{}时隐藏（所在行人数被补充隐藏时亦不显示）。可公布数值不足三个的图改以文字说明（新发现人数另给近三年合计，单年仅一年被隐藏时不给，以免相减得出）；各项数值均被隐藏的表格改以文字说明。区划表未收录的代码标为“（区划表未收录）”。", th - 1),
-                &format!("Disclosure control protects persons of the register only: officer counts are never hidden, and persons per officer is hidden only when the persons are from 1 to {} (or their cell is hidden by complementary suppression). A chart with fewer than three publishable values is replaced by a sentence (for new users with the total of the last three years, unless exactly one of those years is hidden, which the total would give away); a table whose every figure is hidden is replaced by a sentence. Codes missing from the region table are marked \"not in the region table\".", th - 1),
-            )),
-        ];
-        let (files, quarantine) = input_files(&self.cx.import_report);
-        let mut blocks =
-            vec![json!({"kind": "terms", "sep": self.tr.t("：", ": "), "items": terms})];
-        blocks.extend(rules);
-        let total_q: u64 = quarantine.iter().map(|(_, q)| *q).sum();
-        let per_table = |open: &str, sep: &str, close: &str| -> String {
-            if quarantine.is_empty() {
-                return String::new();
-            }
-            let list: Vec<String> = quarantine
-                .iter()
-                .map(|(t, q)| format!("{t} {}", thousands(*q)))
-                .collect();
-            format!("{open}{}{close}", list.join(sep))
-        };
-        let version = env!("CARGO_PKG_VERSION");
-        blocks.push(self.par(self.tr.t(
-            &format!(
-                "输入数据共{}个文件，隔离（拒收）记录{}行{}。本公报由 jindu {version} 生成。",
-                files.len(),
-                thousands(total_q),
-                per_table("（", "，", "）"),
-            ),
-            &format!(
-                "The input has {} files; {} rows were quarantined{}. Produced by jindu {version}.",
-                files.len(),
-                thousands(total_q),
-                per_table(" (", ", ", ")"),
-            ),
-        )));
-        blocks.push(json!({
-            "kind": "files",
-            "caption": self.tr.t("输入文件", "Input files"),
-            "header": [
-                self.tr.t("文件", "File"), self.tr.t("表", "Table"), "SHA-256",
-                self.tr.t("读入", "Read"), self.tr.t("接受", "Accepted"),
-                self.tr.t("合并", "Merged"), self.tr.t("隔离", "Quarantined"),
-            ],
-            "rows": files,
-        }));
-        section(
-            "methods",
-            self.tr
-                .t("指标口径与数据说明", "Definitions and data notes"),
-            blocks,
-        )
-    }
 }
 
 /// The definitions of the methods appendix: (metric id, Chinese, English), written
 /// from METRICS.md.
-fn definitions() -> Vec<(&'static str, &'static str, &'static str)> {
+pub(super) fn definitions() -> Vec<(&'static str, &'static str, &'static str)> {
     vec![
         (
             "registered",
@@ -317,31 +238,4 @@ fn definitions() -> Vec<(&'static str, &'static str, &'static str)> {
             "The same for persons released from compulsory isolation in the year, within 12 months.",
         ),
     ]
-}
-
-/// Input files (name, table, SHA-256, read, accepted, merged, quarantined) and the
-/// quarantined rows per table, from an import report.
-fn input_files(report: &Value) -> (Vec<Vec<String>>, Vec<(String, u64)>) {
-    let mut files = Vec::new();
-    let mut quarantine = Vec::new();
-    let num = |v: &Value| v.as_u64().unwrap_or(0);
-    for t in report["tables"].as_array().into_iter().flatten() {
-        let name = t["table"].as_str().unwrap_or("").to_string();
-        let q = num(&t["quarantined"]);
-        if q > 0 {
-            quarantine.push((name.clone(), q));
-        }
-        for f in t["files"].as_array().into_iter().flatten() {
-            files.push(vec![
-                f["file"].as_str().unwrap_or("").to_string(),
-                name.clone(),
-                f["sha256"].as_str().unwrap_or("").to_string(),
-                thousands(num(&f["rows_read"])),
-                thousands(num(&f["accepted"])),
-                thousands(num(&f["merged"])),
-                thousands(num(&f["quarantined"])),
-            ]);
-        }
-    }
-    (files, quarantine)
 }

@@ -1,33 +1,37 @@
-//! The data of the annual bulletin (年度禁毒工作统计公报) and of the county briefs:
-//! metric rows → published (disclosure-controlled) strings, narrative sentences,
-//! tables and SVG charts, handed to `annual-bulletin.typ` / `county-brief.typ` as
-//! `/data.json` and `/charts/NAME.svg`.
+//! The data of report templates and of the shipped annual bulletin (年度禁毒工作统计公报)
+//! and county briefs: metric rows → published (disclosure-controlled) rows handed to
+//! templates as data (`data`: `/data.json` and `/data/regions/CODE.json`, the contract
+//! of `docs/templates.md`), charts drawn on request (`charts`: `/charts/KIND/….svg`),
+//! and — until the shipped narrative is written in the templates — the numbered
+//! sections of the shipped bulletin as blocks (`sections`).
 //!
 //! Every number shown comes from a metric row that went through
-//! [`crate::publish::publish_rows`], or, for the tables this module builds with a
-//! total row (children of the region plus the region itself), through
-//! [`crate::publish::complementary`]. Nothing here decides what is too small.
+//! [`crate::publish::publish_rows`] (and, for what templates reach,
+//! [`crate::publish::complete_suppression`] and its audit), or, for the tables the
+//! sections build with a total row (children of the region plus the region itself),
+//! through [`crate::publish::complementary`]. Nothing here decides what is too small.
 //!
-//! The JSON has five top-level keys: `meta` (title, region, year, cutoff, language,
-//! engine version), `labels` (fixed words of the templates), `headline` (the key
-//! figures of the cover box), `sections` (an ordered list of `{id, title, blocks}`,
-//! where a block is a paragraph, a table, a chart or a list of terms) and `notes`.
-//! Every year-on-year comparison printed comes with its numbers (figures, change,
-//! interval of the difference, significance; see `compare`): a headline item's
-//! `comparison`, a paragraph's or table's `comparisons` (in a table with its `cell`).
-//! A chart block has the number of its published `points`; a chart with fewer than
-//! three, and a table whose every figure is hidden, are replaced by a sentence.
+//! `/data.json` has the keys of `docs/templates.md` (`meta`, `scope`, `rule`, `levels`,
+//! `regions`, `metrics`, `provenance`, `definitions`) and `sections`: an ordered list of
+//! `{id, title, blocks}`, where a block is a paragraph, a table or a chart. Every
+//! year-on-year comparison a section prints comes with its numbers (see `compare`): a
+//! paragraph's or table's `comparisons` (in a table with its `cell`). A chart block has
+//! the number of its published `points`; a chart with fewer than three, and a table
+//! whose every figure is hidden, are replaced by a sentence.
 //!
-//! The module is split by what each part owns: `context` (the metric rows of a
-//! run, computed once), `compare` (year-on-year comparisons), `text` (the language,
-//! the Chinese/English words, value and comparison wording, the charts' fixed
-//! words), `doc` (one document under construction and the JSON blocks), `people` and
-//! `measures` (the numbered sections), `methods` (annex tables and the methods
-//! appendix); this file assembles a document
+//! The module is split by what each part owns: `context` (the metric rows of a run,
+//! computed once, and the rows templates reach), `data` (the template data and the
+//! files served on request), `charts` (charts on request), `compare` (year-on-year
+//! comparisons), `text` (the language, the Chinese/English words of the sections, value
+//! and comparison wording, the charts' fixed words), `doc` (one document under
+//! construction and the JSON blocks), `people` and `measures` (the numbered sections),
+//! `methods` (annex tables and the metric definitions); this file assembles a document
 //! ([`build`]) and checks its region and year ([`validate`]).
 
+mod charts;
 mod compare;
 mod context;
+pub mod data;
 mod doc;
 mod measures;
 mod methods;
@@ -43,7 +47,9 @@ use crate::metrics::compute::{Period, periods};
 use crate::publish::{HIDDEN_RATE, Rule};
 use crate::regions::{Level, level_of};
 
+pub use charts::KINDS as CHART_KINDS;
 pub use context::{Context, child_level, cohort_subjects};
+pub use data::Served;
 pub use text::{Lang, fmt_rate};
 
 use doc::Doc;
@@ -119,67 +125,19 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
     };
     let partial = Period::new(spec.year, cx.model.cutoff).partial;
     let y = spec.year;
-    let title = match spec.template {
-        Template::AnnualBulletin => doc.tr.t(
-            &format!("{name}{y}年度禁毒工作统计公报"),
-            &format!("{name}: Annual Statistical Bulletin on Drug Control, {y}"),
-        ),
-        Template::CountyBrief => doc.tr.t(
-            &format!("{name}{y}年禁毒工作统计简报"),
-            &format!("{name}: Drug Control Brief, {y}"),
-        ),
-    };
-    let title_lines = match spec.template {
-        Template::AnnualBulletin => vec![
-            name.clone(),
-            doc.tr.t(
-                &format!("{y}年度禁毒工作统计公报"),
-                &format!("Annual Statistical Bulletin on Drug Control, {y}"),
-            ),
-        ],
-        Template::CountyBrief => vec![title.clone()],
-    };
-    let headline: Vec<Value> = [
-        "existing",
-        "abstinent_3y",
-        "consolidation_rate",
-        "new_users",
-        "execution_rate",
-        "under_community_measure",
-    ]
-    .iter()
-    .map(|m| {
-        let c = doc.compare(m);
-        let text = doc.tr.comparison(&c);
-        json!({
-            "label": doc.tr.metric(m),
-            "value": doc.val(m, y),
-            "change": text,
-            "comparison": c.json(m, &spec.region, y, &text),
-        })
-    })
-    .collect();
     let sections = match spec.template {
         Template::AnnualBulletin => vec![
-            doc.overview(),
             doc.new_users(),
             doc.stocks(),
             doc.execution(),
             doc.relapse(),
-            doc.control(),
             doc.services(),
             doc.officers(),
             doc.cross_region(),
             doc.annex(),
-            doc.methods(),
         ],
         Template::CountyBrief => {
-            let mut s = vec![
-                doc.overview(),
-                doc.new_users(),
-                doc.stocks(),
-                doc.execution(),
-            ];
+            let mut s = vec![doc.new_users(), doc.stocks(), doc.execution()];
             // A brief keeps the text, one chart or table per section: two pages.
             for sec in &mut s {
                 let id = sec["id"].as_str().unwrap_or("").to_string();
@@ -242,44 +200,26 @@ pub fn build(cx: &Context, spec: &Spec) -> Built {
             }
         }
     }
-    let cutoff = doc.tr.date(cx.model.cutoff);
     let data = json!({
         "meta": {
             "template": spec.template.main().trim_end_matches(".typ"),
             "lang": match spec.lang { Lang::Zh => "zh", Lang::En => "en" },
-            "title": title,
-            "title_lines": title_lines,
-            "subtitle": doc.tr.t(
-                &format!("（数据截至{cutoff}{}）", if partial { "，本年数据不完整" } else { "" }),
-                &format!("(data as of {cutoff}{})", if partial { "; the year is incomplete" } else { "" }),
-            ),
             "region_code": spec.region,
             "region_name": name,
             "region_level": level.as_str(),
             "year": y,
             "partial": partial,
-            "cutoff": cutoff,
             "engine": format!("jindu {}", env!("CARGO_PKG_VERSION")),
         },
-        "labels": {
-            "headline": doc.tr.t("主要数据", "Key figures"),
-            "contents": doc.tr.t("目　录", "Contents"),
-            "suppression": doc.tr.t(
-                &format!("说明：1至{}的人数以“<{}”表示，相应比率以“—”表示。", cx.rule.threshold - 1, cx.rule.threshold),
-                &format!("Counts from 1 to {} are shown as \"<{}\", the corresponding rates as \"—\".", cx.rule.threshold - 1, cx.rule.threshold),
-            ),
-            "generated": doc.tr.t(
-                &format!("jindu {} 生成", env!("CARGO_PKG_VERSION")),
-                &format!("Produced by jindu {}", env!("CARGO_PKG_VERSION")),
-            ),
-        },
-        "headline": headline,
         "sections": sections,
-        "notes": doc.tr.t(
-            "本报告所用数据为统计汇总结果，不含个人信息。",
-            "This report contains aggregate statistics only, no personal data.",
-        ),
     });
+    let mut data = data;
+    if let (Some(out), Value::Object(generic)) = (
+        data.as_object_mut(),
+        data::template_json(cx, &spec.region, spec.year, spec.lang),
+    ) {
+        out.extend(generic);
+    }
     Built {
         data,
         charts: doc.charts,

@@ -1,4 +1,5 @@
-//! The sections about persons: the overview with the key figures, new drug users
+//! The sections about persons (the overview is written in `report-templates/sections.typ`):
+//! new drug users
 //! (trend, decline streaks, breakdown by sex, age and drug) and the stocks of
 //! existing and abstinent users with the consolidation rate.
 
@@ -12,84 +13,6 @@ use super::doc::{Doc, chart_block, section};
 use super::text::show;
 
 impl Doc<'_, '_> {
-    pub(super) fn overview(&self) -> Value {
-        let y = self.year;
-        let ids: [&'static str; 9] = [
-            "registered",
-            "existing",
-            "abstinent_3y",
-            "consolidation_rate",
-            "new_users",
-            "under_community_measure",
-            "in_society",
-            "execution_rate",
-            "relapse_12m",
-        ];
-        let as_of = self
-            .tr
-            .date(self.row("registered", y).map_or(0, |r| r.as_of));
-        let (registered, existing, abstinent, rate, new_users) = (
-            self.val("registered", y),
-            self.val("existing", y),
-            self.val("abstinent_3y", y),
-            self.val("consolidation_rate", y),
-            self.val("new_users", y),
-        );
-        let new_change = self.change_text("new_users");
-        let name = &self.name;
-        let intro = self.tr.t(
-            &format!(
-                "截至{as_of}，{name}登记在册吸毒人员{registered}名，其中现有吸毒人员{existing}名，戒断三年未发现复吸人员{abstinent}名，戒断巩固率{rate}。{y}年新发现吸毒人员{new_users}名，{new_change}。"
-            ),
-            &format!(
-                "As of {as_of}, {name} had {registered} registered drug users, of whom {existing} were existing users and {abstinent} had been abstinent for three years; the consolidation rate was {rate}. In {y} there were {new_users} new users ({new_change})."
-            ),
-        );
-        let intro = self.par(intro);
-        let more = [
-            "under_community_measure",
-            "in_society",
-            "execution_rate",
-            "consolidation_rate",
-        ]
-        .iter()
-        .map(|m| self.sentence(m))
-        .collect::<Vec<_>>()
-        .join(self.tr.t("；", "; ").as_str());
-        let more = self.par(self.tr.t(&format!("{more}。"), &format!("{more}.")));
-        let rows: Vec<Vec<String>> = ids
-            .iter()
-            .enumerate()
-            .map(|(i, &m)| {
-                vec![
-                    self.tr.metric(m),
-                    self.val(m, y - 1),
-                    self.val(m, y),
-                    self.say(&self.compare(m), m, &self.code, Some((i, 3))),
-                ]
-            })
-            .collect();
-        section(
-            "overview",
-            self.tr.t("一、总体情况", "1. Overview"),
-            vec![
-                intro,
-                more,
-                self.table(
-                    self.tr.t("主要指标", "Key figures"),
-                    vec![
-                        self.tr.t("指标", "Indicator"),
-                        self.tr.year(y - 1),
-                        self.tr.year(y),
-                        self.tr.t("变化", "Change"),
-                    ],
-                    rows,
-                    None,
-                ),
-            ],
-        )
-    }
-
     pub(super) fn new_users(&mut self) -> Value {
         let y = self.year;
         let series: Vec<TrendSeries> =

@@ -5,7 +5,6 @@
 //! [`Lang::bar_text`], [`Lang::km_text`]).
 
 use crate::chart::{BarText, KmText, TrendText, thousands};
-use crate::dates::{Days, from_days};
 use crate::metrics::MetricRow;
 use crate::metrics::defs::{self, Kind};
 use crate::metrics::output::display_value;
@@ -84,14 +83,6 @@ impl Tr {
 
     pub(super) fn year(&self, y: i32) -> String {
         self.t(&format!("{y}年"), &y.to_string())
-    }
-
-    pub(super) fn date(&self, d: Days) -> String {
-        let d = from_days(d);
-        match self.0 {
-            Lang::Zh => d.format("%Y年%-m月%-d日").to_string(),
-            Lang::En => d.format("%-d %B %Y").to_string(),
-        }
     }
 }
 

@@ -1,0 +1,155 @@
+//! A report job, shared by every front end (`jindu report`, `jindu serve`): from a
+//! loaded model and a validated request to PDF bytes. It computes the metric rows of
+//! every level the documents need once, applies disclosure control and its audit (or
+//! the raw mode), merges the office settings into `meta` and renders one document per
+//! region. Nothing here reads arguments, prints or writes files.
+
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+
+use super::bulletin::{self, Built, Context, Lang, Served, Spec, Template};
+use super::{RenderOptions, TemplateSource, render_pdf_with};
+use crate::dates::from_days;
+use crate::metrics::Model;
+use crate::metrics::compute::periods;
+use crate::publish::Rule;
+use crate::regions::Level;
+
+/// What every page of a raw document says.
+pub const RAW_STAMP: &str = "内部数据，未经发布控制，不得公开 · Internal: figures not disclosure-controlled, not for publication";
+
+/// A validated report request.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Which shipped document the data is built for (a template file names the one it
+    /// extends).
+    pub template: Template,
+    /// Where the templates come from, and the main file.
+    pub source: TemplateSource,
+    pub main: String,
+    /// Office settings for `meta` (`cover` first).
+    pub settings: Vec<(String, Value)>,
+    pub year: i32,
+    pub lang: Lang,
+    pub rule: Rule,
+    /// Figures before disclosure control; every page is stamped.
+    pub raw: bool,
+    /// The level of the documents (county for `--each county`).
+    pub doc_level: Level,
+    pub font_paths: Vec<std::path::PathBuf>,
+}
+
+/// The import report without what changes from run to run (the ephemeral key id).
+pub fn strip_volatile(mut report: Value) -> Value {
+    if let Some(o) = report.as_object_mut() {
+        o.remove("key_id");
+        o.remove("ephemeral_key");
+    }
+    report
+}
+
+/// A job with its metric rows computed, published and audited: render any number of
+/// documents from it, in parallel if wanted.
+pub struct Prepared<'m> {
+    job: Job,
+    cx: Context<'m>,
+    today: chrono::NaiveDate,
+}
+
+impl Job {
+    /// Computes every level of the scope (the documents' own level and its ancestors
+    /// over the trend years, deeper levels over the year and the one before), applies
+    /// the rule and audits everything a template can reach (unless raw).
+    pub fn prepare<'m>(self, model: &'m Model, import_report: Value) -> Result<Prepared<'m>> {
+        let year = self.year;
+        let first = periods(model).first().map_or(year, |p| p.year);
+        let levels: Vec<(Level, i32, i32)> = Level::ALL
+            .iter()
+            .map(|&l| {
+                let from = if l <= self.doc_level {
+                    year - 10
+                } else {
+                    year - 1
+                };
+                (l, from.max(first), year)
+            })
+            .collect();
+        let cx = Context::new(model, self.rule, strip_volatile(import_report), &levels);
+        let cx = if self.raw {
+            cx.into_raw()
+        } else {
+            // Everything a template can reach, checked before anything is rendered.
+            if let Err(bad) = crate::publish::audit_template_rows(cx.template_rows(), self.rule) {
+                let list: Vec<String> = bad.iter().take(10).map(|v| format!("  {v}")).collect();
+                bail!(
+                    "the disclosure audit refused the report data ({} cells):\n{}",
+                    bad.len(),
+                    list.join("\n")
+                );
+            }
+            cx
+        };
+        Ok(Prepared {
+            job: self,
+            cx,
+            today: from_days(model.cutoff),
+        })
+    }
+}
+
+impl Prepared<'_> {
+    /// The PDF of the document of region `code`.
+    pub fn render(&self, code: &str) -> Result<Vec<u8>> {
+        let job = &self.job;
+        let spec = Spec {
+            template: job.template,
+            region: code.to_string(),
+            year: job.year,
+            lang: job.lang,
+            rule: job.rule,
+        };
+        let Built { mut data, charts } = bulletin::build(&self.cx, &spec);
+        if let Some(meta) = data["meta"].as_object_mut() {
+            meta.insert("raw".into(), job.raw.into());
+            for (k, v) in &job.settings {
+                if meta.contains_key(k) && k != "cover" {
+                    bail!(
+                        "setting {k:?}: meta.{k} is given by jindu; choose another name (see docs/templates.md)"
+                    );
+                }
+                meta.insert(k.clone(), v.clone());
+            }
+        }
+        let opts = RenderOptions {
+            font_paths: job.font_paths.clone(),
+            ident: Some(format!(
+                "jindu/{}/{code}/{}/{}",
+                job.main,
+                job.year,
+                if job.lang == Lang::En { "en" } else { "zh" }
+            )),
+            stamp: job.raw.then(|| RAW_STAMP.to_string()),
+        };
+        let served = Served {
+            cx: &self.cx,
+            region: code.to_string(),
+            year: job.year,
+            lang: job.lang,
+        };
+        render_pdf_with(
+            &job.source,
+            &job.main,
+            &data,
+            &charts,
+            Some(&served),
+            self.today,
+            &opts,
+        )
+        .with_context(|| format!("rendering {} for {code}", job.main))
+    }
+}
+
+/// The cover setting every job starts with (templates read `meta.cover`).
+pub fn default_settings() -> Vec<(String, Value)> {
+    vec![("cover".into(), true.into())]
+}
