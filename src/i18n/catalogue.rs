@@ -557,6 +557,42 @@ catalogue! {
     HelpTemplatesForce =>
         "覆盖已存在的文件",
         "Overwrite files that exist";
+    QueryHeader =>
+        "{origin}：文件头第 {line} 行：{message}",
+        "{origin}: header line {line}: {message}";
+    QueryMissingParam =>
+        "缺少参数 {name}：查询用到 {{name}}，但没有给出 --param {name}=值{hint}",
+        "missing parameter {name}: the query uses {{name}} but no --param {name}=VALUE was given{hint}";
+    QueryBadValue =>
+        "参数 --param {name}={value} 有误：{message}",
+        "--param {name}={value}: {message}";
+    QueryUnknownParam =>
+        "--param {name}：此查询没有参数 {name}；它的参数是：{known}",
+        "--param {name}: this query has no parameter {name}; its parameters are: {known}";
+    QueryParamSyntax =>
+        "--param {param}：应写成 名称=值（即席 SQL 可写 名称:类型=值）",
+        "--param {param}: write it as NAME=VALUE (or NAME:TYPE=VALUE for ad-hoc SQL)";
+    QuerySqlParse =>
+        "SQL 无法解析：{detail}",
+        "the SQL does not parse: {detail}";
+    QueryUnknownTable =>
+        "未知的表 {table}；可用的表：{tables}",
+        "unknown table {table}; tables are: {tables}";
+    QueryAbsentTable =>
+        "数据中没有 {table} 表；可用的表：{tables}",
+        "unknown table \"{table}\" (the data has no {table} table); tables are: {tables}";
+    QueryUnknownColumn =>
+        "未知的列 {column}；各表的列：\n  {columns}",
+        "unknown column {column}; the columns are\n  {columns}";
+    QueryUnknownColumnDetail =>
+        "未知的列 {column}：{detail}",
+        "unknown column {column}: {detail}";
+    QueryFailed =>
+        "查询失败：{detail}",
+        "query failed: {detail}";
+    QueryListsPersons =>
+        "--publish 只用于汇总结果，但此结果逐人列出（含 person_id 列）；请分组（GROUP BY … 并用 COUNT(*) AS n）或去掉 --publish",
+        "--publish is for aggregate results, but this result lists persons (column person_id); group it (GROUP BY … with COUNT(*) AS n) or leave out --publish";
     HelpServe =>
         "启动本机网页工作台（数据、指标、队列、查询、报告），在浏览器中打开",
         "Start the local web workbench (data, indicators, cohorts, queries, reports) and open it in the browser";
@@ -675,8 +711,8 @@ catalogue! {
         "发布阈值：低于它（且大于 0）的计数被隐藏",
         "Publication threshold: counts below it (and above 0) are hidden";
     HelpScale =>
-        "`ningxia`（按公布数字校准）、`national`（250 万人）或人数",
-        "`ningxia` (calibrated to the published figures), `national` (2.5 million persons) or a number of persons";
+        "`ningxia`（按公布数字校准）、`national`（250 万人）、`national:N`（全国区划，宁夏以外 N 人）或人数",
+        "`ningxia` (calibrated to the published figures), `national` (2.5 million persons), `national:N` (the national geography with N persons outside Ningxia) or a number of persons";
     HelpSeed =>
         "生成器的种子：相同种子生成逐字节相同的文件",
         "Seed of the generator: the same seed gives byte-identical files";

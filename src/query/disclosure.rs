@@ -38,10 +38,7 @@ pub fn count_columns(df: &DataFrame) -> Vec<String> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error(
-        "--publish is for aggregate results, but this result lists persons (column person_id); \
-         group it (GROUP BY … with COUNT(*) AS n) or leave out --publish"
-    )]
+    #[error("{}", crate::tr!(QueryListsPersons))]
     ListsPersons,
     #[error("{0}")]
     Polars(#[from] PolarsError),

@@ -107,29 +107,62 @@ pub struct SavedQuery {
     pub origin: String,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum QueryTextError {
-    #[error("{origin}: header line {line}: {message}")]
     Header {
         origin: String,
         line: usize,
         message: String,
     },
-    #[error(
-        "missing parameter {name}: the query uses {{{name}}} but no --param {name}=VALUE was given{hint}"
-    )]
-    MissingParam { name: String, hint: String },
-    #[error("--param {name}={value:?}: {message}")]
+    MissingParam {
+        name: String,
+        hint: String,
+    },
     BadValue {
         name: String,
         value: String,
         message: String,
     },
-    #[error("--param {name}: this query has no parameter {name}; its parameters are: {known}")]
-    UnknownParam { name: String, known: String },
-    #[error("--param {0:?}: write it as NAME=VALUE (or NAME:TYPE=VALUE for ad-hoc SQL)")]
+    UnknownParam {
+        name: String,
+        known: String,
+    },
     Syntax(String),
 }
+
+/// In the language of the messages (the catalogue).
+impl std::fmt::Display for QueryTextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::tr;
+        let text = match self {
+            QueryTextError::Header {
+                origin,
+                line,
+                message,
+            } => tr!(QueryHeader, origin = origin, line = line, message = message),
+            QueryTextError::MissingParam { name, hint } => {
+                tr!(QueryMissingParam, name = name, hint = hint)
+            }
+            QueryTextError::BadValue {
+                name,
+                value,
+                message,
+            } => tr!(
+                QueryBadValue,
+                name = name,
+                value = format!("{value:?}"),
+                message = message
+            ),
+            QueryTextError::UnknownParam { name, known } => {
+                tr!(QueryUnknownParam, name = name, known = known)
+            }
+            QueryTextError::Syntax(p) => tr!(QueryParamSyntax, param = format!("{p:?}")),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for QueryTextError {}
 
 /// Splits a header value into tokens: bare words and "quoted strings" (with \" escapes).
 fn tokens(s: &str) -> Result<Vec<String>, String> {

@@ -63,7 +63,10 @@ impl Env {
     pub fn run(&mut self, sql: &str, view_date: Days) -> Result<DataFrame> {
         let named: Vec<String> = match extract_table_identifiers(sql, false, true) {
             Ok(v) => v,
-            Err(e) => bail!("the SQL does not parse: {}", clean(&e.to_string())),
+            Err(e) => bail!(
+                "{}",
+                crate::tr!(QuerySqlParse, detail = clean(&e.to_string()))
+            ),
         };
         let ctx = SQLContext::new();
         for (t, lf) in &self.tables {
@@ -122,14 +125,14 @@ impl Env {
             let absent = Table::from_name(&t)
                 .filter(|t| *t != Table::Regions && !self.tables.contains_key(t))
                 .is_some();
-            let also = if absent {
-                format!(" (the data has no {t} table)")
-            } else {
-                String::new()
-            };
+            let tables = self.table_names().join(", ");
             return anyhow!(
-                "unknown table {t:?}{also}; tables are: {}",
-                self.table_names().join(", ")
+                "{}",
+                if absent {
+                    crate::tr!(QueryAbsentTable, table = t, tables = tables)
+                } else {
+                    crate::tr!(QueryUnknownTable, table = format!("{t:?}"), tables = tables)
+                }
             );
         }
         let column = match e {
@@ -152,13 +155,24 @@ impl Env {
             }
             if !lists.is_empty() {
                 return anyhow!(
-                    "unknown column {c:?}; the columns are\n  {}",
-                    lists.join("\n  ")
+                    "{}",
+                    crate::tr!(
+                        QueryUnknownColumn,
+                        column = format!("{c:?}"),
+                        columns = lists.join("\n  ")
+                    )
                 );
             }
-            return anyhow!("unknown column {c:?}: {msg}");
+            return anyhow!(
+                "{}",
+                crate::tr!(
+                    QueryUnknownColumnDetail,
+                    column = format!("{c:?}"),
+                    detail = msg
+                )
+            );
         }
-        anyhow!("query failed: {msg}")
+        anyhow!("{}", crate::tr!(QueryFailed, detail = msg))
     }
 
     fn columns_of(&self, name: &str, ctx: &SQLContext) -> Option<Vec<String>> {

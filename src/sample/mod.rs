@@ -50,6 +50,10 @@ pub enum Scale {
     National,
     /// Ningxia's geography and time shape with this many persons.
     Persons(u64),
+    /// `national:N`: the national geography (Ningxia calibrated as in `ningxia`, plus 30
+    /// provinces) with N persons outside Ningxia: a national structure small enough for
+    /// tests, with many small cells.
+    NationalPersons(u64),
 }
 
 impl FromStr for Scale {
@@ -58,6 +62,12 @@ impl FromStr for Scale {
         match s.trim().to_ascii_lowercase().as_str() {
             "ningxia" => Ok(Scale::Ningxia),
             "national" => Ok(Scale::National),
+            n if n.starts_with("national:") => n["national:".len()..]
+                .parse()
+                .ok()
+                .filter(|&n| n > 0)
+                .map(Scale::NationalPersons)
+                .ok_or_else(|| SampleError::BadScale(s.to_string())),
             n => n
                 .parse()
                 .map(Scale::Persons)
@@ -108,7 +118,7 @@ impl SampleSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
-    #[error("invalid scale {0:?}: expected ningxia, national or a number of persons")]
+    #[error("invalid scale {0:?}: expected ningxia, national, national:N or a number of persons")]
     BadScale(String),
     #[error("{0}")]
     Unsupported(String),
@@ -132,6 +142,7 @@ pub fn world_for(scale: &Scale, seed: u64) -> World {
         Scale::Ningxia => World::new(seed, base, 0),
         Scale::Persons(n) => World::new(seed, *n, 0),
         Scale::National => World::new(seed, base, simulate::NATIONAL_PERSONS - base),
+        Scale::NationalPersons(n) => World::new(seed, base, *n),
     }
 }
 
@@ -471,6 +482,12 @@ mod tests {
         assert_eq!("ningxia".parse::<Scale>().unwrap(), Scale::Ningxia);
         assert_eq!(" National ".parse::<Scale>().unwrap(), Scale::National);
         assert_eq!("5000".parse::<Scale>().unwrap(), Scale::Persons(5000));
+        assert_eq!(
+            "national:40000".parse::<Scale>().unwrap(),
+            Scale::NationalPersons(40000)
+        );
+        assert!("national:".parse::<Scale>().is_err());
+        assert!("national:0".parse::<Scale>().is_err());
         assert!("lots".parse::<Scale>().is_err());
     }
 

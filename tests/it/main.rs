@@ -14,6 +14,7 @@ mod metrics_cli;
 mod periods_cli;
 mod privacy;
 mod query_cli;
+mod report_national;
 mod report_pdf;
 mod report_render;
 mod report_rules;

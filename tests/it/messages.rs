@@ -188,3 +188,40 @@ fn the_quarantine_is_bilingual_whatever_the_language() {
         "{row}"
     );
 }
+
+/// Errors of queries and of metrics go through the catalogue too: a failing SQL
+/// statement, an unknown parameter and a v1.2 warning, in both languages.
+#[test]
+fn query_and_metrics_messages_in_both_languages() {
+    let sql = ["query", BASIC, "SELECT no_such_column FROM persons"];
+    let zh = jindu_zh().args(sql).output().unwrap();
+    assert_eq!(zh.status.code(), Some(2));
+    assert!(
+        stderr(&zh).contains("未知的列 \"no_such_column\""),
+        "{}",
+        stderr(&zh)
+    );
+    let en = jindu().args(sql).output().unwrap();
+    assert!(
+        stderr(&en).contains("unknown column \"no_such_column\""),
+        "{}",
+        stderr(&en)
+    );
+
+    let month = [
+        "metrics",
+        BASIC,
+        "--period",
+        "month",
+        "--metric",
+        "test_compliance",
+    ];
+    let zh = jindu_zh().args(month).output().unwrap();
+    assert!(stderr(&zh).contains("按自然季度计算"), "{}", stderr(&zh));
+    let en = jindu().args(month).output().unwrap();
+    assert!(
+        stderr(&en).contains("counts calendar quarters"),
+        "{}",
+        stderr(&en)
+    );
+}
