@@ -41,6 +41,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         "incidents.typ",
         include_str!("../../report-templates/incidents.typ"),
     ),
+    (
+        "period-brief.typ",
+        include_str!("../../report-templates/period-brief.typ"),
+    ),
     ("demo.typ", include_str!("../../report-templates/demo.typ")),
     (
         "annual-bulletin.typ",

@@ -59,7 +59,7 @@ pub fn display_ci(r: &MetricRow) -> String {
     }
 }
 
-fn kind_str(k: Kind) -> &'static str {
+pub(super) fn kind_str(k: Kind) -> &'static str {
     match k {
         Kind::Count => "count",
         Kind::Rate => "rate",
