@@ -293,7 +293,11 @@ fn check_period_args(a: &ReportArgs, kind: PeriodKind) -> Result<()> {
     if let Some(y) = a.year {
         bail!(
             "--year {y} and --period {kind}: give the {kind} with --period-label (e.g. {})",
-            if kind == PeriodKind::Quarter { format!("{y}-Q1") } else { format!("{y}-01") }
+            if kind == PeriodKind::Quarter {
+                format!("{y}-Q1")
+            } else {
+                format!("{y}-01")
+            }
         );
     }
     match &a.template {

@@ -234,15 +234,29 @@ fn check(c: &Value, pubd: &Published, model: &Model, lang: Lang, cells: Option<&
             let shown = format!("{:.1}", points.abs());
             let insignificant = !equal && low <= 0.0 && high >= 0.0;
             if equal {
-                assert_eq!(text, if zh { "与上年持平" } else { "unchanged from the previous year" });
+                assert_eq!(
+                    text,
+                    if zh {
+                        "与上年持平"
+                    } else {
+                        "unchanged from the previous year"
+                    }
+                );
             } else if zh {
                 let verb = if points > 0.0 { "上升" } else { "下降" };
                 assert!(text.starts_with(&format!("同比{verb}{shown}")), "{text}");
                 assert!(!text.contains("百分点"), "{text}");
-                assert_eq!(text.ends_with("（差异无统计学意义）"), insignificant, "{text}");
+                assert_eq!(
+                    text.ends_with("（差异无统计学意义）"),
+                    insignificant,
+                    "{text}"
+                );
             } else {
                 let verb = if points > 0.0 { "up" } else { "down" };
-                assert!(text.starts_with(&format!("{verb} {shown} year on year")), "{text}");
+                assert!(
+                    text.starts_with(&format!("{verb} {shown} year on year")),
+                    "{text}"
+                );
                 assert_eq!(
                     text.ends_with("(not statistically significant)"),
                     insignificant,

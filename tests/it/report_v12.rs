@@ -91,7 +91,14 @@ fn county_brief_per_inhabitants_and_incidents_of_tongxin_2021() {
     let text = render_text(
         dir.path(),
         "tongxin.pdf",
-        &["--template", "county-brief", "--region", "640324", "--year", "2021"],
+        &[
+            "--template",
+            "county-brief",
+            "--region",
+            "640324",
+            "--year",
+            "2021",
+        ],
     );
     let section = text
         .split("五、按常住人口比较")
@@ -104,8 +111,8 @@ fn county_brief_per_inhabitants_and_incidents_of_tongxin_2021() {
         "--from", "2021", "--to", "2021",
     ]);
     want.extend(published(&[
-        "--metric", ms[0], "--metric", ms[1], "--level", "county", "--region", "640324",
-        "--from", "2021", "--to", "2021",
+        "--metric", ms[0], "--metric", ms[1], "--level", "county", "--region", "640324", "--from",
+        "2021", "--to", "2021",
     ]));
     let mut checked = 0;
     for ((metric, _, name, _), _) in want.iter().filter(|(k, _)| k.0 == ms[0]) {
@@ -127,7 +134,10 @@ fn county_brief_per_inhabitants_and_incidents_of_tongxin_2021() {
     }
     assert!(checked >= 10, "{checked} rows checked");
     // 22.1 per 10,000 and its change in the sentence (published values of the sample).
-    assert!(section.contains("每万人口现有吸毒人员数22.1名"), "{section}");
+    assert!(
+        section.contains("每万人口现有吸毒人员数22.1名"),
+        "{section}"
+    );
     // The incidents line: 同心县 has had no incident since 2012.
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(
@@ -147,9 +157,24 @@ fn check_period_brief(kind: &str, label: &str, this: &str, args: &[&str]) {
     assert!(text.contains(label), "{text}");
     assert!(!text.contains("连续"), "no year-only figures: {text}");
     let want = published(&[
-        "--period", kind, "--level", "county", "--region", "640324", "--metric", "existing",
-        "--metric", "under_community_measure", "--metric", "in_society", "--metric",
-        "new_users", "--from", "2024", "--to", "2025",
+        "--period",
+        kind,
+        "--level",
+        "county",
+        "--region",
+        "640324",
+        "--metric",
+        "existing",
+        "--metric",
+        "under_community_measure",
+        "--metric",
+        "in_society",
+        "--metric",
+        "new_users",
+        "--from",
+        "2024",
+        "--to",
+        "2025",
     ]);
     let year_ago = {
         let (y, rest) = label.split_once('-').unwrap();
@@ -162,11 +187,22 @@ fn check_period_brief(kind: &str, label: &str, this: &str, args: &[&str]) {
         ("new_users", "新发现吸毒人员"),
     ] {
         // The table of key figures: a year earlier, this period, the change.
-        let table = text.split("二、主要指标").nth(1).expect("the table of key figures");
+        let table = text
+            .split("二、主要指标")
+            .nth(1)
+            .expect("the table of key figures");
         let cells = row_cells(table, name);
         let key = |p: &str| (m.to_string(), p.to_string(), "同心县".into(), String::new());
-        assert_eq!(as_shown(&cells[0]).replace(',', ""), want[&key(&year_ago)], "{m}");
-        assert_eq!(as_shown(&cells[1]).replace(',', ""), want[&key(label)], "{m}");
+        assert_eq!(
+            as_shown(&cells[0]).replace(',', ""),
+            want[&key(&year_ago)],
+            "{m}"
+        );
+        assert_eq!(
+            as_shown(&cells[1]).replace(',', ""),
+            want[&key(label)],
+            "{m}"
+        );
     }
     // test_compliance has quarters only.
     assert_eq!(text.contains("检测履约率"), kind == "quarter", "{text}");
@@ -174,7 +210,12 @@ fn check_period_brief(kind: &str, label: &str, this: &str, args: &[&str]) {
 
 #[test]
 fn quarterly_brief_reads_this_quarter() {
-    check_period_brief("quarter", "2025-Q3", "本季度", &["--period-label", "2025-Q3"]);
+    check_period_brief(
+        "quarter",
+        "2025-Q3",
+        "本季度",
+        &["--period-label", "2025-Q3"],
+    );
 }
 
 #[test]
@@ -211,7 +252,14 @@ fn bad_period_arguments_are_usage_errors() {
             "--template period-brief needs --period quarter or --period month",
         ),
         (
-            vec!["--period", "quarter", "--period-label", "2031-Q1", "--region", "640324"],
+            vec![
+                "--period",
+                "quarter",
+                "--period-label",
+                "2031-Q1",
+                "--region",
+                "640324",
+            ],
             "the data has quarters from",
         ),
         (
@@ -223,6 +271,10 @@ fn bad_period_arguments_are_usage_errors() {
         all.extend_from_slice(&args);
         let o = common::run(&all);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", common::stderr(&o));
-        assert!(common::stderr(&o).contains(says), "{args:?}: {}", common::stderr(&o));
+        assert!(
+            common::stderr(&o).contains(says),
+            "{args:?}: {}",
+            common::stderr(&o)
+        );
     }
 }

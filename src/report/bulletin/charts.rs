@@ -254,7 +254,10 @@ fn bars(s: &Served, opts: &str) -> Result<String, String> {
         listed.iter().map(|c| c.to_string()).collect()
     };
     // Counts, ratios and rates per inhabitants are drawn as they read; rates in percent.
-    let scale = if matches!(d.kind, Kind::Count | Kind::Ratio | Kind::PerInhabitants { .. }) {
+    let scale = if matches!(
+        d.kind,
+        Kind::Count | Kind::Ratio | Kind::PerInhabitants { .. }
+    ) {
         1.0
     } else {
         100.0

@@ -306,7 +306,12 @@ mod tests {
         assert!(c.difference.is_none());
         // 30 and 12 new users per 100,000 of 100,000 inhabitants.
         let n = |x: u64| metric_row("new_users_per_100k", x, Some(100_000), x as f64);
-        let c = Comparison::of("new_users_per_100k", Some(&n(30)), Some(&n(12)), (None, None));
+        let c = Comparison::of(
+            "new_users_per_100k",
+            Some(&n(30)),
+            Some(&n(12)),
+            (None, None),
+        );
         assert_eq!(c.outcome, Outcome::Down);
         assert_eq!(c.change, -18.0);
         let want = newcombe(12, 100_000, 30, 100_000).unwrap();
@@ -321,7 +326,12 @@ mod tests {
         assert_eq!(c.outcome, Outcome::NotCompared);
         assert!(c.difference.is_none());
         let s = |x: u64| metric_row("incident_free_streak", x, None, x as f64);
-        let c = Comparison::of("incident_free_streak", Some(&s(9)), Some(&s(10)), (None, None));
+        let c = Comparison::of(
+            "incident_free_streak",
+            Some(&s(9)),
+            Some(&s(10)),
+            (None, None),
+        );
         assert_eq!(c.outcome, Outcome::NotCompared);
     }
 }

@@ -12,7 +12,7 @@ use crate::dates::iso;
 use crate::metrics::period::{Period, periods_of};
 use crate::metrics::{MetricRow, Model, PeriodKind, Request, compute_periods};
 use crate::publish::{self, Rule};
-use crate::regions::{Level, significant_prefix};
+use crate::regions::Level;
 
 use super::compare::Comparison;
 use super::data::{comparison_json, display, display_ci};
@@ -26,9 +26,7 @@ pub fn parse_label(kind: PeriodKind, label: &str) -> Result<(i32, u8), String> {
         PeriodKind::Month => "2025-09",
     };
     let bad = || {
-        format!(
-            "--period-label {label:?}: a {kind} is written like {example} (--period {kind})"
-        )
+        format!("--period-label {label:?}: a {kind} is written like {example} (--period {kind})")
     };
     let (y, rest) = match kind {
         PeriodKind::Year => (label, None),
@@ -172,10 +170,9 @@ impl PeriodRows {
         Value::Array(
             mine.iter()
                 .map(|r| {
-                    let comparison = (r.period == label)
-                        .then(|| earlier(r))
-                        .flatten()
-                        .map(|e| comparison_json(&Comparison::of(r.metric, Some(e), Some(r), (None, None))));
+                    let comparison = (r.period == label).then(|| earlier(r)).flatten().map(|e| {
+                        comparison_json(&Comparison::of(r.metric, Some(e), Some(r), (None, None)))
+                    });
                     let kind = crate::metrics::defs::find(r.metric).map(|d| d.kind);
                     json!({
                         "metric": r.metric,
@@ -202,13 +199,6 @@ impl PeriodRows {
                 })
                 .collect(),
         )
-    }
-
-    /// Whether `region` has rows (it lies at the level computed).
-    pub fn has(&self, region: &str) -> bool {
-        self.rows
-            .iter()
-            .any(|r| r.region_code.starts_with(significant_prefix(region)))
     }
 }
 
