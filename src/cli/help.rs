@@ -37,6 +37,8 @@ pub fn help_msg(cmd: &str, id: &str) -> Option<Msg> {
         (_, "data") => HelpData,
         (_, "metrics") => HelpMetric,
         (_, "level") => HelpLevel,
+        ("report", "period") => HelpReportPeriod,
+        ("report", "period_label") => HelpReportPeriodLabel,
         (_, "period") => HelpPeriod,
         ("report", "region") => HelpReportRegion,
         (_, "region") => HelpRegionWithin,

@@ -10,10 +10,12 @@ use rayon::prelude::*;
 use super::open_data;
 use crate::dates::from_days;
 use crate::metrics::Model;
+use crate::metrics::PeriodKind;
 use crate::metrics::compute::{Period, periods};
 use crate::publish::Rule;
 use crate::regions::{Level, level_of, significant_prefix};
 use crate::report::TemplateSource;
+use crate::report::bulletin::period::PeriodRows;
 use crate::report::bulletin::{self, Lang, Template};
 use crate::report::job::Job;
 
@@ -69,6 +71,8 @@ pub enum TemplateArg {
     AnnualBulletin,
     /// A one- or two-page brief of a county.
     CountyBrief,
+    /// The brief of a county for a month or a quarter (`--period quarter|month`).
+    PeriodBrief,
     /// A template file (`*.typ`); it may read files of its own folder only.
     File(PathBuf),
 }
@@ -77,9 +81,10 @@ fn parse_template(s: &str) -> Result<TemplateArg, String> {
     match s {
         "annual-bulletin" => Ok(TemplateArg::AnnualBulletin),
         "county-brief" => Ok(TemplateArg::CountyBrief),
+        "period-brief" => Ok(TemplateArg::PeriodBrief),
         _ if s.ends_with(".typ") => Ok(TemplateArg::File(PathBuf::from(s))),
         _ => Err(format!(
-            "{s:?}: give annual-bulletin, county-brief or a template file ending in .typ \
+            "{s:?}: give annual-bulletin, county-brief, period-brief or a template file ending in .typ \
              (`jindu templates init DIR` writes the shipped ones to start from)"
         )),
     }
@@ -103,6 +108,17 @@ fn parse_setting(s: &str) -> Result<(String, String), String> {
 pub enum LangArg {
     Zh,
     En,
+}
+
+/// `--period`: the length of the period a document reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// A calendar year (the annual bulletin and county brief).
+    Year,
+    /// A calendar quarter (季报: the period brief).
+    Quarter,
+    /// A calendar month (月报: the period brief).
+    Month,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,6 +148,14 @@ pub struct ReportArgs {
     /// The year (default: the year of the data cutoff if complete, else the one before).
     #[arg(long)]
     pub year: Option<i32>,
+    /// The length of the period reported: year (the bulletin and county brief), or
+    /// quarter / month for the quarterly or monthly brief (template period-brief).
+    #[arg(long, value_enum, default_value = "year")]
+    pub period: PeriodArg,
+    /// The quarter or month to report with --period quarter|month: 2025-Q3, 2025-09
+    /// (default: the last complete one of the data).
+    #[arg(long, value_name = "LABEL")]
+    pub period_label: Option<String>,
     /// Region code: province, city or county (default: the only province of the data).
     #[arg(long, value_name = "CODE")]
     pub region: Option<String>,
@@ -232,15 +256,58 @@ fn default_region(model: &Model) -> Result<String> {
     }
 }
 
-fn file_name(code: &str, name: &str) -> String {
+/// The file of one document of `--each county`: `640324-同心县.pdf`, with the period
+/// label of a periodic brief (`640324-同心县-2025-Q3.pdf`).
+fn file_name(code: &str, name: &str, label: Option<&str>) -> String {
     let safe: String = name
         .chars()
         .filter(|c| !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
         .collect();
-    if safe.is_empty() {
-        format!("{code}.pdf")
+    let stem = if safe.is_empty() {
+        code.to_string()
     } else {
-        format!("{code}-{safe}.pdf")
+        format!("{code}-{safe}")
+    };
+    match label {
+        Some(l) => format!("{stem}-{l}.pdf"),
+        None => format!("{stem}.pdf"),
+    }
+}
+
+/// The shipped template of the monthly and quarterly brief.
+const PERIOD_BRIEF: &str = "period-brief.typ";
+
+/// The arguments that go with `--period` (exit code 2 with the fix when they do not).
+fn check_period_args(a: &ReportArgs, kind: PeriodKind) -> Result<()> {
+    if kind == PeriodKind::Year {
+        if let Some(l) = &a.period_label {
+            bail!(
+                "--period-label {l} needs --period quarter or --period month (for a year give --year)"
+            );
+        }
+        if a.template == Some(TemplateArg::PeriodBrief) {
+            bail!("--template period-brief needs --period quarter or --period month");
+        }
+        return Ok(());
+    }
+    if let Some(y) = a.year {
+        bail!(
+            "--year {y} and --period {kind}: give the {kind} with --period-label (e.g. {})",
+            if kind == PeriodKind::Quarter {
+                format!("{y}-Q1")
+            } else {
+                format!("{y}-01")
+            }
+        );
+    }
+    match &a.template {
+        Some(TemplateArg::AnnualBulletin) => bail!(
+            "--template annual-bulletin is a yearly document; with --period {kind} use --template period-brief (the default) or a template file"
+        ),
+        Some(TemplateArg::CountyBrief) => bail!(
+            "--template county-brief is a yearly document; with --period {kind} use --template period-brief (the default) or a template file"
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -248,6 +315,13 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     if a.threshold == 0 {
         bail!("--threshold must be at least 1");
     }
+    // Usage errors before the data is loaded.
+    let kind = match a.period {
+        PeriodArg::Year => PeriodKind::Year,
+        PeriodArg::Quarter => PeriodKind::Quarter,
+        PeriodArg::Month => PeriodKind::Month,
+    };
+    check_period_args(&a, kind)?;
     let (data, _guard) = match &a.data {
         Some(p) => (p.clone(), None),
         None => sample_data()?,
@@ -256,9 +330,17 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     let model = Model::load(&data)?;
     let import_report = data.import_report.clone();
     drop(data);
-    let year = match a.year {
-        Some(y) => y,
-        None => default_year(&model)?,
+    let period = match kind {
+        PeriodKind::Year => None,
+        _ => Some(
+            bulletin::period::choose(&model, kind, a.period_label.as_deref())
+                .map_err(anyhow::Error::msg)?,
+        ),
+    };
+    let year = match (a.year, period) {
+        (_, Some(p)) => p.year,
+        (Some(y), None) => y,
+        (None, None) => default_year(&model)?,
     };
     let region = match &a.region {
         Some(r) => r.clone(),
@@ -268,9 +350,10 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     let level = level_of(&region);
     let template = match (&a.template, a.each) {
         (Some(TemplateArg::AnnualBulletin), _) => Template::AnnualBulletin,
-        (Some(TemplateArg::CountyBrief), _) | (None, Some(EachArg::County)) => {
-            Template::CountyBrief
-        }
+        // The period brief reads the county brief's data and the period rows.
+        (Some(TemplateArg::CountyBrief | TemplateArg::PeriodBrief), _)
+        | (None, Some(EachArg::County)) => Template::CountyBrief,
+        (None, None) if period.is_some() => Template::CountyBrief,
         (Some(TemplateArg::File(f)), each) => {
             if each.is_some() || f.file_stem().is_some_and(|s| s == "county-brief") {
                 Template::CountyBrief
@@ -281,6 +364,11 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         (None, None) => Template::AnnualBulletin,
     };
     let is_file = matches!(a.template, Some(TemplateArg::File(_)));
+    if !is_file && a.each.is_none() && period.is_some() && level != Level::County {
+        bail!(
+            "--period {kind} (the period brief) needs a county --region (a 6-digit code such as 640324), or --each county"
+        );
+    }
     if !is_file && a.each.is_none() && template == Template::CountyBrief && level != Level::County {
         bail!(
             "--template county-brief needs a county --region (a 6-digit code such as 640324), or --each county"
@@ -316,7 +404,11 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
                 Some(d) => TemplateSource::Dir(d.clone()),
                 None => TemplateSource::Embedded,
             },
-            template.main().to_string(),
+            if period.is_some() {
+                PERIOD_BRIEF.to_string()
+            } else {
+                template.main().to_string()
+            },
         ),
     };
     let settings = settings(templates.dir(), is_file, &a.set)?;
@@ -360,13 +452,26 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         doc_level,
         font_paths: a.font_path.clone(),
     };
-    if Period::new(year, model.cutoff).partial {
+    if let Some(p) = period.filter(|p| p.partial) {
+        eprintln!(
+            "warning: {} is not complete (data cutoff {}); its figures run to the cutoff",
+            p.label(),
+            from_days(model.cutoff)
+        );
+    } else if period.is_none() && Period::new(year, model.cutoff).partial {
         eprintln!(
             "warning: {year} is not complete (data cutoff {}); its figures run to the cutoff",
             from_days(model.cutoff)
         );
     }
     let prepared = job.prepare(&model, import_report)?;
+    let prepared = match period {
+        Some(p) => prepared.with_period(
+            PeriodRows::new(&model, p, doc_level, rule, a.raw).map_err(anyhow::Error::msg)?,
+        ),
+        None => prepared,
+    };
+    let label = period.map(|p| p.label());
     let render = |code: &str| prepared.render(code);
     match a.each {
         None => {
@@ -388,7 +493,7 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
                 .par_iter()
                 .map(|(code, name)| {
                     let pdf = render(code)?;
-                    let path = out.join(file_name(code, name));
+                    let path = out.join(file_name(code, name, label.as_deref()));
                     super::write_atomically(&path, &pdf)?;
                     Ok(path)
                 })

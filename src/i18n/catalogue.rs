@@ -683,6 +683,12 @@ catalogue! {
     HelpPeriod =>
         "期间长度：自然年（2025）、季度（2025-Q1）或月（2025-03）",
         "Length of the periods: calendar years (2025), quarters (2025-Q1) or months (2025-03)";
+    HelpReportPeriod =>
+        "报告期：year（年度公报、县区简报），quarter 或 month（季报、月报：period-brief）",
+        "The period reported: year (the bulletin and county brief), quarter or month (the quarterly or monthly brief: period-brief)";
+    HelpReportPeriodLabel =>
+        "--period quarter|month 报告的季度或月份，如 2025-Q3、2025-09（默认：数据中最后一个完整的）",
+        "The quarter or month reported with --period quarter|month, e.g. 2025-Q3, 2025-09 (default: the last complete one of the data)";
     HelpLevel =>
         "输出行的区划级别",
         "Regional level of the output rows";

@@ -7,6 +7,7 @@
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
+use super::bulletin::period::PeriodRows;
 use super::bulletin::{self, Built, Context, Lang, Served, Spec, Template};
 use super::{RenderOptions, TemplateSource, render_pdf_with};
 use crate::dates::from_days;
@@ -54,6 +55,8 @@ pub struct Prepared<'m> {
     job: Job,
     cx: Context<'m>,
     today: chrono::NaiveDate,
+    /// The month or quarter of a periodic brief (`--period quarter|month`).
+    period: Option<PeriodRows>,
 }
 
 impl Job {
@@ -93,11 +96,20 @@ impl Job {
             job: self,
             cx,
             today: from_days(model.cutoff),
+            period: None,
         })
     }
 }
 
 impl Prepared<'_> {
+    /// Makes every document a monthly or quarterly brief of `rows`' period: `/data.json`
+    /// gains `period` and `period_rows`, `meta.template` is `period-brief` and
+    /// `meta.partial` says whether the period runs past the cutoff.
+    pub fn with_period(mut self, rows: PeriodRows) -> Self {
+        self.period = Some(rows);
+        self
+    }
+
     /// The PDF of the document of region `code`.
     pub fn render(&self, code: &str) -> Result<Vec<u8>> {
         let job = &self.job;
@@ -109,6 +121,14 @@ impl Prepared<'_> {
             rule: job.rule,
         };
         let Built { mut data, charts } = bulletin::build(&self.cx, &spec);
+        if let Some(p) = &self.period {
+            data["period"] = p.period_json();
+            data["period_rows"] = p.rows_json(code);
+            if let Some(meta) = data["meta"].as_object_mut() {
+                meta.insert("template".into(), "period-brief".into());
+                meta.insert("partial".into(), p.period.partial.into());
+            }
+        }
         if let Some(meta) = data["meta"].as_object_mut() {
             meta.insert("raw".into(), job.raw.into());
             for (k, v) in &job.settings {
@@ -125,7 +145,9 @@ impl Prepared<'_> {
             ident: Some(format!(
                 "jindu/{}/{code}/{}/{}",
                 job.main,
-                job.year,
+                self.period
+                    .as_ref()
+                    .map_or_else(|| job.year.to_string(), |p| p.period.label()),
                 if job.lang == Lang::En { "en" } else { "zh" }
             )),
             stamp: job.raw.then(|| RAW_STAMP.to_string()),

@@ -33,6 +33,18 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         "sections.typ",
         include_str!("../../report-templates/sections.typ"),
     ),
+    (
+        "inhabitants.typ",
+        include_str!("../../report-templates/inhabitants.typ"),
+    ),
+    (
+        "incidents.typ",
+        include_str!("../../report-templates/incidents.typ"),
+    ),
+    (
+        "period-brief.typ",
+        include_str!("../../report-templates/period-brief.typ"),
+    ),
     ("demo.typ", include_str!("../../report-templates/demo.typ")),
     (
         "annual-bulletin.typ",

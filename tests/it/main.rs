@@ -19,6 +19,7 @@ mod report_pdf;
 mod report_render;
 mod report_rules;
 mod report_templates;
+mod report_v12;
 mod sample_data;
 mod serve;
 #[allow(dead_code)]

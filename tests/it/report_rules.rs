@@ -81,8 +81,9 @@ fn check(c: &Value, pubd: &Published, model: &Model, lang: Lang, cells: Option<&
     let text = c["text"].as_str().unwrap();
     let zh = lang == Lang::Zh;
     let (prev, cur) = (&c["prev"], &c["cur"]);
-    // No rule for ratios (persons per officer): never compared.
-    if c["kind"] == "ratio" {
+    // No rule for ratios (persons per officer), and a relative change (new_users_yoy)
+    // is itself a comparison: never compared.
+    if c["kind"] == "ratio" || c["kind"] == "change" {
         assert_eq!(c["outcome"], "not_compared", "{c}");
         assert_eq!(text, if zh { "不作比较" } else { "not compared" });
         return;
@@ -201,6 +202,66 @@ fn check(c: &Value, pubd: &Published, model: &Model, lang: Lang, cells: Option<&
                     insignificant
                 );
                 assert_eq!(text == "unchanged from the previous year", equal, "{text}");
+            }
+        }
+        "per_inhabitants" => {
+            // A rate per inhabitants: the change of the published one-decimal values,
+            // Newcombe's interval of the two proportions times the scale.
+            let scale = match metric {
+                "existing_per_10k" => 10_000.0,
+                "new_users_per_100k" => 100_000.0,
+                other => panic!("unknown per-inhabitant metric {other}"),
+            };
+            let n = |f: &Value, k: &str| f[k].as_u64().unwrap();
+            let want = newcombe(
+                n(cur, "numerator"),
+                n(cur, "denominator"),
+                n(prev, "numerator"),
+                n(prev, "denominator"),
+            )
+            .unwrap();
+            let d = &c["difference"];
+            let (low, high) = (num(&d["low"]), num(&d["high"]));
+            assert_eq!(
+                (want.d * scale, want.low * scale, want.high * scale),
+                (num(&d["d"]), low, high),
+                "{c}"
+            );
+            let one = |v: f64| format!("{v:.1}");
+            let equal = one(p) == one(q);
+            assert_eq!(outcome == "equal", equal, "{c}");
+            let points: f64 = one(q).parse::<f64>().unwrap() - one(p).parse::<f64>().unwrap();
+            let shown = format!("{:.1}", points.abs());
+            let insignificant = !equal && low <= 0.0 && high >= 0.0;
+            if equal {
+                assert_eq!(
+                    text,
+                    if zh {
+                        "与上年持平"
+                    } else {
+                        "unchanged from the previous year"
+                    }
+                );
+            } else if zh {
+                let verb = if points > 0.0 { "上升" } else { "下降" };
+                assert!(text.starts_with(&format!("同比{verb}{shown}")), "{text}");
+                assert!(!text.contains("百分点"), "{text}");
+                assert_eq!(
+                    text.ends_with("（差异无统计学意义）"),
+                    insignificant,
+                    "{text}"
+                );
+            } else {
+                let verb = if points > 0.0 { "up" } else { "down" };
+                assert!(
+                    text.starts_with(&format!("{verb} {shown} year on year")),
+                    "{text}"
+                );
+                assert_eq!(
+                    text.ends_with("(not statistically significant)"),
+                    insignificant,
+                    "{text}"
+                );
             }
         }
         other => panic!("{other} compared: {c}"),
@@ -373,6 +434,7 @@ fn every_comparison_handed_to_typst_agrees_with_the_rule() {
         ("\"rate\"", "\"up\""),
         ("\"rate\"", "\"equal\""),
         ("\"survival\"", "\"down\""),
+        ("\"per_inhabitants\"", "\"up\""),
     ] {
         assert!(
             kinds.contains_key(&(k.0.to_string(), k.1.to_string())),

@@ -253,7 +253,11 @@ fn bars(s: &Served, opts: &str) -> Result<String, String> {
         }
         listed.iter().map(|c| c.to_string()).collect()
     };
-    let scale = if d.kind == Kind::Count || d.kind == Kind::Ratio {
+    // Counts, ratios and rates per inhabitants are drawn as they read; rates in percent.
+    let scale = if matches!(
+        d.kind,
+        Kind::Count | Kind::Ratio | Kind::PerInhabitants { .. }
+    ) {
         1.0
     } else {
         100.0

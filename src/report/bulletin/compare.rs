@@ -8,8 +8,15 @@
 //!   Greenwood variances for Kaplan–Meier rates
 //!   ([`crate::stats::difference::km_difference`]); a change whose interval contains 0
 //!   is "not statistically significant", never "unchanged";
+//! - a rate per inhabitants (`existing_per_10k`, `new_users_per_100k`, v1.2) is a
+//!   rate: the change of the published one-decimal value (persons per 10,000 or
+//!   100,000), equal only when those are, with Newcombe's interval of the difference
+//!   of the two proportions numerator / population multiplied by the scale; not
+//!   significant when it contains 0;
 //! - nothing is compared when either figure is hidden or missing, nor for ratios
-//!   (persons per officer), for which the contract has no rule.
+//!   (persons per officer), for which the contract has no rule, nor for a relative
+//!   change (`new_users_yoy`, itself a comparison) or a number of years
+//!   (`incident_free_streak`, `new_users_decline_streak`).
 //!
 //! The wording is in [`super::text`]; [`Comparison::json`] gives the numbers handed to
 //! the templates with it.
@@ -73,6 +80,11 @@ fn published_percent(v: f64) -> f64 {
     format!("{:.1}", v * 100.0).parse().unwrap_or(f64::NAN)
 }
 
+/// A rate per inhabitants as published: one decimal (as `metrics --publish` writes it).
+fn published_one_decimal(v: f64) -> f64 {
+    format!("{v:.1}").parse().unwrap_or(f64::NAN)
+}
+
 /// A published row as a figure (none when hidden or without a value).
 fn figure(r: Option<&MetricRow>, se: Option<f64>) -> Option<Figure> {
     let r = r.filter(|r| !r.suppressed)?;
@@ -103,6 +115,10 @@ impl Comparison {
             relative: None,
             difference: None,
         };
+        // A number of years is not a count of persons: no rule compares it.
+        if crate::publish::YEARS_NOT_PERSONS.contains(&metric) {
+            return c;
+        }
         let (Some(p), Some(q)) = (c.prev, c.cur) else {
             return c;
         };
@@ -142,7 +158,28 @@ impl Comparison {
                 c.difference = Some(diff);
                 c.outcome = direction(c.change);
             }
-            Kind::Ratio | Kind::PerInhabitants { .. } | Kind::Change => {}
+            Kind::PerInhabitants { scale } => {
+                let (Some(x1), Some(n1), Some(x2), Some(n2)) =
+                    (q.numerator, q.denominator, p.numerator, p.denominator)
+                else {
+                    return c;
+                };
+                let Some(diff) = newcombe(x1, n1, x2, n2) else {
+                    return c;
+                };
+                let s = f64::from(scale);
+                c.change = ((published_one_decimal(q.value) - published_one_decimal(p.value))
+                    * 10.0)
+                    .round()
+                    / 10.0;
+                c.difference = Some(Difference {
+                    d: diff.d * s,
+                    low: diff.low * s,
+                    high: diff.high * s,
+                });
+                c.outcome = direction(c.change);
+            }
+            Kind::Ratio | Kind::Change => {}
         }
         c
     }
@@ -191,5 +228,110 @@ impl Comparison {
             })),
             "text": text,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testdata::metric_row;
+
+    /// `existing_per_10k` of a region of 100,000 inhabitants.
+    fn per_10k(x: u64) -> MetricRow {
+        metric_row(
+            "existing_per_10k",
+            x,
+            Some(100_000),
+            10_000.0 * x as f64 / 100_000.0,
+        )
+    }
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-9, "{a} != {b}");
+    }
+
+    /// Known values (Wilson intervals at z = 1.959964 worked by hand in a script):
+    /// 12.0 → 15.0 per 10,000 of 100,000 inhabitants is up 3.0 with the interval
+    /// −0.226–6.256 (contains 0: not significant); 20.0 → 30.0 is up 10.0 with
+    /// 5.633–14.420.
+    #[test]
+    fn a_rate_per_inhabitants_is_compared_as_a_rate_scaled() {
+        let c = Comparison::of(
+            "existing_per_10k",
+            Some(&per_10k(120)),
+            Some(&per_10k(150)),
+            (None, None),
+        );
+        assert_eq!(c.outcome, Outcome::Up);
+        assert_eq!(c.change, 3.0);
+        let d = c.difference.unwrap();
+        close(d.d, 3.0);
+        close(d.low, -0.226_160_740_589_309_6);
+        close(d.high, 6.255_785_742_741_718);
+        assert!(c.not_significant());
+        let c = Comparison::of(
+            "existing_per_10k",
+            Some(&per_10k(200)),
+            Some(&per_10k(300)),
+            (None, None),
+        );
+        let d = c.difference.unwrap();
+        close(d.low, 5.633_269_144_682_013);
+        close(d.high, 14.420_075_803_616_257);
+        assert!(!c.not_significant());
+        assert_eq!(c.outcome, Outcome::Up);
+    }
+
+    /// Equal only at the printed precision: 12.00 and 12.04 per 10,000 both print
+    /// 12.0, whatever the interval; a hidden figure is not compared; the scale of
+    /// `new_users_per_100k` is 100,000.
+    #[test]
+    fn per_inhabitants_equal_hidden_and_scale() {
+        let a = metric_row("existing_per_10k", 1200, Some(1_000_000), 12.0);
+        let b = metric_row("existing_per_10k", 1204, Some(1_000_000), 12.04);
+        let c = Comparison::of("existing_per_10k", Some(&a), Some(&b), (None, None));
+        assert_eq!(c.outcome, Outcome::Equal);
+        assert_eq!(c.change, 0.0);
+        close(c.difference.unwrap().d, 0.04);
+        let mut hidden = per_10k(5);
+        hidden.suppressed = true;
+        hidden.value = None;
+        let c = Comparison::of(
+            "existing_per_10k",
+            Some(&hidden),
+            Some(&per_10k(150)),
+            (None, None),
+        );
+        assert_eq!(c.outcome, Outcome::NotCompared);
+        assert!(c.difference.is_none());
+        // 30 and 12 new users per 100,000 of 100,000 inhabitants.
+        let n = |x: u64| metric_row("new_users_per_100k", x, Some(100_000), x as f64);
+        let c = Comparison::of(
+            "new_users_per_100k",
+            Some(&n(30)),
+            Some(&n(12)),
+            (None, None),
+        );
+        assert_eq!(c.outcome, Outcome::Down);
+        assert_eq!(c.change, -18.0);
+        let want = newcombe(12, 100_000, 30, 100_000).unwrap();
+        close(c.difference.unwrap().low, want.low * 100_000.0);
+    }
+
+    /// `new_users_yoy` (a relative change) and the streaks are not compared.
+    #[test]
+    fn changes_and_streaks_are_not_compared() {
+        let y = |x: u64| metric_row("new_users_yoy", x, Some(100), x as f64 / 100.0 - 1.0);
+        let c = Comparison::of("new_users_yoy", Some(&y(90)), Some(&y(80)), (None, None));
+        assert_eq!(c.outcome, Outcome::NotCompared);
+        assert!(c.difference.is_none());
+        let s = |x: u64| metric_row("incident_free_streak", x, None, x as f64);
+        let c = Comparison::of(
+            "incident_free_streak",
+            Some(&s(9)),
+            Some(&s(10)),
+            (None, None),
+        );
+        assert_eq!(c.outcome, Outcome::NotCompared);
     }
 }

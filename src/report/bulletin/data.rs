@@ -29,7 +29,8 @@ use super::text::{Lang, fmt_rate};
 pub const REGIONS_DIR: &str = "/data/regions/";
 
 /// How a row reads: hidden counts `<10`, hidden or undefined rates `—`, counts with
-/// thousands separators, rates in percent with one decimal, ratios with one decimal,
+/// thousands separators, rates in percent with one decimal, ratios and rates per
+/// inhabitants with one decimal,
 /// numbers of years as integers.
 pub fn display(r: &MetricRow, rule: Rule) -> String {
     let kind = defs::find(r.metric).map_or(Kind::Count, |d| d.kind);
@@ -42,20 +43,23 @@ pub fn display(r: &MetricRow, rule: Rule) -> String {
     match (kind, r.value) {
         (_, None) => HIDDEN_RATE.to_string(),
         (Kind::Count, Some(v)) => thousands(v.round() as u64),
-        (Kind::Ratio, Some(v)) => format!("{v:.1}"),
+        (Kind::Ratio | Kind::PerInhabitants { .. }, Some(v)) => format!("{v:.1}"),
         (_, Some(v)) => fmt_rate(v),
     }
 }
 
-/// The 95% interval of a shown rate (`93.1–97.0%`), or `""`.
+/// The 95% interval of a shown rate (`93.1–97.0%`; per inhabitants `11.9–12.7`), or `""`.
 pub fn display_ci(r: &MetricRow) -> String {
+    let per_inhabitants =
+        defs::find(r.metric).is_some_and(|d| matches!(d.kind, Kind::PerInhabitants { .. }));
     match (r.suppressed, r.ci_low, r.ci_high) {
+        (false, Some(l), Some(h)) if per_inhabitants => format!("{l:.1}–{h:.1}"),
         (false, Some(l), Some(h)) => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),
         _ => String::new(),
     }
 }
 
-fn kind_str(k: Kind) -> &'static str {
+pub(super) fn kind_str(k: Kind) -> &'static str {
     match k {
         Kind::Count => "count",
         Kind::Rate => "rate",

@@ -183,6 +183,31 @@ pub(super) fn definitions() -> Vec<(&'static str, &'static str, &'static str)> {
             "Consecutive years, up to this one, in which new users strictly fell.",
         ),
         (
+            "new_users_yoy",
+            "本期新发现人数 ÷ 上年同期新发现人数 − 1；上年同期为0或无数据时不计算。",
+            "New users in the period ÷ new users in the same period a year earlier − 1; not computed when the earlier figure is 0 or missing.",
+        ),
+        (
+            "existing_per_10k",
+            "参照日现有吸毒人员数 ÷ 当年常住人口 × 10000；95%置信区间为比例的Wilson区间乘以10000。",
+            "Existing users on the reference date ÷ resident population of the year × 10,000; the 95% interval is the Wilson interval of the proportion times 10,000.",
+        ),
+        (
+            "new_users_per_100k",
+            "本期新发现吸毒人员数 ÷ 当年常住人口 × 100000，区间同上乘以100000。",
+            "New users in the period ÷ resident population of the year × 100,000, interval as above times 100,000.",
+        ),
+        (
+            "incidents",
+            "本期发生的吸毒人员肇事肇祸案事件数，按案事件发生地统计，并按类型（自伤自残、伤害他人、毒驾、滋事、其他）分列。",
+            "Incidents caused by drug users dated in the period, by place of the incident, also by kind (self-harm, harm to others, drug driving, public disorder, other).",
+        ),
+        (
+            "incident_free_streak",
+            "截至本年，连续未发生吸毒人员肇事肇祸案事件的完整年数（自有数据的第一年起计算）；本年有案事件为0，本年数据不完整时不计算。",
+            "Consecutive complete years, up to this one, without an incident caused by drug users (counted from the first year of the data); 0 for a year with an incident, not computed for an incomplete year.",
+        ),
+        (
             "execution_rate",
             "本年决定的社区戒毒社区康复措施中已报到的比例；未报到而死亡、离境、被判刑的，以及决定不足15天仍待报到的不计入分母。",
             "Share of community measures decided in the year that were reported; unreported measures ended by death, departure or imprisonment, and those pending for less than 15 days, are left out.",

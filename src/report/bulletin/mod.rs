@@ -36,6 +36,7 @@ mod doc;
 mod measures;
 mod methods;
 mod people;
+pub mod period;
 mod text;
 
 use std::cell::RefCell;

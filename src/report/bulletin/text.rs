@@ -100,7 +100,7 @@ pub(super) fn show(r: &MetricRow, rule: Rule) -> String {
     let v = r.value.expect("checked");
     match defs::find(r.metric).map(|d| d.kind) {
         Some(Kind::Count) => thousands(v.round() as u64),
-        Some(Kind::Ratio) => format!("{v:.1}"),
+        Some(Kind::Ratio | Kind::PerInhabitants { .. }) => format!("{v:.1}"),
         _ => fmt_rate(v),
     }
 }
@@ -156,6 +156,14 @@ impl Tr {
         } else {
             String::new()
         };
+        if let Kind::PerInhabitants { .. } = c.kind {
+            // Persons per 10,000 or 100,000 inhabitants: the change of the published
+            // one-decimal value, the unit said by the sentence around it.
+            return self.t(
+                &format!("同比{zh_verb}{x:.1}{note}"),
+                &format!("{en_verb} {x:.1} year on year{note}"),
+            );
+        }
         self.t(
             &format!("同比{zh_verb}{x:.1}个百分点{note}"),
             &format!("{en_verb} {x:.1} percentage points year on year{note}"),
