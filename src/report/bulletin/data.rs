@@ -64,6 +64,7 @@ pub fn breakdown_values(cx: &Context) -> Vec<(&'static str, Vec<BreakdownValue>)
                 "sex" => Some(schema::SEX),
                 "primary_drug" => Some(schema::DRUG),
                 "service_type" => Some(schema::SERVICE_TYPE),
+                "kind" => Some(schema::INCIDENT_KIND),
                 _ => None,
             };
             let values: Vec<BreakdownValue> = match e {
