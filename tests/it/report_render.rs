@@ -235,15 +235,86 @@ fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
     let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
     let target = t("目标 99%", "target 99%");
     let paths = [
-        ("new-users", format!("trend/metric=new_users&title={}", t("新发现吸毒人员（人）", "New drug users (persons)"))),
-        ("stocks", format!("trend/metric=existing,abstinent_3y&title={}", t("现有吸毒人员与戒断三年未复吸人员（人）", "Existing and abstinent users (persons)"))),
-        ("consolidation", format!("trend/metric=consolidation_rate&title={}", t("戒断巩固率", "Consolidation rate"))),
-        ("execution-trend", format!("trend/metric=execution_rate,timely_report_rate&title={}&norm=0.99&norm_label={target}", t("执行率与按期报到率", "Execution and timely reporting"))),
-        ("execution", format!("bars/metric=execution_rate&regions={regions}&title={}&norm=99&norm_label={target}", t("2025年各县（市、区）社区戒毒社区康复执行率（%）", "Execution rate by area, 2025 (%)"))),
-        ("relapse", format!("km/from=2021&to=2025&title={}&label={}", t("社区戒毒社区康复人员累计复吸率（按入组年份）", "Cumulative relapse by entry cohort"), t("{year}年入组", "{year} cohort"))),
-        ("control", format!("trend/metric=loss_of_contact_rate,escalation_rate&title={}", t("失控率与转强制隔离戒毒率", "Loss of contact and escalation"))),
-        ("services", format!("breakdown/metric=service_coverage&by=service_type&title={}", t("2025年帮扶覆盖率（按帮扶类型，%）", "Support coverage by service type, 2025 (%)"))),
-        ("caseload", format!("bars/metric=officer_caseload&regions={regions}&title={}&norm=20&norm_label={}", t("2025年各县（市、区）专干配比（人/专干）", "Persons per officer by area, 2025"), t("标准 1:20", "norm 1:20"))),
+        (
+            "new-users",
+            format!(
+                "trend/metric=new_users&title={}",
+                t("新发现吸毒人员（人）", "New drug users (persons)")
+            ),
+        ),
+        (
+            "stocks",
+            format!(
+                "trend/metric=existing,abstinent_3y&title={}",
+                t(
+                    "现有吸毒人员与戒断三年未复吸人员（人）",
+                    "Existing and abstinent users (persons)"
+                )
+            ),
+        ),
+        (
+            "consolidation",
+            format!(
+                "trend/metric=consolidation_rate&title={}",
+                t("戒断巩固率", "Consolidation rate")
+            ),
+        ),
+        (
+            "execution-trend",
+            format!(
+                "trend/metric=execution_rate,timely_report_rate&title={}&norm=0.99&norm_label={target}",
+                t("执行率与按期报到率", "Execution and timely reporting")
+            ),
+        ),
+        (
+            "execution",
+            format!(
+                "bars/metric=execution_rate&regions={regions}&title={}&norm=99&norm_label={target}",
+                t(
+                    "2025年各县（市、区）社区戒毒社区康复执行率（%）",
+                    "Execution rate by area, 2025 (%)"
+                )
+            ),
+        ),
+        (
+            "relapse",
+            format!(
+                "km/from=2021&to=2025&title={}&label={}",
+                t(
+                    "社区戒毒社区康复人员累计复吸率（按入组年份）",
+                    "Cumulative relapse by entry cohort"
+                ),
+                t("{year}年入组", "{year} cohort")
+            ),
+        ),
+        (
+            "control",
+            format!(
+                "trend/metric=loss_of_contact_rate,escalation_rate&title={}",
+                t("失控率与转强制隔离戒毒率", "Loss of contact and escalation")
+            ),
+        ),
+        (
+            "services",
+            format!(
+                "breakdown/metric=service_coverage&by=service_type&title={}",
+                t(
+                    "2025年帮扶覆盖率（按帮扶类型，%）",
+                    "Support coverage by service type, 2025 (%)"
+                )
+            ),
+        ),
+        (
+            "caseload",
+            format!(
+                "bars/metric=officer_caseload&regions={regions}&title={}&norm=20&norm_label={}",
+                t(
+                    "2025年各县（市、区）专干配比（人/专干）",
+                    "Persons per officer by area, 2025"
+                ),
+                t("标准 1:20", "norm 1:20")
+            ),
+        ),
     ];
     let charts: Vec<(String, String)> = paths
         .iter()
@@ -336,6 +407,7 @@ fn bulletin_data_snapshot() {
             "metrics",
             "breakdowns",
             "pooled",
+            "cohorts",
             "provenance",
             "definitions"
         ]
@@ -362,8 +434,12 @@ fn bulletin_data_snapshot() {
         assert_eq!(km.relapse_at(365).map(|x| x.0), r.value, "{}", r.period);
         // `/data/cohorts` has the same cohort.
         let year: i64 = r.period.parse().unwrap();
-        let c = bulletin::data::cohorts_json(&cx, "640000");
-        let c = c.as_array().unwrap().iter().find(|c| c["year"] == year).unwrap();
+        let c = d["cohorts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["year"] == year)
+            .unwrap();
         assert_eq!(c["persons"].as_u64(), r.denominator, "{}", r.period);
     }
     // The headline's rows (the template prints their text and comparison).
@@ -393,7 +469,7 @@ fn bulletin_data_snapshot() {
         "headline": headline,
         "breakdowns": d["breakdowns"],
         "pooled": d["pooled"],
-        "cohorts": bulletin::data::cohorts_json(&cx, "640000"),
+        "cohorts": d["cohorts"],
     });
     insta::assert_json_snapshot!("sample_bulletin_data", small);
 }

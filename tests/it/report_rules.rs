@@ -443,7 +443,10 @@ fn no_chart_has_fewer_than_three_points_and_no_table_is_all_hidden() {
         let cx = if i == 0 { &bulletin_cx } else { &brief_cx };
         let title = built.data["meta"]["region_code"].as_str().unwrap();
         let blocks = shipped_blocks(cx, built, i > 0);
-        assert!(blocks.len() >= if i == 0 { 25 } else { 8 }, "{title}: {blocks:?}");
+        assert!(
+            blocks.len() >= if i == 0 { 25 } else { 8 },
+            "{title}: {blocks:?}"
+        );
         for b in &blocks {
             if b.kind == "chart" {
                 match b.points {
@@ -530,7 +533,9 @@ fn caseload_chart_shows_every_county_with_ten_persons_under_measures() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|r| r["metric"] == "officer_caseload" && r["year"] == 2025 && r["breakdown"] == "")
+            .find(|r| {
+                r["metric"] == "officer_caseload" && r["year"] == 2025 && r["breakdown"] == ""
+            })
             .unwrap();
         assert!(r["denominator"].as_u64().is_some(), "{r}");
     }

@@ -314,7 +314,10 @@ fn breakdown(s: &Served, opts: &str) -> Result<String, String> {
         ],
     )?;
     let Some(id) = o.get("metric") else {
-        return Err("a breakdown chart needs metric=ID (e.g. metric=service_coverage&by=service_type)".into());
+        return Err(
+            "a breakdown chart needs metric=ID (e.g. metric=service_coverage&by=service_type)"
+                .into(),
+        );
     };
     let d = metric(id)?;
     let code = o.get("region").unwrap_or(&s.region);
@@ -324,13 +327,21 @@ fn breakdown(s: &Served, opts: &str) -> Result<String, String> {
     let Some(by) = o.get("by") else {
         return Err(format!(
             "a breakdown chart needs by=NAME: the breakdowns are {}",
-            by_all.iter().map(|(b, _)| *b).collect::<Vec<_>>().join(", ")
+            by_all
+                .iter()
+                .map(|(b, _)| *b)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
     let Some((_, values)) = by_all.iter().find(|(b, _)| *b == by) else {
         return Err(format!(
             "unknown breakdown {by:?} of a breakdown chart: the breakdowns are {}",
-            by_all.iter().map(|(b, _)| *b).collect::<Vec<_>>().join(", ")
+            by_all
+                .iter()
+                .map(|(b, _)| *b)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
     let wanted = o.list("values");
@@ -388,7 +399,11 @@ fn breakdown(s: &Served, opts: &str) -> Result<String, String> {
 /// ([`super::context::Cohort`], `drawn` in `/data/cohorts/CODE.json`) are; `label`
 /// names a curve, `{year}` standing for its year (default `{year}`).
 fn km(s: &Served, opts: &str) -> Result<String, String> {
-    let o = Options::parse("km", opts, &["region", "from", "to", "years", "title", "label"])?;
+    let o = Options::parse(
+        "km",
+        opts,
+        &["region", "from", "to", "years", "title", "label"],
+    )?;
     let code = o.get("region").unwrap_or(&s.region);
     s.check_region(code)?;
     let listed = o.list("years");
@@ -400,8 +415,9 @@ fn km(s: &Served, opts: &str) -> Result<String, String> {
         listed
             .iter()
             .map(|y| {
-                y.parse()
-                    .map_err(|_| format!("years={y:?} of a km chart: give years (e.g. years=2021,2022)"))
+                y.parse().map_err(|_| {
+                    format!("years={y:?} of a km chart: give years (e.g. years=2021,2022)")
+                })
             })
             .collect::<Result<_, _>>()?
     };

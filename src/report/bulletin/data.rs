@@ -139,9 +139,10 @@ fn pooled_json(cx: &Context, region: &str, year: i32) -> Value {
     let rule = cx.rule;
     let level = level_of(region);
     let mut map = serde_json::Map::new();
-    for d in defs::METRICS.iter().filter(|d| {
-        d.kind == Kind::Count && !publish::YEARS_NOT_PERSONS.contains(&d.id)
-    }) {
+    for d in defs::METRICS
+        .iter()
+        .filter(|d| d.kind == Kind::Count && !publish::YEARS_NOT_PERSONS.contains(&d.id))
+    {
         let window: Vec<(u64, bool)> = (year - 2..=year)
             .filter_map(|y| {
                 let raw = cx.find(level, d.id, y, region).map(|i| cx.raw(level, i))?;
@@ -482,6 +483,7 @@ pub fn template_json(cx: &Context, region: &str, year: i32, lang: Lang) -> Value
         "metrics": rows,
         "breakdowns": breakdowns_json(cx),
         "pooled": pooled_json(cx, region, year),
+        "cohorts": cohorts_json(cx, region),
         "provenance": provenance_json(cx),
         "definitions": definitions_json(),
     })
@@ -547,7 +549,7 @@ impl VirtualFiles for Served<'_, '_> {
             }));
         }
         let spec = path.strip_prefix(super::charts::CHARTS_PREFIX)?;
-        // `/charts/NAME.svg` without a kind folder are the charts drawn before rendering.
+        // `/charts/NAME.svg` without a kind folder are charts handed to the renderer.
         if !spec.contains('/') {
             return None;
         }

@@ -72,7 +72,12 @@ mod tests {
     use crate::metrics::testdata::metric_row as row;
 
     /// The numbers templates word a comparison with (`change-words` of `jindu.typ`).
-    fn said(m: &'static str, a: &crate::metrics::MetricRow, b: &crate::metrics::MetricRow, se: (Option<f64>, Option<f64>)) -> (String, String, String, bool, serde_json::Value) {
+    fn said(
+        m: &'static str,
+        a: &crate::metrics::MetricRow,
+        b: &crate::metrics::MetricRow,
+        se: (Option<f64>, Option<f64>),
+    ) -> (String, String, String, bool, serde_json::Value) {
         let j = comparison_json(&Comparison::of(m, Some(a), Some(b), se));
         (
             j["outcome"].as_str().unwrap().to_string(),
@@ -115,21 +120,47 @@ mod tests {
     fn counts_rates_and_hidden_figures() {
         let count = |v: u64| row("new_users", v, None, v as f64);
         let n = (None, None);
-        let t = |o: &str, c: &str, r: &str, small: bool| (o.to_string(), c.to_string(), r.to_string(), small);
+        let t = |o: &str, c: &str, r: &str, small: bool| {
+            (o.to_string(), c.to_string(), r.to_string(), small)
+        };
         let four = |x: (String, String, String, bool, serde_json::Value)| (x.0, x.1, x.2, x.3);
-        assert_eq!(four(said("new_users", &count(122), &count(137), n)), t("up", "15", "12.3%", false));
-        assert_eq!(four(said("new_users", &count(137), &count(122), n)), t("down", "15", "10.9%", false));
-        assert_eq!(four(said("new_users", &count(0), &count(12), n)), t("up", "12", "", false));
-        assert_eq!(four(said("new_users", &count(12), &count(12), n)).0, "equal");
-        assert_eq!(four(said("existing", &count(27953), &count(27954), n)), t("up", "1", "0.0%", true));
+        assert_eq!(
+            four(said("new_users", &count(122), &count(137), n)),
+            t("up", "15", "12.3%", false)
+        );
+        assert_eq!(
+            four(said("new_users", &count(137), &count(122), n)),
+            t("down", "15", "10.9%", false)
+        );
+        assert_eq!(
+            four(said("new_users", &count(0), &count(12), n)),
+            t("up", "12", "", false)
+        );
+        assert_eq!(
+            four(said("new_users", &count(12), &count(12), n)).0,
+            "equal"
+        );
+        assert_eq!(
+            four(said("existing", &count(27953), &count(27954), n)),
+            t("up", "1", "0.0%", true)
+        );
         // Rates equal to one decimal of a percent are unchanged, whatever the interval.
         let rate = |x: u64, m: u64| row("execution_rate", x, Some(m), x as f64 / m as f64);
-        assert_eq!(said("execution_rate", &rate(9900, 10000), &rate(19802, 20000), n).0, "equal");
+        assert_eq!(
+            said("execution_rate", &rate(9900, 10000), &rate(19802, 20000), n).0,
+            "equal"
+        );
         let mut hidden = rate(5, 50);
         hidden.suppressed = true;
-        assert_eq!(said("execution_rate", &hidden, &rate(10, 20), n).0, "not_compared");
+        assert_eq!(
+            said("execution_rate", &hidden, &rate(10, 20), n).0,
+            "not_compared"
+        );
         // No rule for ratios.
         let ratio = |x: u64| row("officer_caseload", x, Some(10), x as f64 / 10.0);
-        assert_eq!(said("officer_caseload", &ratio(100), &ratio(200), n).0, "not_compared");
+        assert_eq!(
+            said("officer_caseload", &ratio(100), &ratio(200), n).0,
+            "not_compared"
+        );
     }
 }
