@@ -478,14 +478,22 @@ pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
         let Some((hidden, shown)) = counts.get(&cell(r)) else {
             continue;
         };
+        // The denominator of a ratio or a rate per inhabitants counts officers or
+        // inhabitants, never hidden (METRICS.md "Publication", v1.2): only its
+        // numerator, persons, can give a hidden count away.
+        let persons_below = !matches!(
+            defs::find(r.metric).map(|d| d.kind),
+            Some(Kind::Ratio | Kind::PerInhabitants { .. })
+        );
         let gives_away = hidden.iter().any(|&h| {
             h > 0
                 && (r.numerator == Some(h)
-                    || r.denominator == Some(h)
-                    || shown
-                        .iter()
-                        .chain(hidden.iter())
-                        .any(|&o| r.denominator == Some(h + o)))
+                    || (persons_below && r.denominator == Some(h))
+                    || (persons_below
+                        && shown
+                            .iter()
+                            .chain(hidden.iter())
+                            .any(|&o| r.denominator == Some(h + o))))
         });
         if gives_away {
             out.push(i);
@@ -840,5 +848,22 @@ mod tests {
             bad[0].problem,
             "a decline streak is shown beside a hidden count of new users"
         );
+    }
+
+    /// Officers are never hidden (v1.2): a caseload whose officer count equals a hidden
+    /// count (or a hidden count plus another) by chance stays; one whose persons are
+    /// the hidden count goes, and a rate with such a denominator goes.
+    #[test]
+    fn linked_rows_leave_caseloads_with_a_chance_officer_count() {
+        let hidden = area("in_society", "640000", 12);
+        let shown = area("existing", "640000", 30);
+        let by_officers = metric_row("officer_caseload", 96, Some(12), 8.0);
+        let by_sum = metric_row("officer_caseload", 96, Some(42), 96.0 / 42.0);
+        let by_persons = metric_row("officer_caseload", 12, Some(4), 3.0);
+        let rate = metric_row("execution_rate", 40, Some(42), 40.0 / 42.0);
+        let raw = vec![hidden, shown, by_officers, by_sum, by_persons, rate];
+        let mut publ = raw.clone();
+        publ[0].suppressed = true;
+        assert_eq!(linked_rows(&raw, &publ), vec![4, 5]);
     }
 }

@@ -298,8 +298,8 @@ fn bad_inputs_are_rejected() {
 }
 
 /// The data layout of `bulletin` (docs/templates.md: meta, scope, rule, regions,
-/// metric rows, provenance, definitions, and the sections of blocks), minimal, with
-/// every block kind: both templates compile it.
+/// metric rows, breakdowns, pooled counts, cohorts, provenance, definitions), minimal,
+/// every figure hidden: both templates compile it.
 fn bulletin_data() -> Value {
     let row = json!({
         "metric": "existing", "period": "2025", "year": 2025, "as_of": "2025-12-31",
@@ -331,14 +331,9 @@ fn bulletin_data() -> Value {
             "quarantined": [], "quarantined_total": 0},
         "definitions": [{"id": "existing", "zh": "现有吸毒人员", "en": "Existing drug users",
             "kind": "count", "definition": {"zh": "在册。", "en": "Registered."}}],
-        "sections": [
-            {"id": "overview", "title": "一、总体情况", "blocks": [
-                {"kind": "par", "text": "全年情况概述，*星号*与#井号原样输出。"},
-                {"kind": "table", "caption": "主要指标", "header": ["项目", "数量"],
-                 "rows": [["查获吸毒人员", "<10"]], "note": null},
-                {"kind": "chart", "name": "trend", "caption": "趋势"}
-            ]}
-        ]
+        "breakdowns": {"sex": [{"value": "male", "zh": "男", "en": "male"}]},
+        "pooled": {"new_users": null},
+        "cohorts": [{"year": 2025, "persons": null, "text": "<10", "drawn": false}]
     })
 }
 

@@ -217,9 +217,7 @@ fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
         .map(|(_, name)| name)
         .collect();
     assert_eq!(counties.len(), 22);
-    let built = crate::report_rules::build(&cx, Template::AnnualBulletin, "640000", 2025, lang);
-    assert_eq!(built.charts.len(), 8);
-    // The supervision chart is drawn on request, as the template asks for it.
+    // The charts sections.typ asks for, drawn on request as the template loads them.
     use jindu::report::VirtualFiles as _;
     let served = bulletin::Served {
         cx: &cx,
@@ -227,15 +225,107 @@ fn bulletin_chart_texts(lang: Lang) -> Vec<(String, Vec<String>)> {
         year: 2025,
         lang,
     };
-    let title = match lang {
-        Lang::Zh => "失控率与转强制隔离戒毒率",
-        Lang::En => "Loss of contact and escalation",
-    };
-    let path =
-        format!("/charts/trend/metric=loss_of_contact_rate,escalation_rate&title={title}.svg");
-    let control = served.load(&path).expect("a chart path").expect("drawn");
-    let mut charts = built.charts.clone();
-    charts.push(("control".into(), String::from_utf8(control).unwrap()));
+    let codes: Vec<String> = cx
+        .regions_in(jindu::regions::Level::County, "640000", 2025)
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    let regions = codes.join(",");
+    let zh = lang == Lang::Zh;
+    let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+    let target = t("目标 99%", "target 99%");
+    let paths = [
+        (
+            "new-users",
+            format!(
+                "trend/metric=new_users&title={}",
+                t("新发现吸毒人员（人）", "New drug users (persons)")
+            ),
+        ),
+        (
+            "stocks",
+            format!(
+                "trend/metric=existing,abstinent_3y&title={}",
+                t(
+                    "现有吸毒人员与戒断三年未复吸人员（人）",
+                    "Existing and abstinent users (persons)"
+                )
+            ),
+        ),
+        (
+            "consolidation",
+            format!(
+                "trend/metric=consolidation_rate&title={}",
+                t("戒断巩固率", "Consolidation rate")
+            ),
+        ),
+        (
+            "execution-trend",
+            format!(
+                "trend/metric=execution_rate,timely_report_rate&title={}&norm=0.99&norm_label={target}",
+                t("执行率与按期报到率", "Execution and timely reporting")
+            ),
+        ),
+        (
+            "execution",
+            format!(
+                "bars/metric=execution_rate&regions={regions}&title={}&norm=99&norm_label={target}",
+                t(
+                    "2025年各县（市、区）社区戒毒社区康复执行率（%）",
+                    "Execution rate by area, 2025 (%)"
+                )
+            ),
+        ),
+        (
+            "relapse",
+            format!(
+                "km/from=2021&to=2025&title={}&label={}",
+                t(
+                    "社区戒毒社区康复人员累计复吸率（按入组年份）",
+                    "Cumulative relapse by entry cohort"
+                ),
+                t("{year}年入组", "{year} cohort")
+            ),
+        ),
+        (
+            "control",
+            format!(
+                "trend/metric=loss_of_contact_rate,escalation_rate&title={}",
+                t("失控率与转强制隔离戒毒率", "Loss of contact and escalation")
+            ),
+        ),
+        (
+            "services",
+            format!(
+                "breakdown/metric=service_coverage&by=service_type&title={}",
+                t(
+                    "2025年帮扶覆盖率（按帮扶类型，%）",
+                    "Support coverage by service type, 2025 (%)"
+                )
+            ),
+        ),
+        (
+            "caseload",
+            format!(
+                "bars/metric=officer_caseload&regions={regions}&title={}&norm=20&norm_label={}",
+                t(
+                    "2025年各县（市、区）专干配比（人/专干）",
+                    "Persons per officer by area, 2025"
+                ),
+                t("标准 1:20", "norm 1:20")
+            ),
+        ),
+    ];
+    let charts: Vec<(String, String)> = paths
+        .iter()
+        .map(|(name, spec)| {
+            let svg = served
+                .load(&format!("/charts/{spec}.svg"))
+                .expect("a chart path")
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name.to_string(), String::from_utf8(svg).unwrap())
+        })
+        .collect();
     charts
         .iter()
         .map(|(name, svg)| {
@@ -298,7 +388,7 @@ fn chinese_bulletin_charts_keep_chinese_words() {
 }
 
 /// The JSON handed to Typst for the sample bulletin: meta, rule, scope, levels, the rows
-/// of the headline and the first three sections (the rest has the same shape).
+/// of the headline, the breakdown labels, the pooled counts and the relapse cohorts.
 #[test]
 fn bulletin_data_snapshot() {
     let model = sample_model();
@@ -310,30 +400,20 @@ fn bulletin_data_snapshot() {
         keys,
         [
             "meta",
-            "sections",
             "rule",
             "scope",
             "levels",
             "regions",
             "metrics",
+            "breakdowns",
+            "pooled",
+            "cohorts",
             "provenance",
             "definitions"
         ]
     );
-    let names: Vec<&str> = built.charts.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "new-users",
-            "stocks",
-            "consolidation",
-            "execution",
-            "execution-trend",
-            "relapse",
-            "services",
-            "caseload"
-        ]
-    );
+    // Charts are drawn on request: none before rendering.
+    assert!(built.charts.is_empty());
     // The KM curves are fitted on exactly the cohort of relapse_12m.
     let rows = jindu::metrics::compute(
         &model,
@@ -352,6 +432,15 @@ fn bulletin_data_snapshot() {
         assert_eq!(Some(subjects.len() as u64), r.denominator, "{}", r.period);
         assert_eq!(Some(km.events_by(365)), r.numerator, "{}", r.period);
         assert_eq!(km.relapse_at(365).map(|x| x.0), r.value, "{}", r.period);
+        // `/data/cohorts` has the same cohort.
+        let year: i64 = r.period.parse().unwrap();
+        let c = d["cohorts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["year"] == year)
+            .unwrap();
+        assert_eq!(c["persons"].as_u64(), r.denominator, "{}", r.period);
     }
     // The headline's rows (the template prints their text and comparison).
     let headline: Vec<&serde_json::Value> = d["metrics"]
@@ -378,7 +467,9 @@ fn bulletin_data_snapshot() {
         "scope": d["scope"],
         "levels": d["levels"],
         "headline": headline,
-        "sections": d["sections"].as_array().unwrap()[..3],
+        "breakdowns": d["breakdowns"],
+        "pooled": d["pooled"],
+        "cohorts": d["cohorts"],
     });
     insta::assert_json_snapshot!("sample_bulletin_data", small);
 }

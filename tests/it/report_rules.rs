@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use jindu::chart::thousands;
 use jindu::metrics::{MetricRow, Model, Request, compute};
-use jindu::publish::{HIDDEN_RATE, Rule, publish_rows};
+use jindu::publish::{Rule, publish_rows};
 use jindu::regions::Level;
 use jindu::report::bulletin::{self, Built, Context, Lang, Spec, Template, cohort_subjects};
 use jindu::stats::KaplanMeier;
@@ -268,19 +268,6 @@ fn check(c: &Value, pubd: &Published, model: &Model, lang: Lang, cells: Option<&
     }
 }
 
-/// Markers of a comparison in a sentence.
-fn markers(text: &str, lang: Lang) -> usize {
-    let words: &[&str] = match lang {
-        Lang::Zh => &["同比", "与上年持平", "不作比较"],
-        Lang::En => &[
-            "year on year",
-            "unchanged from the previous year",
-            "not compared",
-        ],
-    };
-    words.iter().map(|w| text.matches(w).count()).sum()
-}
-
 /// The comparison of every total row of the document's region and year in `/data.json`,
 /// with the words `jindu.typ` prints for it (rendered with the embedded library) as
 /// `text`, and the metric, region and years `check` reads.
@@ -348,8 +335,9 @@ fn template_comparisons(d: &Value) -> Vec<Value> {
     out
 }
 
-/// Walks every comparison of a document's data, checks each against the rule and
-/// that its text is printed where it is attached; returns how many were checked.
+/// Walks every comparison of a document's data (the templates word every comparison
+/// they print from a row's `comparison`, with `change-words` of jindu.typ), checks each
+/// against the rule with the words printed for it; returns how many were checked.
 fn check_document(d: &Value, pubd: &Published, model: &Model, lang: Lang) -> usize {
     let mut n = 0;
     // The comparisons of the region's rows of the year (the headline's among them), with
@@ -357,46 +345,6 @@ fn check_document(d: &Value, pubd: &Published, model: &Model, lang: Lang) -> usi
     for c in template_comparisons(d) {
         check(&c, pubd, model, lang, None);
         n += 1;
-    }
-    for sec in d["sections"].as_array().unwrap() {
-        if sec["id"] == "methods" {
-            continue;
-        }
-        for b in sec["blocks"].as_array().unwrap() {
-            let cmps: &[Value] = b["comparisons"].as_array().map_or(&[], |v| v);
-            match b["kind"].as_str().unwrap() {
-                "par" => {
-                    let text = b["text"].as_str().unwrap();
-                    for c in cmps {
-                        assert!(text.contains(c["text"].as_str().unwrap()), "{text} / {c}");
-                        check(c, pubd, model, lang, None);
-                    }
-                    // Every comparison said in the paragraph carries its numbers.
-                    assert_eq!(markers(text, lang), cmps.len(), "{text}");
-                }
-                "table" => {
-                    for c in cmps {
-                        let (r, col) = (
-                            c["cell"][0].as_u64().unwrap(),
-                            c["cell"][1].as_u64().unwrap(),
-                        );
-                        let row = b["rows"][r as usize].as_array().unwrap();
-                        assert_eq!(row[col as usize], c["text"], "{c}");
-                        check(c, pubd, model, lang, Some(row));
-                    }
-                    let said: usize = b["rows"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .flat_map(|r| r.as_array().unwrap())
-                        .map(|c| markers(c.as_str().unwrap_or(""), lang))
-                        .sum();
-                    assert_eq!(said, cmps.len(), "{}", b["caption"]);
-                }
-                _ => assert!(cmps.is_empty()),
-            }
-            n += cmps.len();
-        }
     }
     n
 }
@@ -411,7 +359,7 @@ fn every_comparison_handed_to_typst_agrees_with_the_rule() {
     // 2024: the 12-month relapse of the 2023 and 2024 cohorts are both known.
     for (year, lang) in [(2025, Lang::Zh), (2025, Lang::En), (2024, Lang::Zh)] {
         let built = build(&cx, Template::AnnualBulletin, "640000", year, lang);
-        assert!(check_document(&built.data, &pubd, &model, lang) > 30);
+        assert!(check_document(&built.data, &pubd, &model, lang) > 15);
         let mut walk = vec![&built.data];
         while let Some(v) = walk.pop() {
             match v {
@@ -443,35 +391,79 @@ fn every_comparison_handed_to_typst_agrees_with_the_rule() {
     }
 }
 
-/// Whether every value cell of a table block is hidden (the first column, the
-/// first two in the breakdown table, name the rows).
-fn all_hidden(b: &Value) -> bool {
-    let labels = b["labels"].as_u64().unwrap_or(1) as usize;
-    let hidden = [
-        Rule::default().hidden_count(),
-        HIDDEN_RATE.to_string(),
-        String::new(),
-        "不作比较".to_string(),
-    ];
-    b["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| r.as_array().unwrap().iter().skip(labels))
-        .all(|c| hidden.iter().any(|h| c == h.as_str()))
+/// A block of a shipped section, as `shipped_blocks` sees it.
+#[derive(Debug)]
+struct Block {
+    kind: String,
+    /// The published points of a chart, as the template counted them.
+    points: Option<u64>,
+    /// The kind of a chart drawn on request (`trend`, `bars`, `km`, …).
+    chart: String,
+    /// A sentence replacing a chart or a table (small areas).
+    replaced: bool,
+    /// A table whose every figure is hidden.
+    all_hidden: bool,
 }
 
-/// The distinct x positions of the points (radius-4 markers) of a trend chart.
-fn trend_years(svg: &str) -> usize {
-    let mut xs: Vec<&str> = svg
-        .split("<circle")
-        .skip(1)
-        .filter(|c| c.contains("r=\"4\""))
-        .filter_map(|c| c.split("cx=\"").nth(1)?.split('"').next())
+/// The blocks the shipped `sections.typ` makes for a document (the bulletin's, or the
+/// brief's with `brief`), rendered by a test template that prints one ASCII line per
+/// block; every table is checked for all-hidden figures by the test template itself.
+fn shipped_blocks(cx: &Context, built: &Built, brief: bool) -> Vec<Block> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sections.typ"),
+        include_str!("../../report-templates/sections.typ"),
+    )
+    .unwrap();
+    let list = if brief {
+        "new-users-blocks(brief: true) + stocks-blocks(brief: true) + execution-blocks(brief: true)"
+    } else {
+        "overview-blocks() + new-users-blocks() + stocks-blocks() + execution-blocks() + \
+         relapse-blocks() + control-blocks() + services-blocks() + officers-blocks() + \
+         cross-region-blocks() + annex-blocks()"
+    };
+    let src = format!(
+        "#import \"sections.typ\": *\n#set page(height: auto, width: 40cm)\n\
+         #let hidden = (data.rule.hidden_count, data.rule.hidden_rate, \"\", \"不作比较\")\n\
+         #for b in {list} [BLOCK|#b.kind|#b.at(\"points\", default: \"none\")|\
+         #(if b.kind == \"chart\" {{ b.path.split(\"/\").at(2) }} else {{ \"-\" }})|\
+         #(if b.kind == \"par\" and (b.text.contains(\"不绘制\") or b.text.contains(\"均因人数过少不予公布\")) {{ \"R\" }} else {{ \"-\" }})|\
+         #(if b.kind == \"table\" and b.rows.all(r => r.slice(b.at(\"labels\", default: 1)).all(c => c in hidden)) {{ \"H\" }} else {{ \"-\" }})|END \\ ]\n"
+    );
+    std::fs::write(dir.path().join("t.typ"), src).unwrap();
+    let served = bulletin::Served {
+        cx,
+        region: built.data["scope"]["region"].as_str().unwrap().to_string(),
+        year: built.data["scope"]["year"].as_i64().unwrap() as i32,
+        lang: Lang::Zh,
+    };
+    let pdf = jindu::report::render_pdf_with(
+        &jindu::report::TemplateSource::Dir(dir.path().to_path_buf()),
+        "t.typ",
+        &built.data,
+        &[],
+        Some(&served),
+        chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
+    let text: String = common::pdf_text(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
         .collect();
-    xs.sort();
-    xs.dedup();
-    xs.len()
+    text.split("BLOCK|")
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('|').collect();
+            Block {
+                kind: f[0].to_string(),
+                points: f[1].parse().ok(),
+                chart: f[2].to_string(),
+                replaced: f[3] == "R",
+                all_hidden: f[4] == "H",
+            }
+        })
+        .collect()
 }
 
 /// Small areas: in the bulletin and in every county brief, each chart has at least
@@ -509,53 +501,24 @@ fn no_chart_has_fewer_than_three_points_and_no_table_is_all_hidden() {
         ));
     }
     let mut replaced = 0;
-    for built in &docs {
+    for (i, built) in docs.iter().enumerate() {
+        let cx = if i == 0 { &bulletin_cx } else { &brief_cx };
         let title = built.data["meta"]["region_code"].as_str().unwrap();
-        let blocks: Vec<&Value> = built.data["sections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|s| s["blocks"].as_array().unwrap())
-            .collect();
-        let mut chart_blocks: Vec<&str> = blocks
-            .iter()
-            .filter(|b| b["kind"] == "chart")
-            .map(|b| b["name"].as_str().unwrap())
-            .collect();
-        let mut names: Vec<&str> = built.charts.iter().map(|(n, _)| n.as_str()).collect();
-        chart_blocks.sort();
-        names.sort();
-        assert_eq!(
-            chart_blocks, names,
-            "{title}: chart blocks and charts differ"
+        let blocks = shipped_blocks(cx, built, i > 0);
+        assert!(
+            blocks.len() >= if i == 0 { 25 } else { 8 },
+            "{title}: {blocks:?}"
         );
-        for b in blocks.iter().filter(|b| b["kind"] == "chart") {
-            assert!(b["points"].as_u64().unwrap() >= 3, "{title}: {b}");
-        }
-        for (name, svg) in &built.charts {
-            if [
-                "new-users",
-                "stocks",
-                "consolidation",
-                "execution-trend",
-                "control",
-            ]
-            .contains(&name.as_str())
-            {
-                assert!(trend_years(svg) >= 3, "{title}: {name} has too few points");
+        for b in &blocks {
+            if b.kind == "chart" {
+                match b.points {
+                    Some(n) => assert!(n >= 3, "{title}: {b:?}"),
+                    None => assert_eq!(b.chart, "km", "{title}: {b:?}"),
+                }
             }
+            assert!(!b.all_hidden, "{title}: a table is all hidden");
         }
-        for b in blocks.iter().filter(|b| b["kind"] == "table") {
-            assert!(!all_hidden(b), "{title}: {} is all hidden", b["caption"]);
-        }
-        replaced += blocks
-            .iter()
-            .filter(|b| {
-                b["text"]
-                    .as_str()
-                    .is_some_and(|t| t.contains("不绘制") || t.contains("均因人数过少不予公布"))
-            })
-            .count();
+        replaced += blocks.iter().filter(|b| b.replaced).count();
     }
     // The small counties of the sample do have charts and tables replaced.
     assert!(replaced > 0);
@@ -593,8 +556,30 @@ fn caseload_chart_shows_every_county_with_ten_persons_under_measures() {
         raw.iter().any(|r| r.denominator.unwrap() < 10),
         "some have few officers"
     );
-    let (_, svg) = built.charts.iter().find(|(n, _)| n == "caseload").unwrap();
-    let texts = common::svg_text::svg_texts(svg);
+    // The caseload chart of the bulletin, drawn on request as sections.typ asks.
+    let counties: Vec<String> = built.data["regions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["level"] == "county")
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    let served = bulletin::Served {
+        cx: &cx,
+        region: "640000".into(),
+        year: 2025,
+        lang: Lang::Zh,
+    };
+    use jindu::report::world::VirtualFiles;
+    let svg = served
+        .load(&format!(
+            "/charts/bars/metric=officer_caseload&regions={}&title=2025年各县（市、区）专干配比（人/专干）&norm=20&norm_label=标准 1:20.svg",
+            counties.join(",")
+        ))
+        .unwrap()
+        .unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    let texts = common::svg_text::svg_texts(&svg);
     // Each county's label is followed by its value, never by "无数据".
     for name in &expected {
         let i = texts.iter().position(|t| t == name).unwrap();
@@ -602,21 +587,19 @@ fn caseload_chart_shows_every_county_with_ten_persons_under_measures() {
         assert!(value.parse::<f64>().is_ok(), "{name}: {value}");
     }
     assert!(!texts.iter().any(|t| t == Lang::Zh.missing()));
-    // The officers table shows small officer counts.
-    let officers = built.data["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "officers")
-        .unwrap();
-    let table = officers["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["kind"] == "table")
-        .unwrap();
-    for r in table["rows"].as_array().unwrap() {
-        assert!(r[2].as_str().unwrap().parse::<u64>().is_ok(), "{r}");
+    // The officers of every county are in its rows (the officers table prints them),
+    // small counts included.
+    for c in &counties {
+        let rows = bulletin::data::region_rows_json(&cx, c);
+        let r = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["metric"] == "officer_caseload" && r["year"] == 2025 && r["breakdown"] == ""
+            })
+            .unwrap();
+        assert!(r["denominator"].as_u64().is_some(), "{r}");
     }
 }
 

@@ -4,7 +4,7 @@
 //! ([`Context::template_rows`](super::Context::template_rows)), so a chart shows
 //! published values only. `docs/templates.md` lists the kinds and options.
 
-use crate::chart::{self, TrendSeries, YAxis};
+use crate::chart::{self, KmCurve, TrendSeries, YAxis};
 use crate::metrics::defs::{self, Kind};
 use crate::regions::{Level, level_of, significant_prefix};
 
@@ -15,7 +15,7 @@ use super::text::Lang;
 pub const CHARTS_PREFIX: &str = "/charts/";
 
 /// The chart kinds a template can ask for.
-pub const KINDS: &[&str] = &["trend", "bars"];
+pub const KINDS: &[&str] = &["trend", "bars", "breakdown", "km"];
 
 /// The options of a chart path, `key=value` pairs joined by `&`.
 struct Options<'s> {
@@ -52,6 +52,15 @@ impl<'s> Options<'s> {
         self.get(key)
             .map(|v| v.split(',').filter(|s| !s.is_empty()).collect())
             .unwrap_or_default()
+    }
+
+    fn number(&self, key: &str) -> Result<Option<f64>, String> {
+        self.get(key)
+            .map(|v| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("{key}={v:?} of a {} chart: give a number", self.kind))
+            })
+            .transpose()
     }
 
     fn year(&self, key: &str, default: i32) -> Result<i32, String> {
@@ -114,6 +123,8 @@ pub(super) fn draw(s: &Served, spec: &str) -> Result<String, String> {
     match kind {
         "trend" => trend(s, opts),
         "bars" => bars(s, opts),
+        "breakdown" => breakdown(s, opts),
+        "km" => km(s, opts),
         _ => Err(format!(
             "unknown chart kind {kind:?}: the kinds are {} (e.g. /charts/trend/metric=new_users.svg)",
             KINDS.join(", ")
@@ -127,7 +138,16 @@ fn trend(s: &Served, opts: &str) -> Result<String, String> {
     let o = Options::parse(
         "trend",
         opts,
-        &["metric", "region", "from", "to", "title", "axis"],
+        &[
+            "metric",
+            "region",
+            "from",
+            "to",
+            "title",
+            "axis",
+            "norm",
+            "norm_label",
+        ],
     )?;
     let metrics = o.list("metric");
     if metrics.is_empty() {
@@ -194,10 +214,12 @@ fn trend(s: &Served, opts: &str) -> Result<String, String> {
         },
         str::to_string,
     );
+    let norm = o.number("norm")?;
+    let label = o.get("norm_label").unwrap_or("");
     Ok(chart::trend_line(
         &s.lang.trend_text(&title),
         &series,
-        None,
+        norm.map(|n| (n, label)),
         axis,
     ))
 }
@@ -266,13 +288,7 @@ fn bars(s: &Served, opts: &str) -> Result<String, String> {
         .iter()
         .map(|c| (s.region_name(c), s.value(d, year, c, scale)))
         .collect();
-    let norm = match o.get("norm") {
-        None => None,
-        Some(v) => Some(
-            v.parse::<f64>()
-                .map_err(|_| format!("norm={v:?} of a bars chart: give a number"))?,
-        ),
-    };
+    let norm = o.number("norm")?;
     let label = o.get("norm_label").unwrap_or("").to_string();
     let title = o.get("title").map_or_else(|| s.name_of(d), str::to_string);
     Ok(chart::ranked_bars(
@@ -280,4 +296,148 @@ fn bars(s: &Served, opts: &str) -> Result<String, String> {
         &items,
         norm.map(|n| (n, label.as_str())),
     ))
+}
+
+/// `breakdown`: one metric (`metric=ID`) of one region (`region`, default the
+/// document's) in `year`, one bar per value of a breakdown (`by=sex`, `age_group`,
+/// `primary_drug`, `service_type`, …; `values=a,b` keeps and orders some), ranked;
+/// rates in percent. Bars are labelled as in `data.breakdowns`.
+fn breakdown(s: &Served, opts: &str) -> Result<String, String> {
+    let o = Options::parse(
+        "breakdown",
+        opts,
+        &[
+            "metric",
+            "by",
+            "values",
+            "region",
+            "year",
+            "title",
+            "norm",
+            "norm_label",
+        ],
+    )?;
+    let Some(id) = o.get("metric") else {
+        return Err(
+            "a breakdown chart needs metric=ID (e.g. metric=service_coverage&by=service_type)"
+                .into(),
+        );
+    };
+    let d = metric(id)?;
+    let code = o.get("region").unwrap_or(&s.region);
+    s.check_region(code)?;
+    let year = o.year("year", s.year)?;
+    let by_all = super::data::breakdown_values(s.cx);
+    let Some(by) = o.get("by") else {
+        return Err(format!(
+            "a breakdown chart needs by=NAME: the breakdowns are {}",
+            by_all
+                .iter()
+                .map(|(b, _)| *b)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    let Some((_, values)) = by_all.iter().find(|(b, _)| *b == by) else {
+        return Err(format!(
+            "unknown breakdown {by:?} of a breakdown chart: the breakdowns are {}",
+            by_all
+                .iter()
+                .map(|(b, _)| *b)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    let wanted = o.list("values");
+    for w in &wanted {
+        if !values.iter().any(|v| v.value == *w) {
+            return Err(format!(
+                "unknown value {w:?} of breakdown {by}: the values are {}",
+                values
+                    .iter()
+                    .map(|v| v.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    let chosen: Vec<&super::data::BreakdownValue> = if wanted.is_empty() {
+        values.iter().collect()
+    } else {
+        wanted
+            .iter()
+            .filter_map(|w| values.iter().find(|v| v.value == *w))
+            .collect()
+    };
+    let scale = if d.kind == Kind::Count || d.kind == Kind::Ratio {
+        1.0
+    } else {
+        100.0
+    };
+    let items: Vec<(String, Option<f64>)> = chosen
+        .into_iter()
+        .filter_map(|v| {
+            let r = s.cx.template_row(d.id, year, code, by, &v.value)?;
+            let label = match s.lang {
+                Lang::Zh => v.zh.clone(),
+                Lang::En => v.en.clone(),
+            };
+            let shown = (!r.suppressed).then_some(r.value).flatten();
+            Some((label, shown.map(|x| x * scale)))
+        })
+        .collect();
+    let norm = o.number("norm")?;
+    let label = o.get("norm_label").unwrap_or("").to_string();
+    let title = o.get("title").map_or_else(|| s.name_of(d), str::to_string);
+    Ok(chart::ranked_bars(
+        &s.lang.bar_text(&title),
+        &items,
+        norm.map(|n| (n, label.as_str())),
+    ))
+}
+
+/// `km`: cumulative relapse curves (Kaplan–Meier) of the community-measure entry
+/// cohorts of one region (`region`, default the document's), one per year of
+/// `from`..`to` (default: the five years up to the document's year) or of
+/// `years=a,b`, with the numbers at risk below. Only cohorts that may be drawn
+/// ([`super::context::Cohort`], `drawn` in `/data/cohorts/CODE.json`) are; `label`
+/// names a curve, `{year}` standing for its year (default `{year}`).
+fn km(s: &Served, opts: &str) -> Result<String, String> {
+    let o = Options::parse(
+        "km",
+        opts,
+        &["region", "from", "to", "years", "title", "label"],
+    )?;
+    let code = o.get("region").unwrap_or(&s.region);
+    s.check_region(code)?;
+    let listed = o.list("years");
+    let years: Vec<i32> = if listed.is_empty() {
+        let to = o.year("to", s.year)?;
+        let from = o.year("from", to - 4)?;
+        (from..=to).collect()
+    } else {
+        listed
+            .iter()
+            .map(|y| {
+                y.parse().map_err(|_| {
+                    format!("years={y:?} of a km chart: give years (e.g. years=2021,2022)")
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let label = o.get("label").unwrap_or("{year}");
+    let curves: Vec<KmCurve> = years
+        .iter()
+        .map(|&y| s.cx.cohort(code, y))
+        .filter(|c| c.drawn)
+        .map(|c| {
+            (
+                label.replace("{year}", &c.year.to_string()),
+                c.points.clone(),
+                c.at_risk.clone(),
+            )
+        })
+        .collect();
+    let title = o.get("title").unwrap_or("");
+    Ok(chart::km_curves(&s.lang.km_text(title), &curves))
 }

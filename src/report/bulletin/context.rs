@@ -4,6 +4,7 @@
 //! cohorts, chosen by the rules of the metrics.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -36,6 +37,67 @@ pub struct Context<'a> {
     /// Greenwood standard errors of Kaplan–Meier rates, by (metric, region, year),
     /// computed once per run (`--each county` shares the province's).
     se_cache: std::sync::Mutex<HashMap<(String, String, i32), Option<f64>>>,
+    /// Relapse cohorts as published, by (region, year), computed once per run.
+    cohort_cache: std::sync::Mutex<HashMap<(String, i32), Arc<Cohort>>>,
+}
+
+/// Days of the numbers-at-risk table under a cumulative relapse curve: 0, 6, 12, 24
+/// and 36 months.
+const AT_RISK_DAYS: [u32; 5] = [0, 183, 365, 730, 1096];
+
+/// The community-measure entry cohort of a region and year as it may be published
+/// (METRICS.md "Relapse cohorts" and "Publication"): its size, and its cumulative
+/// relapse curve (Kaplan–Meier, `1 − S(t)`) cut where fewer than `threshold` persons
+/// remain at risk, with the numbers at risk at [`AT_RISK_DAYS`]. `drawn` is false when
+/// the cohort has fewer than `threshold` persons, or the curve would show 1 to
+/// `threshold − 1` relapses (a small count).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    pub year: i32,
+    pub persons: u64,
+    pub drawn: bool,
+    /// (day, cumulative relapse) from (0, 0), when drawn.
+    pub points: Vec<(u32, f64)>,
+    /// (day, persons at risk), when drawn.
+    pub at_risk: Vec<(u32, u64)>,
+}
+
+impl Cohort {
+    fn of(model: &Model, rule: Rule, region: &str, year: i32) -> Cohort {
+        let subjects = cohort_subjects(model, region, year);
+        let persons = subjects.len() as u64;
+        let mut c = Cohort {
+            year,
+            persons,
+            drawn: false,
+            points: Vec::new(),
+            at_risk: Vec::new(),
+        };
+        if persons < rule.threshold.max(1) {
+            return c;
+        }
+        let km = KaplanMeier::fit(&subjects);
+        let shown = km
+            .steps
+            .iter()
+            .filter(|s| s.events > 0 && s.at_risk >= rule.threshold);
+        let drawn: u64 = shown.clone().map(|s| s.events).sum();
+        if rule.too_small(drawn) {
+            return c;
+        }
+        let max_t = km.steps.last().map_or(0, |s| s.time);
+        c.points = std::iter::once((0, 0.0))
+            .chain(shown.map(|s| (s.time, 1.0 - s.survival)))
+            .collect();
+        c.at_risk = AT_RISK_DAYS
+            .iter()
+            .filter(|&&d| d <= max_t)
+            .map(|&d| (d, km.at_risk_at(d)))
+            .filter(|(_, k)| *k >= rule.threshold)
+            .collect();
+        c.drawn = true;
+        c
+    }
 }
 
 /// The rows handed to templates, indexed by region.
@@ -137,6 +199,7 @@ impl<'a> Context<'a> {
             levels: map,
             template: TemplateRows::new(publ, false),
             se_cache: std::sync::Mutex::new(HashMap::new()),
+            cohort_cache: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -169,6 +232,19 @@ impl<'a> Context<'a> {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, se);
         se
+    }
+
+    /// The relapse cohort of `region` entering in `year` as it may be published
+    /// ([`Cohort`]), computed once per run.
+    pub fn cohort(&self, region: &str, year: i32) -> Arc<Cohort> {
+        let key = (region.to_string(), year);
+        let cache = || self.cohort_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache().get(&key) {
+            return c.clone();
+        }
+        let c = Arc::new(Cohort::of(self.model, self.rule, region, year));
+        cache().insert(key, c.clone());
+        c
     }
 
     /// Whether templates reach raw (not disclosure-controlled) rows.
@@ -244,10 +320,6 @@ impl<'a> Context<'a> {
             .index
             .get(&(metric, year, code.to_string(), bd, bv.to_string()))
             .copied()
-    }
-
-    pub(super) fn publ(&self, level: Level, i: usize) -> &MetricRow {
-        &self.levels[&level].publ[i]
     }
 
     pub(super) fn raw(&self, level: Level, i: usize) -> &MetricRow {

@@ -28,6 +28,140 @@ use super::text::{Lang, fmt_rate};
 /// Virtual folder of the per-region rows (`/data/regions/CODE.json`).
 pub const REGIONS_DIR: &str = "/data/regions/";
 
+/// Virtual folder of the relapse cohorts of a region (`/data/cohorts/CODE.json`).
+pub const COHORTS_DIR: &str = "/data/cohorts/";
+
+/// One value of a breakdown with its labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakdownValue {
+    pub value: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// The breakdowns of the rows templates reach, each with its values in the order of
+/// the data contract (the enumerations of `crate::schema`, the age bands), labelled
+/// in Chinese and English; a breakdown the schema does not enumerate lists the values
+/// present, in code order, labelled by their code.
+pub fn breakdown_values(cx: &Context) -> Vec<(&'static str, Vec<BreakdownValue>)> {
+    use crate::schema;
+    let mut names: Vec<&'static str> = Vec::new();
+    for r in cx.template_rows() {
+        if !r.breakdown.is_empty() && !names.contains(&r.breakdown) {
+            names.push(r.breakdown);
+        }
+    }
+    names.sort_unstable();
+    let label = |v: &str, zh: &str| BreakdownValue {
+        value: v.to_string(),
+        zh: zh.to_string(),
+        en: v.replace('_', " "),
+    };
+    names
+        .into_iter()
+        .map(|bd| {
+            let e = match bd {
+                "sex" => Some(schema::SEX),
+                "primary_drug" => Some(schema::DRUG),
+                "service_type" => Some(schema::SERVICE_TYPE),
+                "kind" => Some(schema::INCIDENT_KIND),
+                _ => None,
+            };
+            let values: Vec<BreakdownValue> = match e {
+                Some(e) => e.codes().map(|v| label(v, e.zh(v).unwrap_or(v))).collect(),
+                None if bd == "age_group" => crate::metrics::blocks::AGE_GROUPS
+                    .iter()
+                    .map(|v| label(v, v))
+                    .collect(),
+                None => {
+                    let mut vs: Vec<&str> = cx
+                        .template_rows()
+                        .iter()
+                        .filter(|r| r.breakdown == bd)
+                        .map(|r| r.breakdown_value.as_str())
+                        .collect();
+                    vs.sort_unstable();
+                    vs.dedup();
+                    vs.into_iter().map(|v| label(v, v)).collect()
+                }
+            };
+            (bd, values)
+        })
+        .collect()
+}
+
+/// `data.breakdowns`: breakdown → its values with labels.
+fn breakdowns_json(cx: &Context) -> Value {
+    let mut map = serde_json::Map::new();
+    for (bd, values) in breakdown_values(cx) {
+        let vs: Vec<Value> = values
+            .iter()
+            .map(|v| json!({"value": v.value, "zh": v.zh, "en": v.en}))
+            .collect();
+        map.insert(bd.to_string(), Value::Array(vs));
+    }
+    Value::Object(map)
+}
+
+/// The relapse cohorts of a region, one per year of its level: the year, the number
+/// of persons (`null` and `"<10"` when too small, unless raw) and whether a `km` chart
+/// draws its curve.
+pub fn cohorts_json(cx: &Context, code: &str) -> Value {
+    let level = level_of(code);
+    let (from, to) = cx
+        .level_years()
+        .into_iter()
+        .find(|(l, _, _)| *l == level)
+        .map_or((0, -1), |(_, f, t)| (f, t));
+    let rule = cx.rule;
+    Value::Array(
+        (from..=to)
+            .map(|y| {
+                let c = cx.cohort(code, y);
+                let hidden = !cx.is_raw() && rule.too_small(c.persons);
+                json!({
+                    "year": y,
+                    "persons": (!hidden).then_some(c.persons),
+                    "text": if hidden { rule.hidden_count() } else { thousands(c.persons) },
+                    "drawn": c.drawn,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The total of a count metric of `region` over the three years up to `year` (METRICS.md
+/// "Publication", v1.2: a pooled figure for a small area), by metric: `{from, to,
+/// total, text}`, or `null` when the total is too small, when a year is missing, or
+/// when exactly one of the years is hidden (the total less the shown years would give
+/// it away: the complementary suppression rule, Hundepool et al. 2012, §5.4).
+fn pooled_json(cx: &Context, region: &str, year: i32) -> Value {
+    let rule = cx.rule;
+    let level = level_of(region);
+    let mut map = serde_json::Map::new();
+    for d in defs::METRICS
+        .iter()
+        .filter(|d| d.kind == Kind::Count && !publish::YEARS_NOT_PERSONS.contains(&d.id))
+    {
+        let window: Vec<(u64, bool)> = (year - 2..=year)
+            .filter_map(|y| {
+                let raw = cx.find(level, d.id, y, region).map(|i| cx.raw(level, i))?;
+                let shown = cx.template_row(d.id, y, region, "", "")?;
+                Some((raw.numerator.unwrap_or(0), shown.suppressed))
+            })
+            .collect();
+        let total: u64 = window.iter().map(|(v, _)| v).sum();
+        let hidden = window.iter().filter(|(_, h)| *h).count();
+        let v = if window.len() < 3 || (!cx.is_raw() && (rule.too_small(total) || hidden == 1)) {
+            Value::Null
+        } else {
+            json!({"from": year - 2, "to": year, "total": total, "text": thousands(total)})
+        };
+        map.insert(d.id.to_string(), v);
+    }
+    Value::Object(map)
+}
+
 /// How a row reads: hidden counts `<10`, hidden or undefined rates `—`, counts with
 /// thousands separators, rates in percent with one decimal, ratios and rates per
 /// inhabitants with one decimal,
@@ -139,6 +273,21 @@ pub fn row_json(cx: &Context, r: &MetricRow) -> Value {
         let c = Comparison::of(r.metric, Some(p), Some(r), (se(p, year - 1), se(r, year)));
         comparison_json(&c)
     });
+    // Officers (the denominator of persons per officer) are not persons of the
+    // register and are never hidden (METRICS.md "Publication", v1.2).
+    let denominator = match (kind, r.suppressed) {
+        (Kind::Ratio, true) => cx
+            .find_bd(
+                r.region_level,
+                r.metric,
+                year,
+                &r.region_code,
+                r.breakdown,
+                &r.breakdown_value,
+            )
+            .and_then(|i| cx.raw(r.region_level, i).denominator),
+        _ => r.denominator,
+    };
     json!({
         "metric": r.metric,
         "period": r.period,
@@ -151,7 +300,7 @@ pub fn row_json(cx: &Context, r: &MetricRow) -> Value {
         "breakdown_value": r.breakdown_value,
         "kind": kind_str(kind),
         "numerator": r.numerator,
-        "denominator": r.denominator,
+        "denominator": denominator,
         "value": r.value,
         "ci_low": r.ci_low,
         "ci_high": r.ci_high,
@@ -336,6 +485,9 @@ pub fn template_json(cx: &Context, region: &str, year: i32, lang: Lang) -> Value
         "levels": levels,
         "regions": regions_json(cx, region),
         "metrics": rows,
+        "breakdowns": breakdowns_json(cx),
+        "pooled": pooled_json(cx, region, year),
+        "cohorts": cohorts_json(cx, region),
         "provenance": provenance_json(cx),
         "definitions": definitions_json(),
     })
@@ -390,8 +542,18 @@ impl VirtualFiles for Served<'_, '_> {
                 serde_json::to_vec(&region_rows_json(self.cx, code)).map_err(|e| e.to_string())
             }));
         }
+        if let Some(rest) = path.strip_prefix(COHORTS_DIR) {
+            let Some(code) = rest.strip_suffix(".json") else {
+                return Some(Err(format!(
+                    "{path}: relapse cohorts are loaded as {COHORTS_DIR}CODE.json"
+                )));
+            };
+            return Some(self.check_region(code).and_then(|()| {
+                serde_json::to_vec(&cohorts_json(self.cx, code)).map_err(|e| e.to_string())
+            }));
+        }
         let spec = path.strip_prefix(super::charts::CHARTS_PREFIX)?;
-        // `/charts/NAME.svg` without a kind folder are the charts drawn before rendering.
+        // `/charts/NAME.svg` without a kind folder are charts handed to the renderer.
         if !spec.contains('/') {
             return None;
         }
