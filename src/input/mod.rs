@@ -352,7 +352,7 @@ impl<'o> State<'o> {
                     ),
                     (BatchRow::Cells { line, start, end }, Some(p)) => {
                         let cells = batch.cells(*start, *end);
-                        self.check_row(map, ts, file_idx, *line, &cells, p.parsed, p.keys)
+                        self.check_row(map, ts, file_idx, *line, &cells, p)
                     }
                     (BatchRow::Cells { .. }, None) => unreachable!("cells are prepared"),
                 };
@@ -472,10 +472,10 @@ impl<'o> State<'o> {
         file_idx: u32,
         line: u64,
         cells: &[Cell<'_>],
-        parsed: Result<ParsedRow, (Vec<RowIssue>, Vec<Val>)>,
-        keys: Option<(u128, u128)>,
+        prep: Prepared,
     ) -> RowOutcome {
         let table = map.table;
+        let Prepared { parsed, keys } = prep;
         let (mut issues, values, facts) = match parsed {
             Ok(p) => (
                 Vec::new(),
