@@ -25,7 +25,7 @@ pub mod values;
 pub mod xlsx;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use self::decode::Encoding;
@@ -204,7 +204,7 @@ fn finish_table(
             quarantined: std::mem::take(&mut ts.quarantined_ids),
         }
     });
-    ts.dup = HashMap::new();
+    ts.dup = rows::FingerprintMap::default();
     ts.region_counts.clear();
     done.push((tr, ts));
     refs
@@ -213,8 +213,8 @@ fn finish_table(
 /// Ids accepted in a table (for reference checks) and ids whose rows were quarantined.
 #[derive(Default)]
 struct Refs {
-    accepted: HashMap<u128, ()>,
-    quarantined: HashMap<u128, (String, u64)>,
+    accepted: rows::FingerprintMap<()>,
+    quarantined: rows::FingerprintMap<(String, u64)>,
 }
 
 struct State<'o> {
@@ -319,63 +319,94 @@ impl<'o> State<'o> {
             }
         };
         let mut failure: Option<ImportError> = None;
-        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
-            let mut fr = fr_cell.borrow_mut();
-            fr.rows_read += 1;
-            if fr.rows_read.is_multiple_of(100_000) {
-                progress(&name, fr.rows_read);
+        // Rows are collected in batches: the checks of a row on its own (parsing,
+        // pseudonyms, fingerprints) run in parallel over a batch, then references,
+        // duplicates and the accounting run row by row in file order, as before.
+        let mut batch = Batch::default();
+        let mut handle = |row: Option<RawRow<'_>>| -> Result<(), FileError> {
+            if let Some(row) = row {
+                let mut fr = fr_cell.borrow_mut();
+                fr.rows_read += 1;
+                if fr.rows_read.is_multiple_of(100_000) {
+                    progress(&name, fr.rows_read);
+                }
+                batch.push(row);
+                if batch.rows.len() < BATCH_ROWS {
+                    return Ok(());
+                }
+            }
+            if batch.rows.is_empty() {
+                return Ok(());
             }
             let map_ref = header.borrow();
             let map = map_ref.as_ref().expect("header before rows");
-            let outcome = match row {
-                RawRow::Broken { line, code, raw } => {
-                    RowOutcome::Quarantined(line, vec![RowIssue::new(code, None)], raw)
-                }
-                RawRow::Cells { line, cells } => self.check_row(map, ts, file_idx, line, cells),
-            };
-            let res = match outcome {
-                RowOutcome::Accepted => {
-                    fr.accepted += 1;
-                    ts.maybe_flush(sink)
-                }
-                RowOutcome::Merged => {
-                    fr.merged += 1;
-                    Ok(())
-                }
-                RowOutcome::Quarantined(line, issues, raw) => {
-                    fr.quarantined += 1;
-                    for i in &issues {
-                        let stat =
-                            fr.codes
-                                .entry(i.code.as_str().to_string())
-                                .or_insert(CodeStat {
-                                    count: 0,
-                                    example_line: line,
-                                    example_message: i.text(),
-                                });
-                        stat.count += 1;
+            let prepared = self.prepare(map, &batch);
+            let mut fr = fr_cell.borrow_mut();
+            let mut result = Ok(());
+            for (item, prep) in batch.rows.iter().zip(prepared) {
+                let outcome = match (item, prep) {
+                    (BatchRow::Broken { line, code, raw }, _) => RowOutcome::Quarantined(
+                        *line,
+                        vec![RowIssue::new(*code, None)],
+                        raw.clone(),
+                    ),
+                    (BatchRow::Cells { line, start, end }, Some(p)) => {
+                        let cells = batch.cells(*start, *end);
+                        self.check_row(map, ts, file_idx, *line, &cells, p)
                     }
-                    sink.quarantine(
-                        table,
-                        &QuarantineRecord {
-                            file: name.clone(),
-                            line,
-                            issues,
-                            raw,
-                        },
-                    )
+                    (BatchRow::Cells { .. }, None) => unreachable!("cells are prepared"),
+                };
+                let res = match outcome {
+                    RowOutcome::Accepted => {
+                        fr.accepted += 1;
+                        ts.maybe_flush(sink)
+                    }
+                    RowOutcome::Merged => {
+                        fr.merged += 1;
+                        Ok(())
+                    }
+                    RowOutcome::Quarantined(line, issues, raw) => {
+                        fr.quarantined += 1;
+                        for i in &issues {
+                            let stat =
+                                fr.codes
+                                    .entry(i.code.as_str().to_string())
+                                    .or_insert(CodeStat {
+                                        count: 0,
+                                        example_line: line,
+                                        example_message: i.text(),
+                                    });
+                            stat.count += 1;
+                        }
+                        sink.quarantine(
+                            table,
+                            &QuarantineRecord {
+                                file: name.clone(),
+                                line,
+                                issues,
+                                raw,
+                            },
+                        )
+                    }
+                };
+                if let Err(e) = res {
+                    failure = Some(e.into());
+                    result = Err(FileError::Io {
+                        path: PathBuf::from(&name),
+                        source: std::io::Error::other("output failed"),
+                    });
+                    break;
                 }
-            };
-            if let Err(e) = res {
-                failure = Some(e.into());
-                return Err(FileError::Io {
-                    path: PathBuf::from(&name),
-                    source: std::io::Error::other("output failed"),
-                });
             }
-            Ok(())
+            drop(fr);
+            batch.clear();
+            result
         };
+        let mut on_row = |row: RawRow<'_>| handle(Some(row));
         let read = source::read_file(&f.path, &ropts, &mut on_header, &mut on_row);
+        // The rows read before the end of the file (or before a file-level error); an
+        // output failure is kept in `failure`.
+        let _ = handle(None);
         if let Some(e) = failure {
             return Err(e);
         }
@@ -441,9 +472,10 @@ impl<'o> State<'o> {
         file_idx: u32,
         line: u64,
         cells: &[Cell<'_>],
+        prep: Prepared,
     ) -> RowOutcome {
         let table = map.table;
-        let parsed = rows::parse_row(map, cells, &self.opts.key);
+        let Prepared { parsed, keys } = prep;
         let (mut issues, values, facts) = match parsed {
             Ok(p) => (
                 Vec::new(),
@@ -511,8 +543,7 @@ impl<'o> State<'o> {
             id_suspect_cut,
         };
         // Duplicates among the rows still standing, judged on the table's key.
-        let id_key = row_key(table, &parsed.values);
-        let content = rows::content_hash(&parsed);
+        let (id_key, content) = keys.expect("keys of a parsed row");
         if let Some(&(first_content, first_file, first_line)) = ts.dup.get(&id_key) {
             if first_content == content {
                 return RowOutcome::Merged;
@@ -527,6 +558,31 @@ impl<'o> State<'o> {
         ts.dup.insert(id_key, (content, file_idx, line));
         self.accept(ts, parsed);
         RowOutcome::Accepted
+    }
+
+    /// The checks of each row of a batch on its own, in parallel: parsing and
+    /// pseudonyms, and the fingerprints of the key and the content of a parsed row.
+    /// `None` for broken rows.
+    fn prepare(&self, map: &rows::HeaderMap, batch: &Batch) -> Vec<Option<Prepared>> {
+        use rayon::prelude::*;
+        let key = &self.opts.key;
+        batch
+            .rows
+            .par_iter()
+            .with_min_len(256)
+            .map(|r| {
+                let BatchRow::Cells { start, end, .. } = r else {
+                    return None;
+                };
+                let cells = batch.cells(*start, *end);
+                let parsed = rows::parse_row(map, &cells, key);
+                let keys = parsed
+                    .as_ref()
+                    .ok()
+                    .map(|p| (row_key(map.table, &p.values), rows::content_hash(p)));
+                Some(Prepared { parsed, keys })
+            })
+            .collect()
     }
 
     fn accept(&self, ts: &mut TableState, row: ParsedRow) {
@@ -602,6 +658,105 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
             rows::hash128(&buf)
         }
     }
+}
+
+/// Rows per batch of [`State::prepare`].
+const BATCH_ROWS: usize = 8192;
+
+/// Rows read but not yet checked: their cells' text in one buffer.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    slots: Vec<Slot>,
+    rows: Vec<BatchRow>,
+}
+
+enum BatchRow {
+    Cells {
+        line: u64,
+        start: usize,
+        end: usize,
+    },
+    Broken {
+        line: u64,
+        code: Code,
+        raw: Vec<String>,
+    },
+}
+
+/// A cell of a [`Batch`]: its text is a range of the batch's buffer.
+enum Slot {
+    Empty,
+    Text(usize, usize),
+    Number(f64),
+    DateSerial(f64),
+    Undecodable,
+}
+
+impl Slot {
+    fn cell<'b>(&self, text: &'b str) -> Cell<'b> {
+        match *self {
+            Slot::Empty => Cell::Empty,
+            Slot::Text(a, b) => Cell::Text(std::borrow::Cow::Borrowed(&text[a..b])),
+            Slot::Number(n) => Cell::Number(n),
+            Slot::DateSerial(n) => Cell::DateSerial(n),
+            Slot::Undecodable => Cell::Undecodable,
+        }
+    }
+}
+
+impl Batch {
+    fn push(&mut self, row: RawRow<'_>) {
+        match row {
+            RawRow::Broken { line, code, raw } => {
+                self.rows.push(BatchRow::Broken { line, code, raw })
+            }
+            RawRow::Cells { line, cells } => {
+                let start = self.slots.len();
+                for c in cells {
+                    let slot = match c {
+                        Cell::Empty => Slot::Empty,
+                        Cell::Text(t) => {
+                            let a = self.text.len();
+                            self.text.push_str(t);
+                            Slot::Text(a, self.text.len())
+                        }
+                        Cell::Number(n) => Slot::Number(*n),
+                        Cell::DateSerial(n) => Slot::DateSerial(*n),
+                        Cell::Undecodable => Slot::Undecodable,
+                    };
+                    self.slots.push(slot);
+                }
+                self.rows.push(BatchRow::Cells {
+                    line,
+                    start,
+                    end: self.slots.len(),
+                });
+            }
+        }
+    }
+
+    /// The cells of a row (at most a few dozen: on the stack).
+    fn cells(&self, start: usize, end: usize) -> CellBuf<'_> {
+        self.slots[start..end]
+            .iter()
+            .map(|s| s.cell(&self.text))
+            .collect()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.slots.clear();
+        self.rows.clear();
+    }
+}
+
+type CellBuf<'b> = smallvec::SmallVec<[Cell<'b>; 24]>;
+
+/// A row of a batch after the checks on its own.
+struct Prepared {
+    parsed: Result<ParsedRow, (Vec<RowIssue>, Vec<Val>)>,
+    keys: Option<(u128, u128)>,
 }
 
 enum RowOutcome {

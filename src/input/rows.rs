@@ -439,25 +439,41 @@ fn range_text(min: i64, max: i64) -> String {
     }
 }
 
-/// A fast, fixed 64-bit hash (SipHash-1-3 with zero keys, as `std` defines it).
+/// A fast, fixed 64-bit hash (XXH3, unseeded): fingerprints of names for duplicate
+/// detection; never stored.
 pub fn hash64(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(bytes);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// A 128-bit fingerprint of a string, for id sets of tens of millions of rows.
+/// A 128-bit fingerprint of a string (XXH3-128, unseeded), for id sets of tens of
+/// millions of rows; never stored.
 pub fn hash128(bytes: &[u8]) -> u128 {
-    use std::hash::Hasher;
-    let mut a = std::hash::DefaultHasher::new();
-    a.write_u8(0xA5);
-    a.write(bytes);
-    let mut b = std::hash::DefaultHasher::new();
-    b.write_u8(0x5A);
-    b.write(bytes);
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
+
+/// Hasher of maps keyed by a [`hash128`] fingerprint: the key is already a hash, so
+/// the map takes its bits as they are instead of hashing it again.
+#[derive(Default, Clone, Copy)]
+pub struct FingerprintHasher(u64);
+
+impl std::hash::Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used by u128 keys; a plain fold keeps it correct for anything else.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = (n as u64) ^ ((n >> 64) as u64);
+    }
+}
+
+/// A map keyed by [`hash128`] fingerprints.
+pub type FingerprintMap<V> =
+    std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<FingerprintHasher>>;
 
 /// Fingerprint of a parsed row's content (all known columns), for duplicate detection.
 pub fn content_hash(row: &ParsedRow) -> u128 {

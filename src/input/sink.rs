@@ -2,7 +2,7 @@
 //! the sink shared by tables imported in parallel, and the per-table column buffers
 //! that hand rows to a sink in chunks of canonical columns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use polars::prelude::*;
@@ -96,8 +96,8 @@ pub(super) struct TableState {
     pub(super) table: Table,
     pub(super) out: Vec<OutColumn>,
     /// id fingerprint → (content fingerprint, file, line of the first accepted row).
-    pub(super) dup: HashMap<u128, (u128, u32, u64)>,
-    pub(super) quarantined_ids: HashMap<u128, (String, u64)>,
+    pub(super) dup: rows::FingerprintMap<(u128, u32, u64)>,
+    pub(super) quarantined_ids: rows::FingerprintMap<(String, u64)>,
     pub(super) builders: Vec<ColBuilder>,
     pub(super) buffered: usize,
     pub(super) chunk_rows: usize,
@@ -114,7 +114,8 @@ pub(super) struct TableState {
 }
 
 pub(super) enum ColBuilder {
-    Str(Vec<Option<String>>),
+    /// Text goes straight into Arrow's string views: no `String` per cell is kept.
+    Str(StringChunkedBuilder),
     Date(Vec<Option<i32>>),
     Int(Vec<Option<i64>>),
 }
@@ -125,7 +126,7 @@ impl TableState {
         let builders = out
             .iter()
             .map(|c| match c.ty {
-                OutType::Str => ColBuilder::Str(Vec::new()),
+                OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(c.name.into(), 0)),
                 OutType::Date => ColBuilder::Date(Vec::new()),
                 OutType::Int => ColBuilder::Int(Vec::new()),
             })
@@ -133,8 +134,8 @@ impl TableState {
         TableState {
             table,
             out,
-            dup: HashMap::new(),
-            quarantined_ids: HashMap::new(),
+            dup: rows::FingerprintMap::default(),
+            quarantined_ids: rows::FingerprintMap::default(),
             builders,
             buffered: 0,
             chunk_rows,
@@ -151,8 +152,8 @@ impl TableState {
     pub(super) fn push(&mut self, mut row: ParsedRow) {
         for (b, c) in self.builders.iter_mut().zip(&self.out) {
             match (b, std::mem::replace(&mut row.values[c.source], Val::Null)) {
-                (ColBuilder::Str(v), Val::Str(s)) => v.push(Some(s)),
-                (ColBuilder::Str(v), _) => v.push(None),
+                (ColBuilder::Str(v), Val::Str(s)) => v.append_value(s),
+                (ColBuilder::Str(v), _) => v.append_null(),
                 (ColBuilder::Date(v), Val::Date(d)) => v.push(Some(d)),
                 (ColBuilder::Date(v), _) => v.push(None),
                 (ColBuilder::Int(v), Val::Int(n)) => v.push(Some(n)),
@@ -187,10 +188,9 @@ impl TableState {
 
 fn build_column(name: &str, b: &mut ColBuilder) -> Column {
     match b {
-        ColBuilder::Str(v) => {
-            let data = std::mem::take(v);
-            Column::new(name.into(), data)
-        }
+        ColBuilder::Str(v) => std::mem::replace(v, StringChunkedBuilder::new(name.into(), 0))
+            .finish()
+            .into_column(),
         ColBuilder::Date(v) => {
             let data = std::mem::take(v);
             Int32Chunked::from_iter_options(name.into(), data.into_iter())
@@ -209,7 +209,10 @@ pub fn empty_frame(table: Table) -> DataFrame {
     let cols: Vec<Column> = rows::out_columns(table)
         .iter()
         .map(|c| match c.ty {
-            OutType::Str => build_column(c.name, &mut ColBuilder::Str(Vec::new())),
+            OutType::Str => build_column(
+                c.name,
+                &mut ColBuilder::Str(StringChunkedBuilder::new(c.name.into(), 0)),
+            ),
             OutType::Date => build_column(c.name, &mut ColBuilder::Date(Vec::new())),
             OutType::Int => build_column(c.name, &mut ColBuilder::Int(Vec::new())),
         })
