@@ -17,7 +17,7 @@ use crate::regions::{Level, level_of, significant_prefix};
 use crate::report::TemplateSource;
 use crate::report::bulletin::period::PeriodRows;
 use crate::report::bulletin::{self, Lang, Template};
-use crate::report::job::Job;
+use crate::report::job::{Job, scope_of};
 
 /// The settings file read from a template file's folder.
 pub const SETTINGS_FILE: &str = "settings.txt";
@@ -451,6 +451,7 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         raw: a.raw,
         doc_level,
         font_paths: a.font_path.clone(),
+        scope: scope_of(&region),
     };
     if let Some(p) = period.filter(|p| p.partial) {
         eprintln!(

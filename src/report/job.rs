@@ -38,6 +38,14 @@ pub struct Job {
     /// The level of the documents (county for `--each county`).
     pub doc_level: Level,
     pub font_paths: Vec<std::path::PathBuf>,
+    /// The province of the documents: only its regions are computed (see
+    /// [`Context::new_in`]). `None` computes every region of the data.
+    pub scope: Option<String>,
+}
+
+/// The scope of the documents of `region`: its province.
+pub fn scope_of(region: &str) -> Option<String> {
+    crate::regions::ancestor(region, Level::Province)
 }
 
 /// The import report without what changes from run to run (the ephemeral key id).
@@ -77,7 +85,13 @@ impl Job {
                 (l, from.max(first), year)
             })
             .collect();
-        let cx = Context::new(model, self.rule, strip_volatile(import_report), &levels);
+        let cx = Context::new_in(
+            model,
+            self.rule,
+            strip_volatile(import_report),
+            &levels,
+            self.scope.as_deref(),
+        );
         let cx = if self.raw {
             cx.into_raw()
         } else {

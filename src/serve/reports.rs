@@ -13,7 +13,7 @@ use crate::publish::Rule;
 use crate::regions::{Level, level_of};
 use crate::report::TemplateSource;
 use crate::report::bulletin::{self, Lang, Template};
-use crate::report::job::{Job, default_settings};
+use crate::report::job::{Job, default_settings, scope_of};
 
 /// Which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,7 @@ pub fn render_pdfs(
     year: i32,
     english: bool,
     rule: Rule,
+    settings: &[(String, serde_json::Value)],
 ) -> Result<Vec<Vec<u8>>> {
     let Some(first_code) = codes.first() else {
         bail!("no region to report on");
@@ -69,13 +70,22 @@ pub fn render_pdfs(
         template,
         source: TemplateSource::Embedded,
         main: template.main().to_string(),
-        settings: default_settings(),
+        settings: {
+            // As `jindu report --set`: later values replace earlier ones.
+            let mut all = default_settings();
+            for (k, v) in settings {
+                all.retain(|(key, _)| key != k);
+                all.push((k.clone(), v.clone()));
+            }
+            all
+        },
         year,
         lang: if english { Lang::En } else { Lang::Zh },
         rule,
         raw: false,
         doc_level: level,
         font_paths: Vec::new(),
+        scope: scope_of(first_code),
     };
     let prepared = job.prepare(model, import_report.clone())?;
     codes.par_iter().map(|code| prepared.render(code)).collect()

@@ -542,6 +542,45 @@ fn every_page_and_download_matches_the_cli() {
         std::fs::read(&out).unwrap(),
         "the PDF differs from jindu report's"
     );
+    // Office settings from the page equal `jindu report --set`, and reach the PDF.
+    let pdf = s.get(
+        "/report.pdf?data=basic&template=county-brief&year=2023&region=640324&lang=zh\
+         &issuer=%E6%9F%90%E5%8E%BF%E7%A6%81%E6%AF%92%E5%8A%9E&doc_number=%E7%A6%81%E6%AF%92%E3%80%942026%E3%80%953%E5%8F%B7",
+    );
+    assert_eq!(pdf.status, 200, "{}", pdf.text());
+    let out = s.ws.path().join("brief-office.pdf");
+    cli_stdout(&[
+        "report",
+        data,
+        "--template",
+        "county-brief",
+        "--year",
+        "2023",
+        "--region",
+        "640324",
+        "--set",
+        "issuer=某县禁毒办",
+        "--set",
+        "doc_number=禁毒〔2026〕3号",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        pdf.body,
+        std::fs::read(&out).unwrap(),
+        "settings differ from --set"
+    );
+    let text = crate::common::pdf_text(&pdf.body);
+    assert!(
+        text.contains("某县禁毒办") && text.contains("禁毒〔2026〕3号"),
+        "{text}"
+    );
+    let page =
+        s.get_ok("/report?data=basic&template=county-brief&year=2023&region=640324&issuer=X1");
+    assert!(
+        page.contains("name=\"issuer\"") && page.contains("issuer=X1"),
+        "{page}"
+    );
     let zip = s.get("/report/briefs.zip?data=basic&year=2023&region=640500&lang=zh");
     assert_eq!(zip.status, 200, "{}", zip.text());
     assert!(zip.body.starts_with(b"PK"));

@@ -158,12 +158,27 @@ impl<'a> Context<'a> {
         import_report: Value,
         levels: &[(Level, i32, i32)],
     ) -> Context<'a> {
+        Context::new_in(model, rule, import_report, levels, None)
+    }
+
+    /// As [`Context::new`], for the regions inside `scope` only (a region code: the
+    /// province of the documents). A report's scope is its region, the ancestors and
+    /// the descendants: the province holds all of them, and complementary suppression
+    /// across levels is complete inside it. On national data this computes one
+    /// province instead of the whole country.
+    pub fn new_in(
+        model: &'a Model,
+        rule: Rule,
+        import_report: Value,
+        levels: &[(Level, i32, i32)],
+        scope: Option<&str>,
+    ) -> Context<'a> {
         let mut map = BTreeMap::new();
         for &(level, from, to) in levels {
             let req = Request {
                 metrics: Vec::new(),
                 level,
-                scope: None,
+                scope: scope.map(str::to_string),
                 from: Some(from),
                 to: Some(to),
             };

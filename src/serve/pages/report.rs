@@ -8,6 +8,34 @@ struct ReportAsk {
     region: String,
     year: i32,
     english: bool,
+    /// Office settings (`jindu report --set`): issuer, doc_number, signed, contact, and
+    /// cover=off.
+    settings: Vec<(&'static str, String)>,
+}
+
+/// The office settings a page can give (the `--set` keys of docs/templates.md).
+const SETTINGS: [(&str, &str, &str); 4] = [
+    ("issuer", "发文机关", "Issuing office"),
+    ("doc_number", "文号", "Document number"),
+    ("signed", "签发日期", "Signing date"),
+    ("contact", "联系方式", "Contact"),
+];
+
+impl ReportAsk {
+    /// The settings as the report job takes them.
+    fn job_settings(&self) -> Vec<(String, serde_json::Value)> {
+        self.settings
+            .iter()
+            .map(|(k, v)| {
+                let v = if *k == "cover" {
+                    serde_json::Value::Bool(v != "off")
+                } else {
+                    serde_json::Value::String(v.clone())
+                };
+                (k.to_string(), v)
+            })
+            .collect()
+    }
 }
 
 fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
@@ -43,11 +71,24 @@ fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
             }
         }
     };
+    let mut settings = Vec::new();
+    for (k, _, _) in SETTINGS {
+        if let Some(v) = req.get(k).map(str::trim).filter(|v| !v.is_empty()) {
+            if v.chars().count() > 200 {
+                bail!("{k}: at most 200 characters");
+            }
+            settings.push((k, v.to_string()));
+        }
+    }
+    if req.get("cover") == Some("off") {
+        settings.push(("cover", "off".to_string()));
+    }
     Ok(ReportAsk {
         doc,
         region,
         year,
         english: req.get("lang") == Some("en"),
+        settings,
     })
 }
 
@@ -59,10 +100,11 @@ pub(super) fn report_pdf(app: &App, req: &Req) -> Result<Vec<u8>> {
         &l.model,
         &l.import_report,
         a.doc,
-        &[a.region],
+        &[a.region.clone()],
         a.year,
         a.english,
         app.cfg.rule,
+        &a.job_settings(),
     )?;
     Ok(pdfs.remove(0))
 }
@@ -91,6 +133,7 @@ pub(super) fn briefs_zip(app: &App, req: &Req) -> Result<Vec<u8>> {
         a.year,
         a.english,
         app.cfg.rule,
+        &a.job_settings(),
     )?;
     let files: Vec<(String, Vec<u8>)> = counties
         .iter()
@@ -147,8 +190,27 @@ pub(super) fn report_page(app: &App, req: &Req, lang: Lang) -> Resp {
             b.push_str(&error_box(lang, &format!("{e:#}")));
         }
         Ok((a, regions)) => {
+            let given = |k: &str| {
+                a.settings
+                    .iter()
+                    .find(|(key, _)| *key == k)
+                    .map_or("", |(_, v)| v.as_str())
+            };
+            let mut office = String::new();
+            for (k, zh, en) in SETTINGS {
+                office.push_str(&field(lang.t(zh, en), &input(k, "text", given(k), "")));
+            }
+            let covers = vec![
+                ("on".to_string(), lang.t("有", "yes").to_string()),
+                ("off".to_string(), lang.t("无", "no").to_string()),
+            ];
+            let cover = if given("cover") == "off" { "off" } else { "on" };
+            office.push_str(&field(
+                lang.t("封面", "Cover"),
+                &select("cover", &covers, cover),
+            ));
             b.push_str(&format!(
-                "<form method=\"get\" action=\"/report\" class=\"query\">{}{}{}{}{}<div class=\"actions\"><button>{}</button></div></form>",
+                "<form method=\"get\" action=\"/report\" class=\"query\">{}{}{}{}{}{office}<div class=\"actions\"><button>{}</button></div></form>",
                 data_select(app, lang, req.get("data").unwrap_or("")),
                 field(lang.t("模板", "Template"), &select("template", &templates, a.doc.name())),
                 field(lang.t("年份", "Year"), &input("year", "number", &a.year.to_string(), "")),
@@ -161,13 +223,16 @@ pub(super) fn report_page(app: &App, req: &Req, lang: Lang) -> Resp {
                 .entry(req.get("data"))
                 .map(|e| e.id)
                 .unwrap_or_default();
-            let q = to_query(&[
+            let year = a.year.to_string();
+            let mut pairs: Vec<(&str, &str)> = vec![
                 ("data", &data),
                 ("template", a.doc.name()),
-                ("year", &a.year.to_string()),
+                ("year", &year),
                 ("region", &a.region),
                 ("lang", if a.english { "en" } else { "zh" }),
-            ]);
+            ];
+            pairs.extend(a.settings.iter().map(|(k, v)| (*k, v.as_str())));
+            let q = to_query(&pairs);
             b.push_str(&format!(
                 "<p class=\"downloads\"><a href=\"/report.pdf?{q}\" download=\"report-{}-{}.pdf\">{}</a> <a href=\"/report/briefs.zip?{q}\" download>{}</a></p>",
                 url_encode(&a.region),
