@@ -39,6 +39,16 @@ impl Doc {
     }
 }
 
+/// What a page asks of a report besides the document and the regions.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub year: i32,
+    pub english: bool,
+    pub rule: Rule,
+    /// Office settings, as `jindu report --set` gives them.
+    pub settings: &'a [(String, serde_json::Value)],
+}
+
 /// Renders one PDF per region code of `codes` (all at the same level: one county per
 /// brief, or one bulletin), byte-identical to `jindu report` for the same request: the
 /// same [`Job`] of the report stage.
@@ -47,11 +57,14 @@ pub fn render_pdfs(
     import_report: &serde_json::Value,
     doc: Doc,
     codes: &[String],
-    year: i32,
-    english: bool,
-    rule: Rule,
-    settings: &[(String, serde_json::Value)],
+    o: &Options<'_>,
 ) -> Result<Vec<Vec<u8>>> {
+    let Options {
+        year,
+        english,
+        rule,
+        settings,
+    } = *o;
     let Some(first_code) = codes.first() else {
         bail!("no region to report on");
     };

@@ -100,11 +100,13 @@ pub(super) fn report_pdf(app: &App, req: &Req) -> Result<Vec<u8>> {
         &l.model,
         &l.import_report,
         a.doc,
-        &[a.region.clone()],
-        a.year,
-        a.english,
-        app.cfg.rule,
-        &a.job_settings(),
+        std::slice::from_ref(&a.region),
+        &reports::Options {
+            year: a.year,
+            english: a.english,
+            rule: app.cfg.rule,
+            settings: &a.job_settings(),
+        },
     )?;
     Ok(pdfs.remove(0))
 }
@@ -130,10 +132,12 @@ pub(super) fn briefs_zip(app: &App, req: &Req) -> Result<Vec<u8>> {
         &l.import_report,
         Doc::CountyBrief,
         &codes,
-        a.year,
-        a.english,
-        app.cfg.rule,
-        &a.job_settings(),
+        &reports::Options {
+            year: a.year,
+            english: a.english,
+            rule: app.cfg.rule,
+            settings: &a.job_settings(),
+        },
     )?;
     let files: Vec<(String, Vec<u8>)> = counties
         .iter()
