@@ -6,11 +6,11 @@
 
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Help, Lang};
 
 /// The help of argument `id` of subcommand `cmd` (`""` for the top level).
-pub fn help_msg(cmd: &str, id: &str) -> Option<Msg> {
-    use Msg::*;
+pub fn help_msg(cmd: &str, id: &str) -> Option<Help> {
+    use Help::*;
     Some(match (cmd, id) {
         (_, "help") => HelpFlagHelp,
         (_, "version") => HelpFlagVersion,
@@ -82,8 +82,8 @@ pub fn help_msg(cmd: &str, id: &str) -> Option<Msg> {
 }
 
 /// The summary of subcommand `name`.
-pub fn about_msg(name: &str) -> Option<Msg> {
-    use Msg::*;
+pub fn about_msg(name: &str) -> Option<Help> {
+    use Help::*;
     Some(match name {
         "check" => HelpCheck,
         "import" => HelpImport,
@@ -131,7 +131,7 @@ fn subcommand_names(cmd: &Command) -> Vec<String> {
 
 fn localize(mut cmd: Command, name: &str, lang: Lang) -> Command {
     let about = if name.is_empty() {
-        Some(Msg::HelpAbout)
+        Some(Help::HelpAbout)
     } else {
         about_msg(name)
     };
@@ -165,22 +165,22 @@ fn localize(mut cmd: Command, name: &str, lang: Lang) -> Command {
                 if !defaults.is_empty() && !a.is_hide_default_value_set() {
                     let value = defaults.join(", ");
                     help.push(' ');
-                    help.push_str(&Msg::HelpDefault.render(lang, &[("value", &value)]));
+                    help.push_str(&Help::HelpDefault.render(lang, &[("value", &value)]));
                     a = a.hide_default_value(true);
                 }
                 if !values.is_empty() && !a.is_hide_possible_values_set() {
                     let values = values.join(", ");
                     help.push(' ');
-                    help.push_str(&Msg::HelpPossibleValues.render(lang, &[("values", &values)]));
+                    help.push_str(&Help::HelpPossibleValues.render(lang, &[("values", &values)]));
                     a = a.hide_possible_values(true);
                 }
                 a = a.help(help);
             }
             if lang == Lang::Zh {
                 let heading = if positional {
-                    Msg::HelpHeadingArguments
+                    Help::HelpHeadingArguments
                 } else {
-                    Msg::HelpHeadingOptions
+                    Help::HelpHeadingOptions
                 };
                 a = a.help_heading(heading.template(lang));
             }
@@ -189,10 +189,10 @@ fn localize(mut cmd: Command, name: &str, lang: Lang) -> Command {
     }
     if lang == Lang::Zh {
         cmd = cmd
-            .subcommand_help_heading(Msg::HelpHeadingCommands.template(lang))
+            .subcommand_help_heading(Help::HelpHeadingCommands.template(lang))
             .help_template(format!(
                 "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
-                Msg::HelpHeadingUsage.template(lang)
+                Help::HelpHeadingUsage.template(lang)
             ));
     }
     for sub in subcommand_names(&cmd) {

@@ -11,12 +11,14 @@
 //! default stays Chinese whatever the locale.
 
 pub mod catalogue;
+pub mod help_text;
 
 use std::ffi::OsString;
 use std::fmt::{self, Display};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 pub use catalogue::Msg;
+pub use help_text::Help;
 
 /// A language of the messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,33 +116,10 @@ pub fn current() -> Lang {
 /// Named parameters of a message: `&[("path", &path.display())]`.
 pub type Params<'a> = [(&'a str, &'a dyn Display)];
 
-impl Msg {
-    /// The entry's text in `lang`.
-    pub fn template(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh(),
-            Lang::En => self.en(),
-        }
-    }
-
-    /// The entry in `lang` with its `{name}` parameters filled in.
-    pub fn render(self, lang: Lang, params: &Params<'_>) -> String {
-        fill(self.template(lang), params)
-    }
-
-    /// The entry in both languages.
-    pub fn text(self, params: &Params<'_>) -> Text {
-        Text {
-            zh: self.render(Lang::Zh, params),
-            en: self.render(Lang::En, params),
-        }
-    }
-}
-
 /// Replaces each `{name}` of `template` by its parameter. A name without a parameter
 /// stays as written (the catalogue test checks that the two languages use the same
 /// names, and call sites pass them through [`crate::msg!`]).
-fn fill(template: &str, params: &Params<'_>) -> String {
+pub(crate) fn fill(template: &str, params: &Params<'_>) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -268,13 +247,19 @@ mod tests {
         a.iter().map(OsString::from).collect()
     }
 
+    /// (id, zh, en) of every entry of both catalogues (messages and help).
+    fn all_entries() -> Vec<(&'static str, &'static str, &'static str)> {
+        let msgs = Msg::ALL.iter().map(|m| (m.id(), m.zh(), m.en()));
+        let help = Help::ALL.iter().map(|h| (h.id(), h.zh(), h.en()));
+        msgs.chain(help).collect()
+    }
+
     /// Every entry has both languages, a Chinese text that holds Chinese, and the same
     /// named parameters in both.
     #[test]
     fn every_entry_is_bilingual_with_the_same_parameters() {
-        assert!(!Msg::ALL.is_empty());
-        for m in Msg::ALL {
-            let (zh, en) = (m.zh(), m.en());
+        assert!(!Msg::ALL.is_empty() && !Help::ALL.is_empty());
+        for (m, zh, en) in all_entries() {
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{m:?}");
             // An entry with words (not only parameters and punctuation) has Chinese ones.
             let words = param_names(en)
@@ -315,7 +300,7 @@ mod tests {
 
     #[test]
     fn entry_ids_are_unique() {
-        let mut ids: Vec<&str> = Msg::ALL.iter().map(|m| m.id()).collect();
+        let mut ids: Vec<&str> = all_entries().into_iter().map(|e| e.0).collect();
         ids.sort_unstable();
         let n = ids.len();
         ids.dedup();
