@@ -11,13 +11,13 @@ use super::open_data;
 use crate::dates::from_days;
 use crate::metrics::Model;
 use crate::metrics::PeriodKind;
-use crate::metrics::compute::{Period, periods};
+use crate::metrics::compute::Period;
 use crate::publish::Rule;
 use crate::regions::{Level, level_of, significant_prefix};
 use crate::report::TemplateSource;
 use crate::report::bulletin::period::PeriodRows;
 use crate::report::bulletin::{self, Lang, Template};
-use crate::report::job::{Job, scope_of};
+use crate::report::job::{Job, default_region, default_year, scope_of};
 
 /// The settings file read from a template file's folder.
 pub const SETTINGS_FILE: &str = "settings.txt";
@@ -225,35 +225,6 @@ fn sample_data() -> Result<(PathBuf, Option<TempDir>)> {
         &|_| {},
     )?;
     Ok((path, Some(dir)))
-}
-
-/// The year of the cutoff when it is complete, else the year before.
-fn default_year(model: &Model) -> Result<i32> {
-    let ps = periods(model);
-    let Some(last) = ps.last() else {
-        bail!("the data has no periods");
-    };
-    Ok(if last.partial {
-        last.year - 1
-    } else {
-        last.year
-    })
-}
-
-fn default_region(model: &Model) -> Result<String> {
-    let provinces: Vec<_> = model.regions.at_level(Level::Province).collect();
-    match provinces.as_slice() {
-        [one] => Ok(one.code.clone()),
-        [] => bail!("the region table has no province: pass --region CODE"),
-        many => bail!(
-            "the data has {} provinces ({}): pass --region CODE",
-            many.len(),
-            many.iter()
-                .map(|r| format!("{} {}", r.code, r.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 /// The file of one document of `--each county`: `640324-同心县.pdf`, with the period

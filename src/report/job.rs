@@ -189,3 +189,32 @@ impl Prepared<'_> {
 pub fn default_settings() -> Vec<(String, Value)> {
     vec![("cover".into(), true.into())]
 }
+
+/// The year of the cutoff when it is complete, else the year before.
+pub fn default_year(model: &Model) -> Result<i32> {
+    let ps = periods(model);
+    let Some(last) = ps.last() else {
+        bail!("the data has no periods");
+    };
+    Ok(if last.partial {
+        last.year - 1
+    } else {
+        last.year
+    })
+}
+
+pub fn default_region(model: &Model) -> Result<String> {
+    let provinces: Vec<_> = model.regions.at_level(Level::Province).collect();
+    match provinces.as_slice() {
+        [one] => Ok(one.code.clone()),
+        [] => bail!("the region table has no province: pass --region CODE"),
+        many => bail!(
+            "the data has {} provinces ({}): pass --region CODE",
+            many.len(),
+            many.iter()
+                .map(|r| format!("{} {}", r.code, r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -2,6 +2,7 @@
 //! region as one ZIP, through [`crate::serve::reports`].
 
 use super::*;
+use crate::report::job::{default_region, default_year};
 
 struct ReportAsk {
     doc: Doc,
@@ -46,13 +47,7 @@ fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
     };
     let region = match req.get("region").map(str::trim).filter(|s| !s.is_empty()) {
         Some(r) => r.to_string(),
-        None => {
-            let provinces: Vec<_> = model.regions.at_level(Level::Province).collect();
-            match provinces.as_slice() {
-                [one] => one.code.clone(),
-                _ => bail!("choose a region"),
-            }
-        }
+        None => default_region(model)?,
     };
     if !region.bytes().all(|b| b.is_ascii_digit()) || region.len() != 6 {
         bail!("region {region:?}: give a 6-digit province, city or county code");
@@ -61,15 +56,7 @@ fn report_ask(req: &Req, model: &crate::metrics::Model) -> Result<ReportAsk> {
         Some(s) => s
             .parse()
             .with_context(|| format!("year {s:?} is not a year"))?,
-        None => {
-            let ps = crate::metrics::compute::periods(model);
-            let last = ps.last().context("the data has no periods")?;
-            if last.partial {
-                last.year - 1
-            } else {
-                last.year
-            }
-        }
+        None => default_year(model)?,
     };
     let mut settings = Vec::new();
     for (k, _, _) in SETTINGS {
