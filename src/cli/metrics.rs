@@ -106,6 +106,8 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     {
         eprintln!("{}", tr!(CliWarning, warning = w));
     }
+    // The rows are all that is written: the model's memory goes back before the output.
+    drop(model);
     let rule = a.publish.rule();
     if a.publish.publish {
         publish::publish_rows(&mut rows, rule);
@@ -118,6 +120,7 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
         }
     }
     let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
+    drop(rows);
     a.output.emit(&buf)?;
     Ok(ExitCode::SUCCESS)
 }

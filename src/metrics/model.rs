@@ -160,6 +160,9 @@ pub enum ModelError {
     Data(#[from] crate::dataset::OpenError),
 }
 
+/// Rows per block of the tables read in blocks ([`Data::chunks`]).
+const CHUNK: usize = 1 << 20;
+
 fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
     Ok(df.column(name)?.str()?.iter().collect())
 }
@@ -202,33 +205,6 @@ impl Model {
                 "departure_date",
             ],
         )?;
-        let m = if src.has(Table::Measures) {
-            Some(src.columns(
-                Table::Measures,
-                &[
-                    "measure_id",
-                    "person_id",
-                    "measure_type",
-                    "decision_date",
-                    "report_date",
-                    "end_date",
-                    "end_reason",
-                    "region",
-                ],
-            )?)
-        } else {
-            None
-        };
-        let det = if src.has(Table::Detections) {
-            Some(src.columns(Table::Detections, &["person_id", "date"])?)
-        } else {
-            None
-        };
-        let mut tst = if src.has(Table::Tests) {
-            Some(src.columns(Table::Tests, &["person_id", "date", "result"])?)
-        } else {
-            None
-        };
         let trf = if src.has(Table::Transfers) {
             Some(src.columns(
                 Table::Transfers,
@@ -240,11 +216,6 @@ impl Model {
                     "to_region",
                 ],
             )?)
-        } else {
-            None
-        };
-        let svc = if src.has(Table::Services) {
-            Some(src.columns(Table::Services, &["person_id", "date", "service_type"])?)
         } else {
             None
         };
@@ -279,7 +250,7 @@ impl Model {
         let death = dates(&p, "death_date").map_err(pe(Table::Persons))?;
         let dep = dates(&p, "departure_date").map_err(pe(Table::Persons))?;
         let mut persons = Vec::with_capacity(ids.len());
-        let mut index: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
+        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(ids.len());
         let mut attribution = BTreeSet::new();
         for i in 0..ids.len() {
             let (Some(id), Some(found)) = (ids[i], p_found[i]) else {
@@ -309,109 +280,143 @@ impl Model {
         }
         let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
 
-        if let Some(m) = &m {
-            let e = pe(Table::Measures);
-            let mid = strs(m, "measure_id").map_err(e)?;
-            let pid = strs(m, "person_id").map_err(pe(Table::Measures))?;
-            let kind = strs(m, "measure_type").map_err(pe(Table::Measures))?;
-            let dec = dates(m, "decision_date").map_err(pe(Table::Measures))?;
-            let rep = dates(m, "report_date").map_err(pe(Table::Measures))?;
-            let end = dates(m, "end_date").map_err(pe(Table::Measures))?;
-            let why = strs(m, "end_reason").map_err(pe(Table::Measures))?;
-            let reg = strs(m, "region").map_err(pe(Table::Measures))?;
-            for i in 0..mid.len() {
-                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
-                    continue;
-                };
-                let end_c = end[i];
-                let region = codes.intern(reg[i].unwrap_or(""));
-                attribution.insert(region);
-                persons[pi as usize].measures.push(Measure {
-                    id: mid[i].unwrap_or("").to_string(),
-                    kind: enum_index(&schema::MEASURE_TYPE, kind[i]).unwrap_or(VOLUNTARY),
-                    decision,
-                    report: rep[i],
-                    end: end_c,
-                    reason: if end_c.is_some() {
-                        enum_index(&schema::END_REASON, why[i])
-                    } else {
-                        None
-                    },
-                    region,
-                });
-            }
-        }
-        if let Some(df) = &det {
-            let pid = strs(df, "person_id").map_err(pe(Table::Detections))?;
-            let d = dates(df, "date").map_err(pe(Table::Detections))?;
-            for i in 0..pid.len() {
-                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i]) {
-                    persons[pi as usize].uses.push(d);
+        if src.has(Table::Measures) {
+            let cols = [
+                "measure_id",
+                "person_id",
+                "measure_type",
+                "decision_date",
+                "report_date",
+                "end_date",
+                "end_reason",
+                "region",
+            ];
+            src.chunks(Table::Measures, &cols, CHUNK, |m| -> Result<(), ModelError> {
+                let e = pe(Table::Measures);
+                let mid = strs(&m, "measure_id").map_err(e)?;
+                let pid = strs(&m, "person_id").map_err(pe(Table::Measures))?;
+                let kind = strs(&m, "measure_type").map_err(pe(Table::Measures))?;
+                let dec = dates(&m, "decision_date").map_err(pe(Table::Measures))?;
+                let rep = dates(&m, "report_date").map_err(pe(Table::Measures))?;
+                let end = dates(&m, "end_date").map_err(pe(Table::Measures))?;
+                let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
+                let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
+                for i in 0..mid.len() {
+                    let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                        continue;
+                    };
+                    let end_c = end[i];
+                    let region = codes.intern(reg[i].unwrap_or(""));
+                    attribution.insert(region);
+                    persons[pi as usize].measures.push(Measure {
+                        id: mid[i].unwrap_or("").to_string(),
+                        kind: enum_index(&schema::MEASURE_TYPE, kind[i]).unwrap_or(VOLUNTARY),
+                        decision,
+                        report: rep[i],
+                        end: end_c,
+                        reason: if end_c.is_some() {
+                            enum_index(&schema::END_REASON, why[i])
+                        } else {
+                            None
+                        },
+                        region,
+                    });
                 }
-            }
+                Ok(())
+            })?;
+        }
+        if src.has(Table::Detections) {
+            let cols = ["person_id", "date"];
+            src.chunks(Table::Detections, &cols, CHUNK, |df| -> Result<(), ModelError> {
+                let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
+                let d = dates(&df, "date").map_err(pe(Table::Detections))?;
+                for i in 0..pid.len() {
+                    if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i]) {
+                        persons[pi as usize].uses.push(d);
+                    }
+                }
+                Ok(())
+            })?;
         }
         let mut refused_min: Option<Days> = None;
-        if let Some(df) = tst.take() {
-            // The largest table (tens of millions of rows): map person ids in parallel
-            // slices into compact (person, date, kind) triples, then distribute.
-            let e = pe(Table::Tests);
-            let pid = df
-                .column("person_id")
-                .and_then(|c| c.str().cloned())
-                .map_err(e)?;
-            let dts = df
-                .column("date")
-                .and_then(|c| c.date().map(|d| d.physical().clone()))
-                .map_err(pe(Table::Tests))?;
-            let res = df
-                .column("result")
-                .and_then(|c| c.str().cloned())
-                .map_err(pe(Table::Tests))?;
-            drop(df);
-            const SLICE: usize = 1 << 20;
-            let n = pid.len();
-            let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
-            // (person, date, 1 = positive / 0 = negative) and the earliest refused test.
-            type Part = (Vec<(u32, Days, u8)>, Option<Days>);
-            let parts: Vec<Part> = offsets
-                .par_iter()
-                .map(|&off| {
-                    let len = SLICE.min(n - off);
-                    let p = pid.slice(off as i64, len);
-                    let d = dts.slice(off as i64, len);
-                    let r = res.slice(off as i64, len);
-                    let mut out = Vec::with_capacity(len);
-                    let mut refused: Option<Days> = None;
-                    for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
-                        let (Some(pi), Some(d)) = (person_of(p), d) else {
-                            continue;
-                        };
-                        let kind = match r {
-                            Some("positive") => 1,
-                            Some("negative") => 0,
-                            _ => {
-                                refused = Some(refused.map_or(d, |m: Days| m.min(d)));
+        if src.has(Table::Tests) {
+            // The largest table (tens of millions of rows), read in blocks: person ids
+            // are mapped in parallel slices into compact (person, date, kind) triples,
+            // which are distributed before the next block is read.
+            let cols = ["person_id", "date", "result"];
+            src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
+                let e = pe(Table::Tests);
+                let pid = df
+                    .column("person_id")
+                    .and_then(|c| c.str().cloned())
+                    .map_err(e)?;
+                let dts = df
+                    .column("date")
+                    .and_then(|c| c.date().map(|d| d.physical().clone()))
+                    .map_err(pe(Table::Tests))?;
+                let res = df
+                    .column("result")
+                    .and_then(|c| c.str().cloned())
+                    .map_err(pe(Table::Tests))?;
+                drop(df);
+                const SLICE: usize = 1 << 16;
+                let n = pid.len();
+                let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
+                // (person, date, 1 = positive / 0 = negative) and the earliest refused
+                // test.
+                type Part = (Vec<(u32, Days, u8)>, Option<Days>);
+                let parts: Vec<Part> = offsets
+                    .par_iter()
+                    .map(|&off| {
+                        let len = SLICE.min(n - off);
+                        let p = pid.slice(off as i64, len);
+                        let d = dts.slice(off as i64, len);
+                        let r = res.slice(off as i64, len);
+                        let mut out = Vec::with_capacity(len);
+                        let mut refused: Option<Days> = None;
+                        // Tests usually come person by person: the last lookup is reused.
+                        let mut last: Option<(&str, Option<u32>)> = None;
+                        for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
+                            let (Some(p), Some(d)) = (p, d) else {
                                 continue;
-                            }
-                        };
-                        out.push((pi, d, kind));
+                            };
+                            let pi = match last {
+                                Some((id, pi)) if id == p => pi,
+                                _ => {
+                                    let pi = index.get(p).copied();
+                                    last = Some((p, pi));
+                                    pi
+                                }
+                            };
+                            let Some(pi) = pi else { continue };
+                            let kind = match r {
+                                Some("positive") => 1,
+                                Some("negative") => 0,
+                                _ => {
+                                    refused = Some(refused.map_or(d, |m: Days| m.min(d)));
+                                    continue;
+                                }
+                            };
+                            out.push((pi, d, kind));
+                        }
+                        (out, refused)
+                    })
+                    .collect();
+                drop((pid, dts, res));
+                for (part, refused) in parts {
+                    if let Some(r) = refused {
+                        refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
                     }
-                    (out, refused)
-                })
-                .collect();
-            drop((pid, dts, res));
-            for (part, refused) in parts {
-                if let Some(r) = refused {
-                    refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
-                }
-                for (pi, d, kind) in part {
-                    let person = &mut persons[pi as usize];
-                    if kind == 1 {
-                        person.uses.push(d);
+                    for (pi, d, kind) in part {
+                        let person = &mut persons[pi as usize];
+                        if kind == 1 {
+                            person.uses.push(d);
+                        }
+                        person.valid_tests.push(d);
                     }
-                    person.valid_tests.push(d);
                 }
-            }
+                Ok(())
+            })?;
         }
         // Transfers after C (of persons at C): only their sending region and date.
         let late = src.late_transfers(&[
@@ -448,19 +453,23 @@ impl Model {
                 });
             }
         }
-        if let Some(df) = &svc {
-            let pid = strs(df, "person_id").map_err(pe(Table::Services))?;
-            let d = dates(df, "date").map_err(pe(Table::Services))?;
-            let ty = strs(df, "service_type").map_err(pe(Table::Services))?;
-            for i in 0..pid.len() {
-                if let (Some(pi), Some(d), Some(t)) = (
-                    person_of(pid[i]),
-                    d[i],
-                    enum_index(&schema::SERVICE_TYPE, ty[i]),
-                ) {
-                    persons[pi as usize].services.push((d, t));
+        if src.has(Table::Services) {
+            let cols = ["person_id", "date", "service_type"];
+            src.chunks(Table::Services, &cols, CHUNK, |df| -> Result<(), ModelError> {
+                let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
+                let d = dates(&df, "date").map_err(pe(Table::Services))?;
+                let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
+                for i in 0..pid.len() {
+                    if let (Some(pi), Some(d), Some(t)) = (
+                        person_of(pid[i]),
+                        d[i],
+                        enum_index(&schema::SERVICE_TYPE, ty[i]),
+                    ) {
+                        persons[pi as usize].services.push((d, t));
+                    }
                 }
-            }
+                Ok(())
+            })?;
         }
         let mut officers = Vec::new();
         if let Some(df) = &off {
