@@ -80,6 +80,10 @@ pub(super) const DRUG_AT: usize = 7;
 pub(super) const BREAKDOWN_WIDTH: usize = 16;
 pub(super) const SERVICE_WIDTH: usize = 11; // total + ten types
 pub(super) const INCIDENT_WIDTH: usize = 6; // total + five kinds
+/// The grid columns of one [`Acc`] (each a numerator and a denominator of 8 bytes).
+const ACC_COLUMNS: usize = 12 + 3 * BREAKDOWN_WIDTH + SERVICE_WIDTH + INCIDENT_WIDTH;
+/// Bytes of accumulators per batch of periods (see [`compute_periods`]).
+const ACC_BUDGET: usize = 32 << 20;
 
 /// The sums of one period.
 #[derive(Debug, Clone, Default)]
@@ -164,18 +168,56 @@ fn hits(dates: &[Days], from: Days, to: Days) -> bool {
     k < dates.len() && dates[k] <= to
 }
 
-/// The per-person work of one period.
-fn person_period(
-    p: &Person,
-    per: &Period,
+/// A date as (year, month × 32 + day): [`age_years`] from two of them without the
+/// calendar.
+fn year_md(day: Days) -> (i32, u32) {
+    let (y, m, d) = crate::dates::ymd(day);
+    (y, m * 32 + d)
+}
+
+/// [`age_years`] of a birth and a date given by [`year_md`]: the completed years, a
+/// year less before the birthday in the (month, day) order.
+fn age_at(birth: (i32, u32), at: (i32, u32)) -> i32 {
+    at.0 - birth.0 - i32::from(at.1 < birth.1)
+}
+
+/// What every person's work in one run shares.
+struct Ctx<'a> {
     c: Days,
-    at: &Attribution,
-    codes: &Codes,
-    acc: &mut Acc,
-) {
+    at: &'a Attribution,
+    /// The county of every interned code, as an index ([`county_of`] of its text).
+    county: Vec<u32>,
+}
+
+impl Ctx<'_> {
+    fn county_index(codes: &Codes) -> Vec<u32> {
+        let mut seen: std::collections::HashMap<&str, u32> = Default::default();
+        codes
+            .codes
+            .iter()
+            .map(|c| {
+                let k = seen.len() as u32;
+                *seen.entry(county_of(c)).or_insert(k)
+            })
+            .collect()
+    }
+}
+
+/// A period with its reference date `D` as [`year_md`].
+struct PeriodCtx<'a> {
+    per: &'a Period,
+    d_md: (i32, u32),
+}
+
+/// The per-person work of one period.
+fn person_period(p: &Person, birth: (i32, u32), pc: &PeriodCtx, cx: &Ctx, acc: &mut Acc) {
+    let per = pc.per;
+    let c = cx.c;
+    let at = cx.at;
     let d = per.d;
     // Stocks at D, attributed by mgmt(p, D).
-    let rm = at.of(blocks::mgmt(p, d));
+    let mg = blocks::mgmt(p, d);
+    let rm = at.of(mg);
     if let Some(r) = rm {
         if blocks::registered(p, d) {
             acc.registered.add(r, 0, true, false);
@@ -186,7 +228,7 @@ fn person_period(
                 } else {
                     &mut acc.existing
                 };
-                let age = age_group(age_years(p.birth, d));
+                let age = age_group(age_at(birth, pc.d_md));
                 for b in [
                     0,
                     SEX_AT + p.sex as usize,
@@ -199,8 +241,7 @@ fn person_period(
                     if !blocks::in_isolation(p, d) {
                         acc.in_society.add(r, 0, true, false);
                     }
-                    let mg = codes.get(blocks::mgmt(p, d));
-                    let differs = county_of(codes.get(p.hukou)) != county_of(mg);
+                    let differs = cx.county[p.hukou as usize] != cx.county[mg as usize];
                     acc.cross_region.add(r, 0, differs, true);
                 }
             }
@@ -349,29 +390,66 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
     let needed = |per: &Period| {
         streaks || in_range(per.year) || (wanted("new_users_yoy") && in_range(per.year + 1))
     };
-    // One pass per period over all persons, in parallel chunks.
+    let cx = Ctx {
+        c,
+        at: &at,
+        county: Ctx::county_index(codes),
+    };
+    let births: Vec<(i32, u32)> = model.persons.par_iter().map(|p| year_md(p.birth)).collect();
+    // The periods needed, in batches whose accumulators together stay near
+    // ACC_BUDGET bytes (with thousands of regions an accumulator is megabytes): each
+    // person is visited once per batch, for all its periods, in parallel blocks.
+    let wanted_periods: Vec<usize> = (0..all.len()).filter(|&i| needed(&all[i])).collect();
+    let acc_bytes = (n * ACC_COLUMNS * 16).max(1);
+    let per_batch = (ACC_BUDGET / acc_bytes).clamp(1, 64);
+    let mut sums: Vec<Option<Acc>> = vec![None; all.len()];
+    let threads = rayon::current_num_threads().max(1);
+    let block = model.persons.len().div_ceil(threads * 4).max(1024);
+    for batch in wanted_periods.chunks(per_batch) {
+        let pcs: Vec<PeriodCtx> = batch
+            .iter()
+            .map(|&i| PeriodCtx {
+                per: &all[i],
+                d_md: year_md(all[i].d),
+            })
+            .collect();
+        let merged: Vec<Acc> = model
+            .persons
+            .par_chunks(block)
+            .zip(births.par_chunks(block))
+            .fold(Vec::new, |mut accs: Vec<Acc>, (chunk, born)| {
+                if accs.is_empty() {
+                    accs = pcs.iter().map(|_| Acc::new(n)).collect();
+                }
+                for (p, b) in chunk.iter().zip(born) {
+                    for (pc, acc) in pcs.iter().zip(accs.iter_mut()) {
+                        person_period(p, *b, pc, &cx, acc);
+                    }
+                }
+                accs
+            })
+            .reduce(Vec::new, |a, b| {
+                if a.is_empty() {
+                    return b;
+                }
+                if b.is_empty() {
+                    return a;
+                }
+                a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect()
+            });
+        let mut merged = merged.into_iter();
+        for &i in batch {
+            sums[i] = Some(merged.next().unwrap_or_else(|| Acc::new(n)));
+        }
+    }
+    drop(births);
     let accs: Vec<(Period, Acc)> = all
         .iter()
-        .map(|per| {
-            if !needed(per) {
+        .zip(sums)
+        .map(|(per, acc)| {
+            let Some(mut acc) = acc else {
                 return (*per, Acc::new(0));
-            }
-            // One accumulator per rayon split (not per chunk): with thousands of
-            // regions an accumulator is megabytes.
-            let mut acc = model
-                .persons
-                .par_chunks(4096)
-                .with_min_len(64)
-                .fold(
-                    || Acc::new(n),
-                    |mut a, chunk| {
-                        for p in chunk {
-                            person_period(p, per, c, &at, codes, &mut a);
-                        }
-                        a
-                    },
-                )
-                .reduce(|| Acc::new(n), Acc::merge);
+            };
             for o in &model.officers {
                 if o.start <= per.d
                     && o.end.is_none_or(|e| e > per.d)
