@@ -107,12 +107,16 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     pb.set_message(tr!(ProgressReadingTables));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
     phase("opened");
-    let model = Model::load(&data)?;
+    let mut model = Model::load(&data)?;
     phase("loaded");
     if std::env::var_os("JINDU_LOADONLY").is_some() { return Ok(ExitCode::SUCCESS); }
     drop(data);
     pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
-    let mut rows = metrics::compute_periods(&model, &req, a.period);
+    let sums = metrics::compute::sum_periods(&model, &req, a.period);
+    // The rows need only the sums: the persons' memory goes back before they are made.
+    drop(std::mem::take(&mut model.persons));
+    let mut rows = sums.rows(&model, &req);
+    drop(sums);
     pb.finish_and_clear();
     phase("computed");
     for w in metrics::missing_table_warnings(&model, &req)
@@ -122,7 +126,6 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     {
         eprintln!("{}", tr!(CliWarning, warning = w));
     }
-    // The rows are all that is written: the model's memory goes back before the output.
     drop(model);
     let rule = a.publish.rule();
     if a.publish.publish {
@@ -137,7 +140,9 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     }
     let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
     phase("formatted");
-    drop(rows);
+    // The process ends after the output: millions of row strings need not be freed
+    // one by one.
+    std::mem::forget(rows);
     a.output.emit(&buf)?;
     phase("written");
     Ok(ExitCode::SUCCESS)

@@ -209,6 +209,27 @@ struct PeriodCtx<'a> {
     d_md: (i32, u32),
 }
 
+/// The earliest date of a person's own records that [`person_period`] compares with a
+/// period: every sum it adds needs one of these dates on or before the period's end
+/// (`first_found_date` for stocks and new users, a measure's decision, report or end
+/// date for measure flows, stocks under measure, coverage and cohort entries, a
+/// transfer's or service's date), so a period ending earlier gets nothing from them.
+fn earliest_date(p: &Person) -> Days {
+    let mut first = p.first_found;
+    for m in &p.measures {
+        for d in [Some(m.decision), m.report, m.end].into_iter().flatten() {
+            first = first.min(d);
+        }
+    }
+    for t in &p.transfers {
+        first = first.min(t.date);
+    }
+    for s in &p.services {
+        first = first.min(s.0);
+    }
+    first
+}
+
 /// The per-person work of one period.
 fn person_period(p: &Person, birth: (i32, u32), pc: &PeriodCtx, cx: &Ctx, acc: &mut Acc) {
     let per = pc.per;
@@ -376,6 +397,21 @@ fn populations(model: &Model, at: &Attribution, level: Level, y: i32) -> Vec<Opt
 /// Computes the requested metrics for periods of `kind` (METRICS.md "Quarters and
 /// months", v1.2): `--from`/`--to` select by the calendar year of the period.
 pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<MetricRow> {
+    sum_periods(model, req, kind).rows(model, req)
+}
+
+/// The sums of every period of a run ([`sum_periods`]): all that the rows need of the
+/// persons, so that a caller can let the persons go before the rows are made.
+pub struct Sums {
+    kind: PeriodKind,
+    at: Attribution,
+    accs: Vec<(Period, Acc)>,
+}
+
+/// The first half of [`compute_periods`]: the sums over persons, officers and
+/// incidents of every period the request needs. [`Sums::rows`] with the same model
+/// (its persons may be gone by then) and request makes the rows.
+pub fn sum_periods(model: &Model, req: &Request, kind: PeriodKind) -> Sums {
     let at = Attribution::build(model, req.level, req.scope.as_deref());
     let n = at.regions.len();
     let all = periods_of(model, kind);
@@ -396,6 +432,7 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
         county: Ctx::county_index(codes),
     };
     let births: Vec<(i32, u32)> = model.persons.par_iter().map(|p| year_md(p.birth)).collect();
+    let earliest: Vec<Days> = model.persons.par_iter().map(earliest_date).collect();
     // The periods needed, in batches whose accumulators together stay near
     // ACC_BUDGET bytes (with thousands of regions an accumulator is megabytes): each
     // person is visited once per batch, for all its periods, in parallel blocks.
@@ -417,13 +454,18 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
             .persons
             .par_chunks(block)
             .zip(births.par_chunks(block))
-            .fold(Vec::new, |mut accs: Vec<Acc>, (chunk, born)| {
+            .zip(earliest.par_chunks(block))
+            .fold(Vec::new, |mut accs: Vec<Acc>, ((chunk, born), first)| {
                 if accs.is_empty() {
                     accs = pcs.iter().map(|_| Acc::new(n)).collect();
                 }
-                for (p, b) in chunk.iter().zip(born) {
+                for ((p, b), first) in chunk.iter().zip(born).zip(first) {
                     for (pc, acc) in pcs.iter().zip(accs.iter_mut()) {
-                        person_period(p, *b, pc, &cx, acc);
+                        // Nothing of a person counts in a period that ends before
+                        // their first dated record.
+                        if *first <= pc.per.end {
+                            person_period(p, *b, pc, &cx, acc);
+                        }
                     }
                 }
                 accs
@@ -442,7 +484,7 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
             sums[i] = Some(merged.next().unwrap_or_else(|| Acc::new(n)));
         }
     }
-    drop(births);
+    drop((births, earliest));
     let accs: Vec<(Period, Acc)> = all
         .iter()
         .zip(sums)
@@ -476,6 +518,29 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
             (*per, acc)
         })
         .collect();
+    Sums { kind, at, accs }
+}
+
+impl Sums {
+    /// The rows of the request, in the order of [`sort_rows`].
+    pub fn rows(&self, model: &Model, req: &Request) -> Vec<MetricRow> {
+        let Sums { kind, at, accs } = self;
+        let kind = *kind;
+        emit_rows(model, req, kind, at, accs)
+    }
+}
+
+fn emit_rows(
+    model: &Model,
+    req: &Request,
+    kind: PeriodKind,
+    at: &Attribution,
+    accs: &[(Period, Acc)],
+) -> Vec<MetricRow> {
+    let n = at.regions.len();
+    let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
+    let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
+    let streaks = kind == PeriodKind::Year && defs::YEAR_ONLY.iter().any(|id| wanted(id));
     let needs_pop = ["existing_per_10k", "new_users_per_100k"]
         .iter()
         .any(|id| wanted(id))

@@ -315,40 +315,60 @@ impl Model {
         };
 
         let cutoff = src.cutoff();
-        let p_found = dates(&p, "first_found_date").map_err(pe(Table::Persons))?;
-
-        // Persons.
-        let ids = strs(&p, "person_id").map_err(pe(Table::Persons))?;
-        let sex = strs(&p, "sex").map_err(pe(Table::Persons))?;
-        let birth = dates(&p, "birth_date").map_err(pe(Table::Persons))?;
-        let hukou = strs(&p, "hukou_region").map_err(pe(Table::Persons))?;
-        let res = strs(&p, "residence_region").map_err(pe(Table::Persons))?;
-        let ffr = strs(&p, "first_found_region").map_err(pe(Table::Persons))?;
-        let drug = strs(&p, "primary_drug").map_err(pe(Table::Persons))?;
-        let death = dates(&p, "death_date").map_err(pe(Table::Persons))?;
-        let dep = dates(&p, "departure_date").map_err(pe(Table::Persons))?;
-        let mut persons = Vec::with_capacity(ids.len());
-        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(ids.len());
+        // Persons, column by column in step (no row vectors of the whole table).
+        let e = pe(Table::Persons);
+        let sc = |name: &str| p.column(name).and_then(|c| c.str());
+        let dc = |name: &str| p.column(name).and_then(|c| c.date()).map(|c| c.physical());
+        let (mut ids, mut sex, mut hukou, mut res, mut ffr, mut drug) = (
+            sc("person_id").map_err(e)?.iter(),
+            sc("sex").map_err(pe(Table::Persons))?.iter(),
+            sc("hukou_region").map_err(pe(Table::Persons))?.iter(),
+            sc("residence_region").map_err(pe(Table::Persons))?.iter(),
+            sc("first_found_region").map_err(pe(Table::Persons))?.iter(),
+            sc("primary_drug").map_err(pe(Table::Persons))?.iter(),
+        );
+        let (mut found, mut birth, mut death, mut dep) = (
+            dc("first_found_date").map_err(pe(Table::Persons))?.iter(),
+            dc("birth_date").map_err(pe(Table::Persons))?.iter(),
+            dc("death_date").map_err(pe(Table::Persons))?.iter(),
+            dc("departure_date").map_err(pe(Table::Persons))?.iter(),
+        );
+        let height = p.height();
+        let mut persons = Vec::with_capacity(height);
+        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(height);
         let mut attribution: Vec<bool> = Vec::new();
-        for i in 0..ids.len() {
-            let (Some(id), Some(found)) = (ids[i], p_found[i]) else {
+        for _ in 0..height {
+            let (id, f) = (ids.next().flatten(), found.next().flatten());
+            let (sex, hukou, res, ffr, drug) = (
+                sex.next().flatten(),
+                hukou.next().flatten(),
+                res.next().flatten(),
+                ffr.next().flatten(),
+                drug.next().flatten(),
+            );
+            let (birth, death, dep) = (
+                birth.next().flatten(),
+                death.next().flatten(),
+                dep.next().flatten(),
+            );
+            let (Some(id), Some(found)) = (id, f) else {
                 continue;
             };
             index.insert(id, persons.len() as u32);
-            let residence = codes.intern(res[i].unwrap_or(""));
-            let ffr_code = codes.intern(ffr[i].unwrap_or(""));
+            let residence = codes.intern(res.unwrap_or(""));
+            let ffr_code = codes.intern(ffr.unwrap_or(""));
             mark(&mut attribution, residence);
             mark(&mut attribution, ffr_code);
             persons.push(Person {
-                sex: enum_index(&schema::SEX, sex[i]).unwrap_or(0),
-                birth: birth[i].unwrap_or(found),
-                hukou: codes.intern(hukou[i].unwrap_or("")),
+                sex: enum_index(&schema::SEX, sex).unwrap_or(0),
+                birth: birth.unwrap_or(found),
+                hukou: codes.intern(hukou.unwrap_or("")),
                 residence,
                 first_found: found,
                 first_found_region: ffr_code,
-                drug: enum_index(&schema::DRUG, drug[i]).unwrap_or(8),
-                death: death[i],
-                departure: dep[i],
+                drug: enum_index(&schema::DRUG, drug).unwrap_or(8),
+                death,
+                departure: dep,
                 measures: Vec::new(),
                 uses: Vec::new(),
                 valid_tests: Vec::new(),
