@@ -87,29 +87,14 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
     })
 }
 
-fn phase(what: &str) {
-    if std::env::var_os("JINDU_PHASES").is_some() {
-        let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let f = |k: &str| st.lines().find(|l| l.starts_with(k)).unwrap_or("").to_string();
-        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-        eprintln!("PHASE cpu {} {}", fields.get(11).unwrap_or(&""), fields.get(12).unwrap_or(&""));
-        eprintln!("PHASE {what} {:?} {} {}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() % 100000, f("VmRSS"), f("VmHWM"));
-    }
-}
-
 pub fn run(a: MetricsArgs) -> Result<ExitCode> {
-    phase("start");
     let req = metrics_request(&a)?;
     a.output.validate()?;
     let data = open_data(&a.data, a.output.as_of()?)?;
     let pb = progress_bar();
     pb.set_message(tr!(ProgressReadingTables));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    phase("opened");
     let mut model = Model::load(&data)?;
-    phase("loaded");
-    if std::env::var_os("JINDU_LOADONLY").is_some() { return Ok(ExitCode::SUCCESS); }
     drop(data);
     pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
     let sums = metrics::compute::sum_periods(&model, &req, a.period);
@@ -118,7 +103,6 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let mut rows = sums.rows(&model, &req);
     drop(sums);
     pb.finish_and_clear();
-    phase("computed");
     for w in metrics::missing_table_warnings(&model, &req)
         .into_iter()
         .chain(metrics::period_warnings(&req, a.period))
@@ -126,6 +110,7 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     {
         eprintln!("{}", tr!(CliWarning, warning = w));
     }
+    // The rows are all that is written.
     drop(model);
     let rule = a.publish.rule();
     if a.publish.publish {
@@ -139,11 +124,9 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
         }
     }
     let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
-    phase("formatted");
     // The process ends after the output: millions of row strings need not be freed
     // one by one.
     std::mem::forget(rows);
     a.output.emit(&buf)?;
-    phase("written");
     Ok(ExitCode::SUCCESS)
 }

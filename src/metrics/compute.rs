@@ -601,12 +601,12 @@ fn emit_rows(
             continue;
         }
         if needs_pop && !pops.contains_key(&per.year) {
-            pops.insert(per.year, populations(model, &at, req.level, per.year));
+            pops.insert(per.year, populations(model, at, req.level, per.year));
         }
         let mut emit = Emitter {
             rows: &mut rows,
             per,
-            at: &at,
+            at,
             level: req.level,
         };
         for def in defs::METRICS.iter().filter(|m| wanted(m.id)) {

@@ -400,76 +400,91 @@ impl Model {
                         "end_reason",
                         "region",
                     ];
-                    src.chunks(Table::Measures, &cols, CHUNK, |m| -> Result<(), ModelError> {
-                        let e = pe(Table::Measures);
-                        let mid = strs(&m, "measure_id").map_err(e)?;
-                        let pid = strs(&m, "person_id").map_err(pe(Table::Measures))?;
-                        let kind = strs(&m, "measure_type").map_err(pe(Table::Measures))?;
-                        let dec = dates(&m, "decision_date").map_err(pe(Table::Measures))?;
-                        let rep = dates(&m, "report_date").map_err(pe(Table::Measures))?;
-                        let end = dates(&m, "end_date").map_err(pe(Table::Measures))?;
-                        let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
-                        let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
-                        let mut out = Vec::with_capacity(mid.len());
-                        for i in 0..mid.len() {
-                            let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
-                                continue;
-                            };
-                            let end_c = end[i];
-                            let region = codes.intern(reg[i].unwrap_or(""));
-                            mark(attribution, region);
-                            out.push((
-                                pi,
-                                Measure {
-                                    id: RecordId::new(mid[i].unwrap_or("")),
-                                    kind: enum_index(&schema::MEASURE_TYPE, kind[i])
-                                        .unwrap_or(VOLUNTARY),
-                                    decision,
-                                    report: rep[i],
-                                    end: end_c,
-                                    reason: if end_c.is_some() {
-                                        enum_index(&schema::END_REASON, why[i])
-                                    } else {
-                                        None
+                    src.chunks(
+                        Table::Measures,
+                        &cols,
+                        CHUNK,
+                        |m| -> Result<(), ModelError> {
+                            let e = pe(Table::Measures);
+                            let mid = strs(&m, "measure_id").map_err(e)?;
+                            let pid = strs(&m, "person_id").map_err(pe(Table::Measures))?;
+                            let kind = strs(&m, "measure_type").map_err(pe(Table::Measures))?;
+                            let dec = dates(&m, "decision_date").map_err(pe(Table::Measures))?;
+                            let rep = dates(&m, "report_date").map_err(pe(Table::Measures))?;
+                            let end = dates(&m, "end_date").map_err(pe(Table::Measures))?;
+                            let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
+                            let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
+                            let mut out = Vec::with_capacity(mid.len());
+                            for i in 0..mid.len() {
+                                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                                    continue;
+                                };
+                                let end_c = end[i];
+                                let region = codes.intern(reg[i].unwrap_or(""));
+                                mark(attribution, region);
+                                out.push((
+                                    pi,
+                                    Measure {
+                                        id: RecordId::new(mid[i].unwrap_or("")),
+                                        kind: enum_index(&schema::MEASURE_TYPE, kind[i])
+                                            .unwrap_or(VOLUNTARY),
+                                        decision,
+                                        report: rep[i],
+                                        end: end_c,
+                                        reason: if end_c.is_some() {
+                                            enum_index(&schema::END_REASON, why[i])
+                                        } else {
+                                            None
+                                        },
+                                        region,
                                     },
-                                    region,
-                                },
-                            ));
-                        }
-                        send(Part::Measures(out));
-                        Ok(())
-                    })?;
+                                ));
+                            }
+                            send(Part::Measures(out));
+                            Ok(())
+                        },
+                    )?;
                 }
                 if src.has(Table::Detections) {
                     let cols = ["person_id", "date"];
-                    src.chunks(Table::Detections, &cols, CHUNK, |df| -> Result<(), ModelError> {
-                        let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
-                        let d = dates(&df, "date").map_err(pe(Table::Detections))?;
-                        let out = (0..pid.len())
-                            .filter_map(|i| Some((person_of(pid[i])?, d[i]?)))
-                            .collect();
-                        send(Part::Uses(out));
-                        Ok(())
-                    })?;
+                    src.chunks(
+                        Table::Detections,
+                        &cols,
+                        CHUNK,
+                        |df| -> Result<(), ModelError> {
+                            let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
+                            let d = dates(&df, "date").map_err(pe(Table::Detections))?;
+                            let out = (0..pid.len())
+                                .filter_map(|i| Some((person_of(pid[i])?, d[i]?)))
+                                .collect();
+                            send(Part::Uses(out));
+                            Ok(())
+                        },
+                    )?;
                 }
                 if src.has(Table::Services) {
                     let cols = ["person_id", "date", "service_type"];
-                    src.chunks(Table::Services, &cols, CHUNK, |df| -> Result<(), ModelError> {
-                        let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
-                        let d = dates(&df, "date").map_err(pe(Table::Services))?;
-                        let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
-                        let out = (0..pid.len())
-                            .filter_map(|i| {
-                                Some((
-                                    person_of(pid[i])?,
-                                    d[i]?,
-                                    enum_index(&schema::SERVICE_TYPE, ty[i])?,
-                                ))
-                            })
-                            .collect();
-                        send(Part::Services(out));
-                        Ok(())
-                    })?;
+                    src.chunks(
+                        Table::Services,
+                        &cols,
+                        CHUNK,
+                        |df| -> Result<(), ModelError> {
+                            let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
+                            let d = dates(&df, "date").map_err(pe(Table::Services))?;
+                            let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
+                            let out = (0..pid.len())
+                                .filter_map(|i| {
+                                    Some((
+                                        person_of(pid[i])?,
+                                        d[i]?,
+                                        enum_index(&schema::SERVICE_TYPE, ty[i])?,
+                                    ))
+                                })
+                                .collect();
+                            send(Part::Services(out));
+                            Ok(())
+                        },
+                    )?;
                 }
                 Ok(())
             });

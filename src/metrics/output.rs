@@ -306,7 +306,11 @@ mod tests {
 
     fn row(i: usize) -> MetricRow {
         MetricRow {
-            metric: if i % 2 == 0 { "existing" } else { "execution_rate" },
+            metric: if i.is_multiple_of(2) {
+                "existing"
+            } else {
+                "execution_rate"
+            },
             period: format!("{}", 2020 + i % 3),
             as_of: 18_000 + (i as i32 % 5) * 100,
             region_code: format!("6401{:02}", i % 7),
@@ -317,10 +321,14 @@ mod tests {
                 _ => String::new(),
             },
             region_level: Level::County,
-            breakdown: if i % 3 == 0 { "" } else { "sex" },
-            breakdown_value: if i % 3 == 0 { String::new() } else { "male".into() },
-            numerator: (i % 5 != 0).then_some(i as u64 * 7),
-            denominator: (i % 2 == 0).then_some(i as u64 * 13 + 1),
+            breakdown: if i.is_multiple_of(3) { "" } else { "sex" },
+            breakdown_value: if i.is_multiple_of(3) {
+                String::new()
+            } else {
+                "male".into()
+            },
+            numerator: (!i.is_multiple_of(5)).then_some(i as u64 * 7),
+            denominator: i.is_multiple_of(2).then_some(i as u64 * 13 + 1),
             value: match i % 4 {
                 0 => None,
                 1 => Some(1.0 / 3.0),
@@ -346,7 +354,10 @@ mod tests {
             let mut streamed = Vec::new();
             table.write_csv(&mut streamed).unwrap();
             let framed = crate::output::to_csv(&to_frame(&rows).unwrap()).unwrap();
-            assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(framed).unwrap());
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(framed).unwrap()
+            );
         }
     }
 }
