@@ -2,8 +2,8 @@
 //!
 //! Canonical tables come in as polars frames (only the needed columns are read; the
 //! large event tables in blocks of rows, [`Data::chunks`], so that no whole table is
-//! held); they leave as compact per-person arrays: each person's measures, uses (detections and
-//! positive tests), valid tests, transfers and services, sorted by date. The snapshot
+//! held); they leave as compact per-person arrays: each person's measures, uses
+//! (detections and positive tests), valid tests, transfers and services, sorted by date. The snapshot
 //! semantics of an explicit `--as-of` (METRICS.md "Time") are applied here, once, so
 //! the building blocks never see a record dated after the cutoff `C`.
 
