@@ -94,10 +94,14 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let pb = progress_bar();
     pb.set_message(tr!(ProgressReadingTables));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    let model = Model::load(&data)?;
+    let mut model = Model::load(&data)?;
     drop(data);
     pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
-    let mut rows = metrics::compute_periods(&model, &req, a.period);
+    let sums = metrics::compute::sum_periods(&model, &req, a.period);
+    // The rows need only the sums: the persons' memory goes back before they are made.
+    drop(std::mem::take(&mut model.persons));
+    let mut rows = sums.rows(&model, &req);
+    drop(sums);
     pb.finish_and_clear();
     for w in metrics::missing_table_warnings(&model, &req)
         .into_iter()
@@ -106,6 +110,8 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     {
         eprintln!("{}", tr!(CliWarning, warning = w));
     }
+    // The rows are all that is written.
+    drop(model);
     let rule = a.publish.rule();
     if a.publish.publish {
         publish::publish_rows(&mut rows, rule);
@@ -118,6 +124,9 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
         }
     }
     let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
+    // The process ends after the output: millions of row strings need not be freed
+    // one by one.
+    std::mem::forget(rows);
     a.output.emit(&buf)?;
     Ok(ExitCode::SUCCESS)
 }

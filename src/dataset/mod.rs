@@ -78,6 +78,9 @@ pub enum Origin {
 pub struct Data {
     /// The tables the data has (regions excepted), snapshot at `C`, lazy.
     tables: BTreeMap<Table, LazyFrame>,
+    /// The same tables before the snapshot (for [`Data::chunks`], which slices them
+    /// and applies the snapshot to each slice).
+    raw: BTreeMap<Table, LazyFrame>,
     /// All transfers, before the snapshot (for [`Snapshot::late_transfers`]).
     all_transfers: Option<LazyFrame>,
     pub snapshot: Snapshot,
@@ -209,11 +212,12 @@ impl Data {
         })?;
         let all_transfers = raw.get(&Table::Transfers).cloned();
         let tables = raw
-            .into_iter()
-            .map(|(t, lf)| (t, snapshot.apply(t, lf)))
+            .iter()
+            .map(|(t, lf)| (*t, snapshot.apply(*t, lf.clone())))
             .collect();
         Ok(Data {
             tables,
+            raw,
             all_transfers,
             snapshot,
             regions,
@@ -263,6 +267,44 @@ impl Data {
         lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
             .collect()
             .map_err(pe)
+    }
+
+    /// The named columns of table `t` at `C`, in consecutive blocks of about `rows`
+    /// stored rows each (fewer where the snapshot leaves rows out), in table order:
+    /// [`Data::columns`] without holding the whole table, for the largest tables. The
+    /// snapshot is row by row, so the blocks together are exactly [`Data::columns`].
+    pub fn chunks<E: From<OpenError>>(
+        &self,
+        t: Table,
+        cols: &[&str],
+        rows: usize,
+        mut f: impl FnMut(DataFrame) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let pe = |source| OpenError::Polars {
+            table: t.name(),
+            source,
+        };
+        let Some(raw) = self.raw.get(&t) else {
+            return Err(pe(polars_err!(ComputeError: "the data has no {} table", t)).into());
+        };
+        let n = raw.clone().select([len()]).collect().map_err(pe)?;
+        let n = n
+            .column("len")
+            .and_then(|c| c.u32().map(|c| c.get(0).unwrap_or(0)))
+            .map_err(pe)? as usize;
+        let rows = rows.max(1);
+        let select: Vec<Expr> = cols.iter().map(|c| col(*c)).collect();
+        for off in (0..n).step_by(rows) {
+            let slice = raw.clone().slice(off as i64, rows.min(n - off) as IdxSize);
+            let df = self
+                .snapshot
+                .apply(t, slice)
+                .select(select.clone())
+                .collect()
+                .map_err(pe)?;
+            f(df)?;
+        }
+        Ok(())
     }
 
     /// The named columns of the transfers dated after `C` of the persons at `C`

@@ -80,6 +80,10 @@ pub(super) const DRUG_AT: usize = 7;
 pub(super) const BREAKDOWN_WIDTH: usize = 16;
 pub(super) const SERVICE_WIDTH: usize = 11; // total + ten types
 pub(super) const INCIDENT_WIDTH: usize = 6; // total + five kinds
+/// The grid columns of one [`Acc`] (each a numerator and a denominator of 8 bytes).
+const ACC_COLUMNS: usize = 12 + 3 * BREAKDOWN_WIDTH + SERVICE_WIDTH + INCIDENT_WIDTH;
+/// Bytes of accumulators per batch of periods (see [`compute_periods`]).
+const ACC_BUDGET: usize = 32 << 20;
 
 /// The sums of one period.
 #[derive(Debug, Clone, Default)]
@@ -164,18 +168,77 @@ fn hits(dates: &[Days], from: Days, to: Days) -> bool {
     k < dates.len() && dates[k] <= to
 }
 
-/// The per-person work of one period.
-fn person_period(
-    p: &Person,
-    per: &Period,
+/// A date as (year, month × 32 + day): [`age_years`] from two of them without the
+/// calendar.
+fn year_md(day: Days) -> (i32, u32) {
+    let (y, m, d) = crate::dates::ymd(day);
+    (y, m * 32 + d)
+}
+
+/// [`age_years`] of a birth and a date given by [`year_md`]: the completed years, a
+/// year less before the birthday in the (month, day) order.
+fn age_at(birth: (i32, u32), at: (i32, u32)) -> i32 {
+    at.0 - birth.0 - i32::from(at.1 < birth.1)
+}
+
+/// What every person's work in one run shares.
+struct Ctx<'a> {
     c: Days,
-    at: &Attribution,
-    codes: &Codes,
-    acc: &mut Acc,
-) {
+    at: &'a Attribution,
+    /// The county of every interned code, as an index ([`county_of`] of its text).
+    county: Vec<u32>,
+}
+
+impl Ctx<'_> {
+    fn county_index(codes: &Codes) -> Vec<u32> {
+        let mut seen: std::collections::HashMap<&str, u32> = Default::default();
+        codes
+            .codes
+            .iter()
+            .map(|c| {
+                let k = seen.len() as u32;
+                *seen.entry(county_of(c)).or_insert(k)
+            })
+            .collect()
+    }
+}
+
+/// A period with its reference date `D` as [`year_md`].
+struct PeriodCtx<'a> {
+    per: &'a Period,
+    d_md: (i32, u32),
+}
+
+/// The earliest date of a person's own records that [`person_period`] compares with a
+/// period: every sum it adds needs one of these dates on or before the period's end
+/// (`first_found_date` for stocks and new users, a measure's decision, report or end
+/// date for measure flows, stocks under measure, coverage and cohort entries, a
+/// transfer's or service's date), so a period ending earlier gets nothing from them.
+fn earliest_date(p: &Person) -> Days {
+    let mut first = p.first_found;
+    for m in &p.measures {
+        for d in [Some(m.decision), m.report, m.end].into_iter().flatten() {
+            first = first.min(d);
+        }
+    }
+    for t in &p.transfers {
+        first = first.min(t.date);
+    }
+    for s in &p.services {
+        first = first.min(s.0);
+    }
+    first
+}
+
+/// The per-person work of one period.
+fn person_period(p: &Person, birth: (i32, u32), pc: &PeriodCtx, cx: &Ctx, acc: &mut Acc) {
+    let per = pc.per;
+    let c = cx.c;
+    let at = cx.at;
     let d = per.d;
     // Stocks at D, attributed by mgmt(p, D).
-    let rm = at.of(blocks::mgmt(p, d));
+    let mg = blocks::mgmt(p, d);
+    let rm = at.of(mg);
     if let Some(r) = rm {
         if blocks::registered(p, d) {
             acc.registered.add(r, 0, true, false);
@@ -186,7 +249,7 @@ fn person_period(
                 } else {
                     &mut acc.existing
                 };
-                let age = age_group(age_years(p.birth, d));
+                let age = age_group(age_at(birth, pc.d_md));
                 for b in [
                     0,
                     SEX_AT + p.sex as usize,
@@ -199,8 +262,7 @@ fn person_period(
                     if !blocks::in_isolation(p, d) {
                         acc.in_society.add(r, 0, true, false);
                     }
-                    let mg = codes.get(blocks::mgmt(p, d));
-                    let differs = county_of(codes.get(p.hukou)) != county_of(mg);
+                    let differs = cx.county[p.hukou as usize] != cx.county[mg as usize];
                     acc.cross_region.add(r, 0, differs, true);
                 }
             }
@@ -335,6 +397,21 @@ fn populations(model: &Model, at: &Attribution, level: Level, y: i32) -> Vec<Opt
 /// Computes the requested metrics for periods of `kind` (METRICS.md "Quarters and
 /// months", v1.2): `--from`/`--to` select by the calendar year of the period.
 pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<MetricRow> {
+    sum_periods(model, req, kind).rows(model, req)
+}
+
+/// The sums of every period of a run ([`sum_periods`]): all that the rows need of the
+/// persons, so that a caller can let the persons go before the rows are made.
+pub struct Sums {
+    kind: PeriodKind,
+    at: Attribution,
+    accs: Vec<(Period, Acc)>,
+}
+
+/// The first half of [`compute_periods`]: the sums over persons, officers and
+/// incidents of every period the request needs. [`Sums::rows`] with the same model
+/// (its persons may be gone by then) and request makes the rows.
+pub fn sum_periods(model: &Model, req: &Request, kind: PeriodKind) -> Sums {
     let at = Attribution::build(model, req.level, req.scope.as_deref());
     let n = at.regions.len();
     let all = periods_of(model, kind);
@@ -349,29 +426,72 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
     let needed = |per: &Period| {
         streaks || in_range(per.year) || (wanted("new_users_yoy") && in_range(per.year + 1))
     };
-    // One pass per period over all persons, in parallel chunks.
+    let cx = Ctx {
+        c,
+        at: &at,
+        county: Ctx::county_index(codes),
+    };
+    let births: Vec<(i32, u32)> = model.persons.par_iter().map(|p| year_md(p.birth)).collect();
+    let earliest: Vec<Days> = model.persons.par_iter().map(earliest_date).collect();
+    // The periods needed, in batches whose accumulators together stay near
+    // ACC_BUDGET bytes (with thousands of regions an accumulator is megabytes): each
+    // person is visited once per batch, for all its periods, in parallel blocks.
+    let wanted_periods: Vec<usize> = (0..all.len()).filter(|&i| needed(&all[i])).collect();
+    let acc_bytes = (n * ACC_COLUMNS * 16).max(1);
+    let per_batch = (ACC_BUDGET / acc_bytes).clamp(1, 64);
+    let mut sums: Vec<Option<Acc>> = vec![None; all.len()];
+    let threads = rayon::current_num_threads().max(1);
+    let block = model.persons.len().div_ceil(threads * 4).max(1024);
+    for batch in wanted_periods.chunks(per_batch) {
+        let pcs: Vec<PeriodCtx> = batch
+            .iter()
+            .map(|&i| PeriodCtx {
+                per: &all[i],
+                d_md: year_md(all[i].d),
+            })
+            .collect();
+        let merged: Vec<Acc> = model
+            .persons
+            .par_chunks(block)
+            .zip(births.par_chunks(block))
+            .zip(earliest.par_chunks(block))
+            .fold(Vec::new, |mut accs: Vec<Acc>, ((chunk, born), first)| {
+                if accs.is_empty() {
+                    accs = pcs.iter().map(|_| Acc::new(n)).collect();
+                }
+                for ((p, b), first) in chunk.iter().zip(born).zip(first) {
+                    for (pc, acc) in pcs.iter().zip(accs.iter_mut()) {
+                        // Nothing of a person counts in a period that ends before
+                        // their first dated record.
+                        if *first <= pc.per.end {
+                            person_period(p, *b, pc, &cx, acc);
+                        }
+                    }
+                }
+                accs
+            })
+            .reduce(Vec::new, |a, b| {
+                if a.is_empty() {
+                    return b;
+                }
+                if b.is_empty() {
+                    return a;
+                }
+                a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect()
+            });
+        let mut merged = merged.into_iter();
+        for &i in batch {
+            sums[i] = Some(merged.next().unwrap_or_else(|| Acc::new(n)));
+        }
+    }
+    drop((births, earliest));
     let accs: Vec<(Period, Acc)> = all
         .iter()
-        .map(|per| {
-            if !needed(per) {
+        .zip(sums)
+        .map(|(per, acc)| {
+            let Some(mut acc) = acc else {
                 return (*per, Acc::new(0));
-            }
-            // One accumulator per rayon split (not per chunk): with thousands of
-            // regions an accumulator is megabytes.
-            let mut acc = model
-                .persons
-                .par_chunks(4096)
-                .with_min_len(64)
-                .fold(
-                    || Acc::new(n),
-                    |mut a, chunk| {
-                        for p in chunk {
-                            person_period(p, per, c, &at, codes, &mut a);
-                        }
-                        a
-                    },
-                )
-                .reduce(|| Acc::new(n), Acc::merge);
+            };
             for o in &model.officers {
                 if o.start <= per.d
                     && o.end.is_none_or(|e| e > per.d)
@@ -398,6 +518,29 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
             (*per, acc)
         })
         .collect();
+    Sums { kind, at, accs }
+}
+
+impl Sums {
+    /// The rows of the request, in the order of [`sort_rows`].
+    pub fn rows(&self, model: &Model, req: &Request) -> Vec<MetricRow> {
+        let Sums { kind, at, accs } = self;
+        let kind = *kind;
+        emit_rows(model, req, kind, at, accs)
+    }
+}
+
+fn emit_rows(
+    model: &Model,
+    req: &Request,
+    kind: PeriodKind,
+    at: &Attribution,
+    accs: &[(Period, Acc)],
+) -> Vec<MetricRow> {
+    let n = at.regions.len();
+    let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
+    let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
+    let streaks = kind == PeriodKind::Year && defs::YEAR_ONLY.iter().any(|id| wanted(id));
     let needs_pop = ["existing_per_10k", "new_users_per_100k"]
         .iter()
         .any(|id| wanted(id))
@@ -458,12 +601,12 @@ pub fn compute_periods(model: &Model, req: &Request, kind: PeriodKind) -> Vec<Me
             continue;
         }
         if needs_pop && !pops.contains_key(&per.year) {
-            pops.insert(per.year, populations(model, &at, req.level, per.year));
+            pops.insert(per.year, populations(model, at, req.level, per.year));
         }
         let mut emit = Emitter {
             rows: &mut rows,
             per,
-            at: &at,
+            at,
             level: req.level,
         };
         for def in defs::METRICS.iter().filter(|m| wanted(m.id)) {

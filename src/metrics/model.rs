@@ -1,12 +1,13 @@
 //! The typed, person-grouped model the metrics are computed on.
 //!
-//! Canonical tables come in as polars frames (only the needed columns are read); they
-//! leave as compact per-person arrays: each person's measures, uses (detections and
-//! positive tests), valid tests, transfers and services, sorted by date. The snapshot
+//! Canonical tables come in as polars frames (only the needed columns are read; the
+//! large event tables in blocks of rows, [`Data::chunks`], so that no whole table is
+//! held); they leave as compact per-person arrays: each person's measures, uses
+//! (detections and positive tests), valid tests, transfers and services, sorted by date. The snapshot
 //! semantics of an explicit `--as-of` (METRICS.md "Time") are applied here, once, so
 //! the building blocks never see a record dated after the cutoff `C`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -35,9 +36,70 @@ pub mod reason {
     pub const LOST_CONTACT: u8 = 6;
 }
 
+/// A record id (`measure_id`, `transfer_id`), compared as bytes. Ids up to 22 bytes
+/// (all that the import writes) are held inline: millions of measures would otherwise
+/// be as many small allocations.
+#[derive(Clone, PartialEq, Eq)]
+pub enum RecordId {
+    Inline(u8, [u8; 22]),
+    Heap(Box<str>),
+}
+
+impl RecordId {
+    pub fn new(s: &str) -> RecordId {
+        let b = s.as_bytes();
+        if b.len() <= 22 {
+            let mut a = [0u8; 22];
+            a[..b.len()].copy_from_slice(b);
+            RecordId::Inline(b.len() as u8, a)
+        } else {
+            RecordId::Heap(s.into())
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            RecordId::Inline(n, a) => &a[..usize::from(*n)],
+            RecordId::Heap(s) => s.as_bytes(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Whole UTF-8 strings copied in `new`.
+            RecordId::Inline(..) => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            RecordId::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for RecordId {
+    fn from(s: &str) -> RecordId {
+        RecordId::new(s)
+    }
+}
+
+impl std::fmt::Display for RecordId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for RecordId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<&str> for RecordId {
+    fn eq(&self, o: &&str) -> bool {
+        self.as_bytes() == o.as_bytes()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Measure {
-    pub id: String,
+    pub id: RecordId,
     pub kind: u8,
     pub decision: Days,
     pub report: Option<Days>,
@@ -54,7 +116,7 @@ impl Measure {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
-    pub id: String,
+    pub id: RecordId,
     pub date: Days,
     pub from: Code,
     pub to: Code,
@@ -104,7 +166,7 @@ pub struct Person {
 #[derive(Debug, Clone, Default)]
 pub struct Codes {
     pub codes: Vec<String>,
-    index: HashMap<String, Code>,
+    index: PlHashMap<String, Code>,
 }
 
 impl Codes {
@@ -160,12 +222,32 @@ pub enum ModelError {
     Data(#[from] crate::dataset::OpenError),
 }
 
+/// Rows per block of the tables read in blocks ([`Data::chunks`]).
+const CHUNK: usize = 1 << 20;
+
 fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
     Ok(df.column(name)?.str()?.iter().collect())
 }
 
 fn dates(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
     Ok(df.column(name)?.date()?.physical().iter().collect())
+}
+
+/// Marks `c` in the set of attribution codes (indexed by code).
+fn mark(set: &mut Vec<bool>, c: Code) {
+    let i = c as usize;
+    if i >= set.len() {
+        set.resize(i + 1, false);
+    }
+    set[i] = true;
+}
+
+/// Records of one block of a table read beside the tests ([`Model::load`]), for the
+/// persons by index.
+enum Part {
+    Measures(Vec<(u32, Measure)>),
+    Uses(Vec<(u32, Days)>),
+    Services(Vec<(u32, Days, u8)>),
 }
 
 fn enum_index(def: &schema::EnumDef, v: Option<&str>) -> Option<u8> {
@@ -202,33 +284,6 @@ impl Model {
                 "departure_date",
             ],
         )?;
-        let m = if src.has(Table::Measures) {
-            Some(src.columns(
-                Table::Measures,
-                &[
-                    "measure_id",
-                    "person_id",
-                    "measure_type",
-                    "decision_date",
-                    "report_date",
-                    "end_date",
-                    "end_reason",
-                    "region",
-                ],
-            )?)
-        } else {
-            None
-        };
-        let det = if src.has(Table::Detections) {
-            Some(src.columns(Table::Detections, &["person_id", "date"])?)
-        } else {
-            None
-        };
-        let mut tst = if src.has(Table::Tests) {
-            Some(src.columns(Table::Tests, &["person_id", "date", "result"])?)
-        } else {
-            None
-        };
         let trf = if src.has(Table::Transfers) {
             Some(src.columns(
                 Table::Transfers,
@@ -240,11 +295,6 @@ impl Model {
                     "to_region",
                 ],
             )?)
-        } else {
-            None
-        };
-        let svc = if src.has(Table::Services) {
-            Some(src.columns(Table::Services, &["person_id", "date", "service_type"])?)
         } else {
             None
         };
@@ -266,40 +316,60 @@ impl Model {
         };
 
         let cutoff = src.cutoff();
-        let p_found = dates(&p, "first_found_date").map_err(pe(Table::Persons))?;
-
-        // Persons.
-        let ids = strs(&p, "person_id").map_err(pe(Table::Persons))?;
-        let sex = strs(&p, "sex").map_err(pe(Table::Persons))?;
-        let birth = dates(&p, "birth_date").map_err(pe(Table::Persons))?;
-        let hukou = strs(&p, "hukou_region").map_err(pe(Table::Persons))?;
-        let res = strs(&p, "residence_region").map_err(pe(Table::Persons))?;
-        let ffr = strs(&p, "first_found_region").map_err(pe(Table::Persons))?;
-        let drug = strs(&p, "primary_drug").map_err(pe(Table::Persons))?;
-        let death = dates(&p, "death_date").map_err(pe(Table::Persons))?;
-        let dep = dates(&p, "departure_date").map_err(pe(Table::Persons))?;
-        let mut persons = Vec::with_capacity(ids.len());
-        let mut index: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
-        let mut attribution = BTreeSet::new();
-        for i in 0..ids.len() {
-            let (Some(id), Some(found)) = (ids[i], p_found[i]) else {
+        // Persons, column by column in step (no row vectors of the whole table).
+        let e = pe(Table::Persons);
+        let sc = |name: &str| p.column(name).and_then(|c| c.str());
+        let dc = |name: &str| p.column(name).and_then(|c| c.date()).map(|c| c.physical());
+        let (mut ids, mut sex, mut hukou, mut res, mut ffr, mut drug) = (
+            sc("person_id").map_err(e)?.iter(),
+            sc("sex").map_err(pe(Table::Persons))?.iter(),
+            sc("hukou_region").map_err(pe(Table::Persons))?.iter(),
+            sc("residence_region").map_err(pe(Table::Persons))?.iter(),
+            sc("first_found_region").map_err(pe(Table::Persons))?.iter(),
+            sc("primary_drug").map_err(pe(Table::Persons))?.iter(),
+        );
+        let (mut found, mut birth, mut death, mut dep) = (
+            dc("first_found_date").map_err(pe(Table::Persons))?.iter(),
+            dc("birth_date").map_err(pe(Table::Persons))?.iter(),
+            dc("death_date").map_err(pe(Table::Persons))?.iter(),
+            dc("departure_date").map_err(pe(Table::Persons))?.iter(),
+        );
+        let height = p.height();
+        let mut persons = Vec::with_capacity(height);
+        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(height);
+        let mut attribution: Vec<bool> = Vec::new();
+        for _ in 0..height {
+            let (id, f) = (ids.next().flatten(), found.next().flatten());
+            let (sex, hukou, res, ffr, drug) = (
+                sex.next().flatten(),
+                hukou.next().flatten(),
+                res.next().flatten(),
+                ffr.next().flatten(),
+                drug.next().flatten(),
+            );
+            let (birth, death, dep) = (
+                birth.next().flatten(),
+                death.next().flatten(),
+                dep.next().flatten(),
+            );
+            let (Some(id), Some(found)) = (id, f) else {
                 continue;
             };
             index.insert(id, persons.len() as u32);
-            let residence = codes.intern(res[i].unwrap_or(""));
-            let ffr_code = codes.intern(ffr[i].unwrap_or(""));
-            attribution.insert(residence);
-            attribution.insert(ffr_code);
+            let residence = codes.intern(res.unwrap_or(""));
+            let ffr_code = codes.intern(ffr.unwrap_or(""));
+            mark(&mut attribution, residence);
+            mark(&mut attribution, ffr_code);
             persons.push(Person {
-                sex: enum_index(&schema::SEX, sex[i]).unwrap_or(0),
-                birth: birth[i].unwrap_or(found),
-                hukou: codes.intern(hukou[i].unwrap_or("")),
+                sex: enum_index(&schema::SEX, sex).unwrap_or(0),
+                birth: birth.unwrap_or(found),
+                hukou: codes.intern(hukou.unwrap_or("")),
                 residence,
                 first_found: found,
                 first_found_region: ffr_code,
-                drug: enum_index(&schema::DRUG, drug[i]).unwrap_or(8),
-                death: death[i],
-                departure: dep[i],
+                drug: enum_index(&schema::DRUG, drug).unwrap_or(8),
+                death,
+                departure: dep,
                 measures: Vec::new(),
                 uses: Vec::new(),
                 valid_tests: Vec::new(),
@@ -309,110 +379,222 @@ impl Model {
         }
         let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
 
-        if let Some(m) = &m {
-            let e = pe(Table::Measures);
-            let mid = strs(m, "measure_id").map_err(e)?;
-            let pid = strs(m, "person_id").map_err(pe(Table::Measures))?;
-            let kind = strs(m, "measure_type").map_err(pe(Table::Measures))?;
-            let dec = dates(m, "decision_date").map_err(pe(Table::Measures))?;
-            let rep = dates(m, "report_date").map_err(pe(Table::Measures))?;
-            let end = dates(m, "end_date").map_err(pe(Table::Measures))?;
-            let why = strs(m, "end_reason").map_err(pe(Table::Measures))?;
-            let reg = strs(m, "region").map_err(pe(Table::Measures))?;
-            for i in 0..mid.len() {
-                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
-                    continue;
-                };
-                let end_c = end[i];
-                let region = codes.intern(reg[i].unwrap_or(""));
-                attribution.insert(region);
-                persons[pi as usize].measures.push(Measure {
-                    id: mid[i].unwrap_or("").to_string(),
-                    kind: enum_index(&schema::MEASURE_TYPE, kind[i]).unwrap_or(VOLUNTARY),
-                    decision,
-                    report: rep[i],
-                    end: end_c,
-                    reason: if end_c.is_some() {
-                        enum_index(&schema::END_REASON, why[i])
-                    } else {
-                        None
-                    },
-                    region,
-                });
-            }
-        }
-        if let Some(df) = &det {
-            let pid = strs(df, "person_id").map_err(pe(Table::Detections))?;
-            let d = dates(df, "date").map_err(pe(Table::Detections))?;
-            for i in 0..pid.len() {
-                if let (Some(pi), Some(d)) = (person_of(pid[i]), d[i]) {
-                    persons[pi as usize].uses.push(d);
-                }
-            }
-        }
-        let mut refused_min: Option<Days> = None;
-        if let Some(df) = tst.take() {
-            // The largest table (tens of millions of rows): map person ids in parallel
-            // slices into compact (person, date, kind) triples, then distribute.
-            let e = pe(Table::Tests);
-            let pid = df
-                .column("person_id")
-                .and_then(|c| c.str().cloned())
-                .map_err(e)?;
-            let dts = df
-                .column("date")
-                .and_then(|c| c.date().map(|d| d.physical().clone()))
-                .map_err(pe(Table::Tests))?;
-            let res = df
-                .column("result")
-                .and_then(|c| c.str().cloned())
-                .map_err(pe(Table::Tests))?;
-            drop(df);
-            const SLICE: usize = 1 << 20;
-            let n = pid.len();
-            let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
-            // (person, date, 1 = positive / 0 = negative) and the earliest refused test.
-            type Part = (Vec<(u32, Days, u8)>, Option<Days>);
-            let parts: Vec<Part> = offsets
-                .par_iter()
-                .map(|&off| {
-                    let len = SLICE.min(n - off);
-                    let p = pid.slice(off as i64, len);
-                    let d = dts.slice(off as i64, len);
-                    let r = res.slice(off as i64, len);
-                    let mut out = Vec::with_capacity(len);
-                    let mut refused: Option<Days> = None;
-                    for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
-                        let (Some(pi), Some(d)) = (person_of(p), d) else {
-                            continue;
-                        };
-                        let kind = match r {
-                            Some("positive") => 1,
-                            Some("negative") => 0,
-                            _ => {
-                                refused = Some(refused.map_or(d, |m: Days| m.min(d)));
-                                continue;
+        // The tests (the largest table) are read on this thread; measures, detections
+        // and services beside them on another, in blocks sent here as compact records
+        // (in table order, so the measures keep their order for equal sort keys).
+        let refused_min = std::thread::scope(|scope| -> Result<Option<Days>, ModelError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(2);
+            let codes = &mut codes;
+            let attribution = &mut attribution;
+            let index = &index;
+            let side = scope.spawn(move || -> Result<(), ModelError> {
+                let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+                let send = |part: Part| tx.send(part).is_ok();
+                if src.has(Table::Measures) {
+                    let cols = [
+                        "measure_id",
+                        "person_id",
+                        "measure_type",
+                        "decision_date",
+                        "report_date",
+                        "end_date",
+                        "end_reason",
+                        "region",
+                    ];
+                    src.chunks(
+                        Table::Measures,
+                        &cols,
+                        CHUNK,
+                        |m| -> Result<(), ModelError> {
+                            let e = pe(Table::Measures);
+                            let mid = strs(&m, "measure_id").map_err(e)?;
+                            let pid = strs(&m, "person_id").map_err(pe(Table::Measures))?;
+                            let kind = strs(&m, "measure_type").map_err(pe(Table::Measures))?;
+                            let dec = dates(&m, "decision_date").map_err(pe(Table::Measures))?;
+                            let rep = dates(&m, "report_date").map_err(pe(Table::Measures))?;
+                            let end = dates(&m, "end_date").map_err(pe(Table::Measures))?;
+                            let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
+                            let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
+                            let mut out = Vec::with_capacity(mid.len());
+                            for i in 0..mid.len() {
+                                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                                    continue;
+                                };
+                                let end_c = end[i];
+                                let region = codes.intern(reg[i].unwrap_or(""));
+                                mark(attribution, region);
+                                out.push((
+                                    pi,
+                                    Measure {
+                                        id: RecordId::new(mid[i].unwrap_or("")),
+                                        kind: enum_index(&schema::MEASURE_TYPE, kind[i])
+                                            .unwrap_or(VOLUNTARY),
+                                        decision,
+                                        report: rep[i],
+                                        end: end_c,
+                                        reason: if end_c.is_some() {
+                                            enum_index(&schema::END_REASON, why[i])
+                                        } else {
+                                            None
+                                        },
+                                        region,
+                                    },
+                                ));
                             }
-                        };
-                        out.push((pi, d, kind));
-                    }
-                    (out, refused)
-                })
-                .collect();
-            drop((pid, dts, res));
-            for (part, refused) in parts {
-                if let Some(r) = refused {
-                    refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
+                            send(Part::Measures(out));
+                            Ok(())
+                        },
+                    )?;
                 }
-                for (pi, d, kind) in part {
-                    let person = &mut persons[pi as usize];
-                    if kind == 1 {
-                        person.uses.push(d);
-                    }
-                    person.valid_tests.push(d);
+                if src.has(Table::Detections) {
+                    let cols = ["person_id", "date"];
+                    src.chunks(
+                        Table::Detections,
+                        &cols,
+                        CHUNK,
+                        |df| -> Result<(), ModelError> {
+                            let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
+                            let d = dates(&df, "date").map_err(pe(Table::Detections))?;
+                            let out = (0..pid.len())
+                                .filter_map(|i| Some((person_of(pid[i])?, d[i]?)))
+                                .collect();
+                            send(Part::Uses(out));
+                            Ok(())
+                        },
+                    )?;
                 }
+                if src.has(Table::Services) {
+                    let cols = ["person_id", "date", "service_type"];
+                    src.chunks(
+                        Table::Services,
+                        &cols,
+                        CHUNK,
+                        |df| -> Result<(), ModelError> {
+                            let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
+                            let d = dates(&df, "date").map_err(pe(Table::Services))?;
+                            let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
+                            let out = (0..pid.len())
+                                .filter_map(|i| {
+                                    Some((
+                                        person_of(pid[i])?,
+                                        d[i]?,
+                                        enum_index(&schema::SERVICE_TYPE, ty[i])?,
+                                    ))
+                                })
+                                .collect();
+                            send(Part::Services(out));
+                            Ok(())
+                        },
+                    )?;
+                }
+                Ok(())
+            });
+            let take = |persons: &mut Vec<Person>, part: Part| match part {
+                Part::Measures(v) => {
+                    for (pi, m) in v {
+                        persons[pi as usize].measures.push(m);
+                    }
+                }
+                Part::Uses(v) => {
+                    for (pi, d) in v {
+                        persons[pi as usize].uses.push(d);
+                    }
+                }
+                Part::Services(v) => {
+                    for (pi, d, t) in v {
+                        persons[pi as usize].services.push((d, t));
+                    }
+                }
+            };
+            let mut refused_min: Option<Days> = None;
+            if src.has(Table::Tests) {
+                // Person ids are mapped in parallel slices of each block into compact
+                // (person, date, kind) triples, distributed before the next block.
+                let cols = ["person_id", "date", "result"];
+                src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
+                    let e = pe(Table::Tests);
+                    let pid = df
+                        .column("person_id")
+                        .and_then(|c| c.str().cloned())
+                        .map_err(e)?;
+                    let dts = df
+                        .column("date")
+                        .and_then(|c| c.date().map(|d| d.physical().clone()))
+                        .map_err(pe(Table::Tests))?;
+                    let res = df
+                        .column("result")
+                        .and_then(|c| c.str().cloned())
+                        .map_err(pe(Table::Tests))?;
+                    drop(df);
+                    const SLICE: usize = 1 << 16;
+                    let n = pid.len();
+                    let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
+                    // (person, date, 1 = positive / 0 = negative) and the earliest
+                    // refused test.
+                    type Tested = (Vec<(u32, Days, u8)>, Option<Days>);
+                    let parts: Vec<Tested> = offsets
+                        .par_iter()
+                        .map(|&off| {
+                            let len = SLICE.min(n - off);
+                            let p = pid.slice(off as i64, len);
+                            let d = dts.slice(off as i64, len);
+                            let r = res.slice(off as i64, len);
+                            let mut out = Vec::with_capacity(len);
+                            let mut refused: Option<Days> = None;
+                            // Tests usually come person by person: the last lookup is
+                            // reused.
+                            let mut last: Option<(&str, Option<u32>)> = None;
+                            for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
+                                let (Some(p), Some(d)) = (p, d) else {
+                                    continue;
+                                };
+                                let pi = match last {
+                                    Some((id, pi)) if id == p => pi,
+                                    _ => {
+                                        let pi = index.get(p).copied();
+                                        last = Some((p, pi));
+                                        pi
+                                    }
+                                };
+                                let Some(pi) = pi else { continue };
+                                let kind = match r {
+                                    Some("positive") => 1,
+                                    Some("negative") => 0,
+                                    _ => {
+                                        refused = Some(refused.map_or(d, |m: Days| m.min(d)));
+                                        continue;
+                                    }
+                                };
+                                out.push((pi, d, kind));
+                            }
+                            (out, refused)
+                        })
+                        .collect();
+                    drop((pid, dts, res));
+                    for (part, refused) in parts {
+                        if let Some(r) = refused {
+                            refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
+                        }
+                        for (pi, d, kind) in part {
+                            let person = &mut persons[pi as usize];
+                            if kind == 1 {
+                                person.uses.push(d);
+                            }
+                            person.valid_tests.push(d);
+                        }
+                    }
+                    for part in rx.try_iter() {
+                        take(&mut persons, part);
+                    }
+                    Ok(())
+                })?;
             }
-        }
+            for part in rx.iter() {
+                take(&mut persons, part);
+            }
+            side.join().expect("the model's reading thread")?;
+            Ok(refused_min)
+        })?;
         // Transfers after C (of persons at C): only their sending region and date.
         let late = src.late_transfers(&[
             "transfer_id",
@@ -435,31 +617,17 @@ impl Model {
                 // before them (their from_region); flows count only dates ≤ C.
                 let from_c = codes.intern(from[i].unwrap_or(""));
                 let to_c = codes.intern(to[i].unwrap_or(""));
-                attribution.insert(from_c);
+                mark(&mut attribution, from_c);
                 if date <= cutoff {
                     // A receiving region after C attributes nothing up to C.
-                    attribution.insert(to_c);
+                    mark(&mut attribution, to_c);
                 }
                 persons[pi as usize].transfers.push(Transfer {
-                    id: tid[i].unwrap_or("").to_string(),
+                    id: RecordId::new(tid[i].unwrap_or("")),
                     date,
                     from: from_c,
                     to: to_c,
                 });
-            }
-        }
-        if let Some(df) = &svc {
-            let pid = strs(df, "person_id").map_err(pe(Table::Services))?;
-            let d = dates(df, "date").map_err(pe(Table::Services))?;
-            let ty = strs(df, "service_type").map_err(pe(Table::Services))?;
-            for i in 0..pid.len() {
-                if let (Some(pi), Some(d), Some(t)) = (
-                    person_of(pid[i]),
-                    d[i],
-                    enum_index(&schema::SERVICE_TYPE, ty[i]),
-                ) {
-                    persons[pi as usize].services.push((d, t));
-                }
             }
         }
         let mut officers = Vec::new();
@@ -470,7 +638,7 @@ impl Model {
             for i in 0..reg.len() {
                 let Some(start) = s[i] else { continue };
                 let region = codes.intern(reg[i].unwrap_or(""));
-                attribution.insert(region);
+                mark(&mut attribution, region);
                 officers.push(Officer {
                     region,
                     start,
@@ -490,7 +658,7 @@ impl Model {
                     continue;
                 };
                 let region = codes.intern(reg[i].unwrap_or(""));
-                attribution.insert(region);
+                mark(&mut attribution, region);
                 incidents.push(Incident {
                     date,
                     region,
@@ -525,6 +693,13 @@ impl Model {
             p.transfers
                 .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
             p.services.sort_unstable();
+            // Exact sizes: the growth margin of millions of small vectors is memory
+            // the whole run would hold.
+            p.measures.shrink_to_fit();
+            p.uses.shrink_to_fit();
+            p.valid_tests.shrink_to_fit();
+            p.transfers.shrink_to_fit();
+            p.services.shrink_to_fit();
         });
         // The first period: the earliest dated record that survives the snapshot.
         let mut first: Option<Days> = refused_min;
@@ -555,7 +730,12 @@ impl Model {
             incidents,
             population,
             codes,
-            attribution_codes: attribution,
+            attribution_codes: attribution
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b)
+                .map(|(i, _)| i as Code)
+                .collect(),
             regions: src.regions.clone(),
             present,
         })

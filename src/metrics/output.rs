@@ -3,12 +3,16 @@
 //! METRICS.md; the terminal table and the workbook (one sheet per metric, Chinese
 //! headers) are for people, with suppressed cells shown as `<10` / `—`.
 
+use std::fmt::Write as _;
+use std::io::Write;
+
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::compute::MetricRow;
 use super::defs::{self, Kind};
 use crate::dates::iso;
-use crate::output::{Cell, Grid, Printable, Sheet};
+use crate::output::{Cell, Grid, OutputError, Printable, Sheet, csv_field};
 use crate::publish::{HIDDEN_RATE, Rule};
 
 /// Metric rows with the disclosure rule that says how suppressed cells read.
@@ -66,6 +70,70 @@ pub fn to_frame(rows: &[MetricRow]) -> PolarsResult<DataFrame> {
     )
 }
 
+/// Appends one row of the machine schema as a CSV line: the bytes
+/// [`crate::output::to_csv`] writes for the row of [`to_frame`] (strings quoted when
+/// needed, empty for null, integers and shortest round-trip floats as `Display` writes
+/// them).
+fn push_csv_row(s: &mut String, r: &MetricRow, as_of: &str) {
+    let text = |s: &mut String, v: &str| {
+        s.push_str(&csv_field(v));
+        s.push(',');
+    };
+    text(s, r.metric);
+    text(s, &r.period);
+    text(s, as_of);
+    text(s, &r.region_code);
+    text(s, &r.region_name);
+    text(s, r.region_level.as_str());
+    text(s, r.breakdown);
+    text(s, &r.breakdown_value);
+    for v in [r.numerator, r.denominator] {
+        if let Some(v) = v {
+            let _ = write!(s, "{v}");
+        }
+        s.push(',');
+    }
+    for v in [r.value, r.ci_low, r.ci_high] {
+        if let Some(v) = v {
+            let _ = write!(s, "{v}");
+        }
+        s.push(',');
+    }
+    s.push_str(&csv_field(&r.flags()));
+    s.push('\n');
+}
+
+/// The CSV of [`to_frame`] written row by row, without the frame: blocks of rows are
+/// formatted in parallel and written in order.
+fn write_rows_csv(rows: &[MetricRow], out: &mut dyn Write) -> Result<(), OutputError> {
+    let head: Vec<_> = COLUMNS.iter().map(|c| csv_field(c)).collect();
+    out.write_all(head.join(",").as_bytes())?;
+    out.write_all(b"\n")?;
+    const BLOCK: usize = 1 << 18;
+    const PART: usize = 1 << 13;
+    for block in rows.chunks(BLOCK) {
+        let parts: Vec<String> = block
+            .par_chunks(PART)
+            .map(|part| {
+                let mut s = String::with_capacity(part.len() * 96);
+                let mut as_of: Option<(i32, String)> = None;
+                for r in part {
+                    if as_of.as_ref().is_none_or(|(d, _)| *d != r.as_of) {
+                        as_of = Some((r.as_of, iso(r.as_of)));
+                    }
+                    let a = as_of.as_ref().map_or("", |(_, t)| t.as_str());
+                    push_csv_row(&mut s, r, a);
+                }
+                s
+            })
+            .collect();
+        for p in parts {
+            out.write_all(p.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 /// How a row's value reads for people: counts as integers, rates as percentages with
 /// one decimal, ratios with one decimal, suppressed cells as `<10` / `—`.
 pub fn display_value(r: &MetricRow, rule: Rule) -> String {
@@ -97,6 +165,12 @@ pub fn display_ci(r: &MetricRow) -> String {
 impl Printable for MetricTable<'_> {
     fn frame(&self) -> PolarsResult<DataFrame> {
         to_frame(self.rows)
+    }
+
+    /// The same bytes as the CSV of the frame, without building it (national runs
+    /// have millions of rows).
+    fn write_csv(&self, out: &mut dyn Write) -> Result<(), OutputError> {
+        write_rows_csv(self.rows, out)
     }
 
     /// A count's `value` is written as an integer.
@@ -222,5 +296,68 @@ impl Printable for MetricTable<'_> {
             });
         }
         Ok(sheets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regions::Level;
+
+    fn row(i: usize) -> MetricRow {
+        MetricRow {
+            metric: if i.is_multiple_of(2) {
+                "existing"
+            } else {
+                "execution_rate"
+            },
+            period: format!("{}", 2020 + i % 3),
+            as_of: 18_000 + (i as i32 % 5) * 100,
+            region_code: format!("6401{:02}", i % 7),
+            region_name: match i % 4 {
+                0 => "兴庆区".to_string(),
+                1 => "a,b".to_string(),
+                2 => "x\"y".to_string(),
+                _ => String::new(),
+            },
+            region_level: Level::County,
+            breakdown: if i.is_multiple_of(3) { "" } else { "sex" },
+            breakdown_value: if i.is_multiple_of(3) {
+                String::new()
+            } else {
+                "male".into()
+            },
+            numerator: (!i.is_multiple_of(5)).then_some(i as u64 * 7),
+            denominator: i.is_multiple_of(2).then_some(i as u64 * 13 + 1),
+            value: match i % 4 {
+                0 => None,
+                1 => Some(1.0 / 3.0),
+                2 => Some(12.0),
+                _ => Some(f64::NAN),
+            },
+            ci_low: (i % 3 == 1).then_some(0.1 + i as f64 * 1e-7),
+            ci_high: (i % 3 == 1).then_some(1e-20),
+            partial: i % 2 == 1,
+            unstable: i % 3 == 2,
+            suppressed: i % 5 == 4,
+        }
+    }
+
+    #[test]
+    fn streamed_csv_is_the_csv_of_the_frame() {
+        for n in [0, 1, 7, 20_000] {
+            let rows: Vec<MetricRow> = (0..n).map(row).collect();
+            let table = MetricTable {
+                rows: &rows,
+                rule: Rule { threshold: 10 },
+            };
+            let mut streamed = Vec::new();
+            table.write_csv(&mut streamed).unwrap();
+            let framed = crate::output::to_csv(&to_frame(&rows).unwrap()).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(framed).unwrap()
+            );
+        }
     }
 }

@@ -96,6 +96,12 @@ pub trait Printable {
     fn grid(&self) -> PolarsResult<Grid>;
     /// The workbook's sheets.
     fn sheets(&self) -> PolarsResult<Vec<Sheet>>;
+    /// The machine form as CSV ([`to_csv`] of [`Printable::frame`]). A result with many
+    /// rows may write the same bytes directly, without building the frame.
+    fn write_csv(&self, out: &mut dyn Write) -> Result<(), OutputError> {
+        out.write_all(&to_csv(&self.frame()?)?)?;
+        Ok(())
+    }
 }
 
 /// Writes `result` in `format` to `out`.
@@ -105,7 +111,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> Result<(), OutputError> {
     match format {
-        Format::Csv => out.write_all(&to_csv(&result.frame()?)?)?,
+        Format::Csv => result.write_csv(out)?,
         Format::Json => out.write_all(&to_json(result)?)?,
         Format::Table => out.write_all(to_table(&result.grid()?).as_bytes())?,
         Format::Parquet => {

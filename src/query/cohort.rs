@@ -72,7 +72,7 @@ pub fn members(model: &Model, entry: Entry, year: i32) -> Vec<Member> {
         if let Some(s) = subject(p, index, c) {
             out.push(Member {
                 person: i,
-                measure_id: m.id.clone(),
+                measure_id: m.id.to_string(),
                 region: model.codes.get(m.region).to_string(),
                 index,
                 subject: s,

@@ -118,7 +118,11 @@ pub fn person_status(model: &Model, ids: &[String], d: Days) -> PolarsResult<Dat
             .filter(|m| m.is_community() && blocks::executing(m, d))
             .max_by(|a, b| (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes())));
         community.push(!g && cm.is_some());
-        community_id.push(if g { None } else { cm.map(|m| m.id.clone()) });
+        community_id.push(if g {
+            None
+        } else {
+            cm.map(|m| m.id.to_string())
+        });
         isolation.push(blocks::in_isolation(p, d));
         // Lost contact: not gone, no measure in force, and the latest community measure
         // decided by D ended as lost_contact by D.
