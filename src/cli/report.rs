@@ -436,7 +436,8 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
             from_days(model.cutoff)
         );
     }
-    let prepared = job.prepare(&model, import_report)?;
+    // One document: its region files are made on the second core while it renders.
+    let prepared = job.prepare(&model, import_report)?.ahead(a.each.is_none());
     let prepared = match period {
         Some(p) => prepared.with_period(
             PeriodRows::new(&model, p, doc_level, rule, a.raw).map_err(anyhow::Error::msg)?,
