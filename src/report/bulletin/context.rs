@@ -569,3 +569,35 @@ fn entrants(model: &Model, entry: Entry, year: i32) -> Entrants {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::compute::periods;
+    use crate::metrics::testdata::model;
+
+    /// The cohorts from the entrants computed once per year are those of a pass over
+    /// the persons for each region: the same subjects in the same order.
+    #[test]
+    fn cohorts_from_the_entrants_of_a_year_are_the_cohorts_of_the_region() {
+        let m = model(None);
+        let years: Vec<i32> = periods(&m).iter().map(|p| p.year).collect();
+        let cx = Context::new(
+            &m,
+            Rule::default(),
+            Value::Null,
+            &[(Level::County, years[0], *years.last().unwrap())],
+        );
+        let mut some = 0;
+        for region in m.regions.by_code.keys() {
+            for &y in &years {
+                for entry in [Entry::Community, Entry::Release] {
+                    let want = cohort(&m, entry, region, y);
+                    some += want.len();
+                    assert_eq!(cx.cohort_in(entry, region, y), want, "{region} {y}");
+                }
+            }
+        }
+        assert!(some > 0, "the test data has cohorts");
+    }
+}
