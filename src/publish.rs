@@ -184,8 +184,16 @@ impl Violation {
 /// were kept, and a breakdown group with exactly one hidden cell under a shown total
 /// (recoverable by subtraction).
 pub fn audit_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> {
+    audit_each(rows.iter(), rule)
+}
+
+/// [`audit_rows`] of the rows `rows` yields.
+fn audit_each<'r>(
+    rows: impl Iterator<Item = &'r MetricRow> + Clone,
+    rule: Rule,
+) -> Result<(), Vec<Violation>> {
     let mut bad = Vec::new();
-    for r in rows {
+    for r in rows.clone() {
         if r.suppressed {
             if r.numerator.is_some() || r.denominator.is_some() || r.value.is_some() {
                 bad.push(Violation::of(r, "a hidden cell still carries its numbers"));
@@ -281,15 +289,13 @@ pub struct AdditiveGroup {
 /// breakdown value. Rows of [`YEARS_NOT_PERSONS`] metrics are not additive.
 pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
     use crate::regions::{Level, ancestor};
+    use std::borrow::Cow;
     type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
-    let counts = |r: &MetricRow| {
-        defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
-            && !YEARS_NOT_PERSONS.contains(&r.metric)
-    };
+    let counts = count_rows(rows);
     let index: std::collections::HashMap<Key, usize> = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| counts(r))
+        .filter(|(i, _)| counts[*i])
         .map(|(i, r)| {
             (
                 (
@@ -303,18 +309,24 @@ pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
             )
         })
         .collect();
-    // (metric, period, parent region, breakdown, value, level of the cells).
-    type GroupKey<'a> = (&'a str, &'a str, String, &'a str, String, u8);
-    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
-    for (i, r) in rows.iter().enumerate().filter(|(_, r)| counts(r)) {
+    // (metric, period, region of the total, breakdown, breakdown value or BY_BREAKDOWN,
+    // level of the cells or u8::MAX): the breakdown values of a region form the group
+    // (…, region, breakdown, BY_BREAKDOWN, u8::MAX); the regions below a region the
+    // group (…, parent, breakdown, value, level). Cells in row order, groups in key
+    // order.
+    const BY_BREAKDOWN: &str = "\u{0}by-breakdown";
+    type GroupKey<'a> = (&'a str, &'a str, Cow<'a, str>, &'a str, &'a str, u8);
+    let mut groups: std::collections::HashMap<GroupKey, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate().filter(|(i, _)| counts[*i]) {
         if !r.breakdown.is_empty() {
             groups
                 .entry((
                     r.metric,
                     r.period.as_str(),
-                    r.region_code.clone(),
+                    Cow::Borrowed(r.region_code.as_str()),
                     r.breakdown,
-                    "\u{0}by-breakdown".to_string(),
+                    BY_BREAKDOWN,
                     u8::MAX,
                 ))
                 .or_default()
@@ -331,23 +343,40 @@ pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
                 .entry((
                     r.metric,
                     r.period.as_str(),
-                    parent,
+                    Cow::Owned(parent),
                     r.breakdown,
-                    r.breakdown_value.clone(),
+                    r.breakdown_value.as_str(),
                     r.region_level as u8,
                 ))
                 .or_default()
                 .push(i);
         }
     }
+    let mut groups: Vec<(GroupKey, Vec<usize>)> = groups.into_iter().collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     groups
         .into_iter()
-        .filter(|(_, cells)| !cells.is_empty())
         .filter_map(|((metric, period, region, bd, bv, level), cells)| {
-            let bv = if level == u8::MAX { "" } else { bv.as_str() };
-            let bd = if level == u8::MAX { "" } else { bd };
-            let total = *index.get(&(metric, period, region.as_str(), bd, bv))?;
+            let (bd, bv) = if level == u8::MAX { ("", "") } else { (bd, bv) };
+            let total = *index.get(&(metric, period, region.as_ref(), bd, bv))?;
             Some(AdditiveGroup { cells, total })
+        })
+        .collect()
+}
+
+/// Whether each row is a count of persons (a count metric not of [`YEARS_NOT_PERSONS`]).
+fn count_rows(rows: &[MetricRow]) -> Vec<bool> {
+    // Rows come sorted by metric: the last answer is usually the one.
+    let mut last: Option<(&str, bool)> = None;
+    rows.iter()
+        .map(|r| match last {
+            Some((m, c)) if m == r.metric => c,
+            _ => {
+                let c = defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
+                    && !YEARS_NOT_PERSONS.contains(&r.metric);
+                last = Some((r.metric, c));
+                c
+            }
         })
         .collect()
 }
@@ -362,9 +391,19 @@ pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
 /// v1.2), with its value from `raw`.
 pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
     let groups = additive_groups(publ);
+    complete_suppression_in(raw, publ, &groups);
+}
+
+/// [`complete_suppression`] with the [`additive_groups`] of the rows (of `raw` or
+/// `publ`: they have the same keys) computed by the caller, who needs them again.
+pub fn complete_suppression_in(
+    raw: &[MetricRow],
+    publ: &mut [MetricRow],
+    groups: &[AdditiveGroup],
+) {
     loop {
         let mut changed = false;
-        for g in &groups {
+        for g in groups {
             let values: Vec<u64> = g
                 .cells
                 .iter()
@@ -404,9 +443,13 @@ pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
             )
         })
         .collect();
+    // Only the decline streak rows need the answer.
     let streak_ok: Vec<bool> = publ
         .iter()
         .map(|r| {
+            if r.metric != DECLINE_STREAK {
+                return false;
+            }
             let prev = r
                 .period
                 .parse::<i32>()
@@ -443,23 +486,20 @@ pub fn complete_suppression(raw: &[MetricRow], publ: &mut [MetricRow]) {
 /// an equality by chance hides a rate more than needed, never less.
 pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
     use std::collections::HashMap;
-    let cell = |r: &'_ MetricRow| -> (String, String, &'static str, String) {
+    fn cell(r: &MetricRow) -> Cell<'_> {
         (
-            r.period.clone(),
-            r.region_code.clone(),
+            r.period.as_str(),
+            r.region_code.as_str(),
             r.breakdown,
-            r.breakdown_value.clone(),
+            r.breakdown_value.as_str(),
         )
-    };
-    let is_count = |r: &MetricRow| {
-        defs::find(r.metric).is_some_and(|d| d.kind == Kind::Count)
-            && !YEARS_NOT_PERSONS.contains(&r.metric)
-    };
+    }
+    let counted = count_rows(raw);
     // Per cell: the hidden counts (raw values) and the shown counts.
-    type Cell = (String, String, &'static str, String);
+    type Cell<'a> = (&'a str, &'a str, &'static str, &'a str);
     let mut counts: HashMap<Cell, (Vec<u64>, Vec<u64>)> = HashMap::new();
-    for (r, p) in raw.iter().zip(publ) {
-        if !is_count(r) {
+    for (i, (r, p)) in raw.iter().zip(publ).enumerate() {
+        if !counted[i] {
             continue;
         }
         let Some(v) = r.numerator else { continue };
@@ -472,7 +512,7 @@ pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
     }
     let mut out = Vec::new();
     for (i, (r, p)) in raw.iter().zip(publ).enumerate() {
-        if is_count(r) || p.suppressed || YEARS_NOT_PERSONS.contains(&r.metric) {
+        if counted[i] || p.suppressed || YEARS_NOT_PERSONS.contains(&r.metric) {
             continue;
         }
         let Some((hidden, shown)) = counts.get(&cell(r)) else {
@@ -507,12 +547,21 @@ pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
 /// compares, and no table of [`additive_groups`] with exactly one hidden cell under a
 /// shown total.
 pub fn audit_template_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Violation>> {
-    let persons: Vec<MetricRow> = rows
+    audit_template_rows_in(rows, &additive_groups(rows), rule)
+}
+
+/// [`audit_template_rows`] with the [`additive_groups`] of `rows` (or of rows with the
+/// same keys in the same order: the groups depend on the keys only, not on what is
+/// hidden) computed by the caller.
+pub fn audit_template_rows_in(
+    rows: &[MetricRow],
+    groups: &[AdditiveGroup],
+    rule: Rule,
+) -> Result<(), Vec<Violation>> {
+    let persons = rows
         .iter()
-        .filter(|r| !YEARS_NOT_PERSONS.contains(&r.metric))
-        .cloned()
-        .collect();
-    let mut bad = audit_rows(&persons, rule).err().unwrap_or_default();
+        .filter(|r| !YEARS_NOT_PERSONS.contains(&r.metric));
+    let mut bad = audit_each(persons, rule).err().unwrap_or_default();
     let published: std::collections::HashSet<(&str, &str, &str, &str)> = rows
         .iter()
         .filter(|n| n.metric == "new_users" && !n.suppressed)
@@ -549,7 +598,7 @@ pub fn audit_template_rows(rows: &[MetricRow], rule: Rule) -> Result<(), Vec<Vio
             ));
         }
     }
-    for g in additive_groups(rows) {
+    for g in groups {
         let hidden = g.cells.iter().filter(|&&i| rows[i].suppressed).count();
         if hidden == 1 && !rows[g.total].suppressed {
             let cell = g

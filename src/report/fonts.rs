@@ -7,7 +7,9 @@
 
 use std::fmt;
 use std::fs;
+use std::hash::Hash as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 use typst::foundations::Bytes;
@@ -54,8 +56,24 @@ impl fmt::Debug for FontStore {
 }
 
 impl FontStore {
-    /// The bundled CJK fonts and Typst's own fonts.
+    /// The bundled CJK fonts and Typst's own fonts, parsed once per process (every
+    /// document of `--each` and of the workbench shares them).
     pub fn bundled() -> Self {
+        static BUNDLED: OnceLock<FontStore> = OnceLock::new();
+        BUNDLED.get_or_init(Self::parse_bundled).clone()
+    }
+
+    /// Parses the bundled fonts and hashes their data ahead of a render: Typst hashes
+    /// a font's bytes (25 MB for the four CJK fonts) the first time a memoized call
+    /// takes the font, and the bytes of the shared [`bundled`](Self::bundled) fonts
+    /// keep their hash. Call it on a spare thread while the data loads.
+    pub fn prepare_bundled() {
+        for font in Self::bundled().fonts() {
+            font.hash(&mut std::hash::DefaultHasher::new());
+        }
+    }
+
+    fn parse_bundled() -> Self {
         let mut fonts = Vec::new();
         for data in [
             NOTO_SANS_SC_REGULAR,
@@ -75,6 +93,9 @@ impl FontStore {
     /// found in `dirs`, searched recursively in a sorted order.
     pub fn with_dirs(dirs: &[PathBuf]) -> Result<Self, ReportError> {
         let mut store = Self::bundled();
+        if dirs.is_empty() {
+            return Ok(store);
+        }
         let mut fonts = std::mem::take(&mut store.fonts);
         for dir in dirs {
             let mut files = Vec::new();
@@ -130,7 +151,8 @@ impl FontStore {
     pub fn check_coverage(&self, data: &Value) -> Result<(), ReportError> {
         let mut missing = Vec::new();
         let mut path = String::from("$");
-        self.walk(data, &mut path, &mut missing);
+        let mut covered = Covered::default();
+        self.walk(data, &mut path, &mut missing, &mut covered);
         if missing.is_empty() {
             Ok(())
         } else {
@@ -138,14 +160,20 @@ impl FontStore {
         }
     }
 
-    fn walk(&self, value: &Value, path: &mut String, missing: &mut Vec<MissingGlyph>) {
+    fn walk(
+        &self,
+        value: &Value,
+        path: &mut String,
+        missing: &mut Vec<MissingGlyph>,
+        covered: &mut Covered,
+    ) {
         match value {
-            Value::String(s) => self.check_str(s, path, missing),
+            Value::String(s) => self.check_str(s, path, missing, covered),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let len = path.len();
                     path.push_str(&format!("[{i}]"));
-                    self.walk(item, path, missing);
+                    self.walk(item, path, missing, covered);
                     path.truncate(len);
                 }
             }
@@ -153,8 +181,8 @@ impl FontStore {
                 for (key, item) in map {
                     let len = path.len();
                     push_key(path, key);
-                    self.check_str(key, path, missing);
-                    self.walk(item, path, missing);
+                    self.check_str(key, path, missing, covered);
+                    self.walk(item, path, missing, covered);
                     path.truncate(len);
                 }
             }
@@ -162,16 +190,61 @@ impl FontStore {
         }
     }
 
-    fn check_str(&self, s: &str, path: &str, missing: &mut Vec<MissingGlyph>) {
+    fn check_str(
+        &self,
+        s: &str,
+        path: &str,
+        missing: &mut Vec<MissingGlyph>,
+        covered: &mut Covered,
+    ) {
         for c in s.chars() {
             if missing.len() >= MAX_REPORTED {
                 return;
             }
-            if !self.covers(c) && !missing.iter().any(|m| m.character == c) {
+            if covered.contains(c) {
+                continue;
+            }
+            if self.covers(c) {
+                covered.insert(c);
+            } else if !missing.iter().any(|m| m.character == c) {
                 missing.push(MissingGlyph {
                     character: c,
                     json_path: path.to_string(),
                 });
+            }
+        }
+    }
+}
+
+/// The characters found covered so far in one check (each is looked up in the fonts
+/// once).
+struct Covered {
+    ascii: [bool; 128],
+    other: std::collections::HashSet<char>,
+}
+
+impl Default for Covered {
+    fn default() -> Self {
+        Covered {
+            ascii: [false; 128],
+            other: std::collections::HashSet::new(),
+        }
+    }
+}
+
+impl Covered {
+    fn contains(&self, c: char) -> bool {
+        match c as usize {
+            i @ 0..128 => self.ascii[i],
+            _ => self.other.contains(&c),
+        }
+    }
+
+    fn insert(&mut self, c: char) {
+        match c as usize {
+            i @ 0..128 => self.ascii[i] = true,
+            _ => {
+                self.other.insert(c);
             }
         }
     }

@@ -65,6 +65,9 @@ pub struct Prepared<'m> {
     today: chrono::NaiveDate,
     /// The month or quarter of a periodic brief (`--period quarter|month`).
     period: Option<PeriodRows>,
+    /// Make the region files a document likely loads on a second thread while it
+    /// renders ([`Prepared::ahead`]).
+    ahead: bool,
 }
 
 impl Job {
@@ -96,7 +99,12 @@ impl Job {
             cx.into_raw()
         } else {
             // Everything a template can reach, checked before anything is rendered.
-            if let Err(bad) = crate::publish::audit_template_rows(cx.template_rows(), self.rule) {
+            let audit = crate::publish::audit_template_rows_in(
+                cx.template_rows(),
+                cx.template_groups(),
+                self.rule,
+            );
+            if let Err(bad) = audit {
                 let list: Vec<String> = bad.iter().take(10).map(|v| format!("  {v}")).collect();
                 bail!(
                     "the disclosure audit refused the report data ({} cells):\n{}",
@@ -111,6 +119,7 @@ impl Job {
             cx,
             today: from_days(model.cutoff),
             period: None,
+            ahead: false,
         })
     }
 }
@@ -124,8 +133,28 @@ impl Prepared<'_> {
         self
     }
 
+    /// Makes, while a document renders, the region files it likely loads
+    /// ([`data::likely_regions`](super::bulletin::data::likely_regions)) on a second
+    /// thread, ahead of the template asking for them: for a single document on an
+    /// otherwise idle core (with `--each`, the documents keep the cores busy).
+    pub fn ahead(mut self, on: bool) -> Self {
+        self.ahead = on;
+        self
+    }
+
     /// The PDF of the document of region `code`.
     pub fn render(&self, code: &str) -> Result<Vec<u8>> {
+        if !self.ahead {
+            return self.render_now(code);
+        }
+        let codes = bulletin::data::likely_regions(&self.cx, code);
+        std::thread::scope(|s| {
+            s.spawn(|| bulletin::data::make_region_files(&self.cx, &codes));
+            self.render_now(code)
+        })
+    }
+
+    fn render_now(&self, code: &str) -> Result<Vec<u8>> {
         let job = &self.job;
         let spec = Spec {
             template: job.template,

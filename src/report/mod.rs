@@ -163,6 +163,15 @@ impl fmt::Display for DiagnosticList<'_> {
     }
 }
 
+/// Makes what every render needs and no data changes ahead of the first render: the
+/// bundled fonts, parsed and with their data hashed ([`FontStore::prepare_bundled`]),
+/// and Typst's standard library. Call it on a spare thread while the data loads.
+pub fn prepare() {
+    FontStore::prepare_bundled();
+    let mut h = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&world::library(), &mut h);
+}
+
 /// Renders template `main` (e.g. `annual-bulletin.typ`) to PDF bytes.
 ///
 /// `data` is available to the template as `json("/data.json")`; each chart

@@ -173,6 +173,15 @@ pub trait VirtualFiles: Send + Sync {
     fn load(&self, path: &str) -> Option<Result<Vec<u8>, String>>;
 }
 
+/// Typst's standard library, built once per process (every document of a run shares
+/// it, with its hash).
+pub(crate) fn library() -> LazyHash<Library> {
+    static LIBRARY: std::sync::OnceLock<LazyHash<Library>> = std::sync::OnceLock::new();
+    LIBRARY
+        .get_or_init(|| LazyHash::new(Library::default()))
+        .clone()
+}
+
 /// The world one report is compiled in.
 pub(crate) struct ReportWorld<'p> {
     library: LazyHash<Library>,
@@ -202,7 +211,7 @@ impl<'p> ReportWorld<'p> {
             VirtualPath::new(main).map_err(|_| ReportError::MainNotFound(main.to_string()))?;
         let main_id = RootedPath::new(VirtualRoot::Project, vpath).intern();
         let world = Self {
-            library: LazyHash::new(Library::default()),
+            library: library(),
             book: LazyHash::new(fonts.book().clone()),
             fonts: fonts.fonts().to_vec(),
             main: main_id,

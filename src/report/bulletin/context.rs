@@ -6,20 +6,70 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::metrics::compute::{Entry, Period, cohort_entry, subject, survival_window};
+use crate::metrics::model::Code;
 use crate::metrics::{MetricRow, Model, Request, compute};
 use crate::publish::{self, Rule};
 use crate::regions::{Level, significant_prefix};
 use crate::stats::{KaplanMeier, Subject};
 
-type Key = (&'static str, i32, String, &'static str, String);
+/// (metric, year, region code, breakdown, breakdown value), the strings numbered by
+/// [`Names`].
+type Key = (&'static str, i32, u32, &'static str, u32);
 
-/// Metric rows of one level, raw and published (same order), with an index.
+/// The region codes and breakdown values of the rows, numbered: the keys of the
+/// indexes hold numbers, so building and looking up a key allocates nothing.
+#[derive(Default)]
+struct Names(HashMap<String, u32>);
+
+impl Names {
+    fn add(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.0.get(s) {
+            return i;
+        }
+        let i = self.0.len() as u32;
+        self.0.insert(s.to_string(), i);
+        i
+    }
+
+    fn get(&self, s: &str) -> Option<u32> {
+        self.0.get(s).copied()
+    }
+
+    /// The key of a row whose strings were added.
+    fn key(&self, r: &MetricRow) -> Key {
+        (
+            r.metric,
+            r.period.parse().unwrap_or(0),
+            self.get(&r.region_code).expect("a region code of the rows"),
+            r.breakdown,
+            self.get(&r.breakdown_value)
+                .expect("a breakdown value of the rows"),
+        )
+    }
+
+    /// The key of a metric, year, region and breakdown; none when no row has the
+    /// region or value.
+    fn find(
+        &self,
+        metric: &'static str,
+        year: i32,
+        code: &str,
+        bd: &'static str,
+        bv: &str,
+    ) -> Option<Key> {
+        Some((metric, year, self.get(code)?, bd, self.get(bv)?))
+    }
+}
+
+/// The raw metric rows of one level: `Context::raw[start..start + len]`, with an index
+/// into them.
 struct LevelRows {
-    raw: Vec<MetricRow>,
-    publ: Vec<MetricRow>,
+    start: usize,
+    len: usize,
     index: HashMap<Key, usize>,
 }
 
@@ -30,6 +80,13 @@ pub struct Context<'a> {
     pub rule: Rule,
     /// Input files with SHA-256 and row accounting (`import_report` of the load).
     pub import_report: Value,
+    /// The raw rows of every level, in level order.
+    raw: Vec<MetricRow>,
+    /// The strings of the rows' keys, numbered.
+    names: Names,
+    /// The additive tables of the rows ([`publish::additive_groups`]): the same for
+    /// the raw and the published rows.
+    groups: Vec<publish::AdditiveGroup>,
     levels: BTreeMap<Level, LevelRows>,
     /// The rows templates can reach: the published rows of every level, completed
     /// across levels ([`publish::complete_suppression`]), or the raw rows in raw mode.
@@ -39,7 +96,22 @@ pub struct Context<'a> {
     se_cache: std::sync::Mutex<HashMap<(String, String, i32), Option<f64>>>,
     /// Relapse cohorts as published, by (region, year), computed once per run.
     cohort_cache: std::sync::Mutex<HashMap<(String, i32), Arc<Cohort>>>,
+    /// The entrants of the relapse cohorts of a year ([`entrants`]), by (release
+    /// cohort, year), computed once per run.
+    entrants_cache: std::sync::Mutex<HashMap<(bool, i32), Arc<Entrants>>>,
+    /// The bytes of `/data/regions/CODE.json` by code, made once per run (the same for
+    /// every document; [`Context::region_file`]).
+    region_files: std::sync::Mutex<HashMap<String, Arc<RegionFile>>>,
+    /// The levels computed with their first and last year.
+    level_years: Vec<(Level, i32, i32)>,
 }
+
+/// The entrants of a relapse cohort year: the region of the entry measure and the
+/// subject, in person order ([`entrants`]).
+type Entrants = Vec<(Code, Subject)>;
+
+/// A file made once, by whichever thread asks first; the others wait for it.
+type RegionFile = std::sync::OnceLock<Result<Arc<Vec<u8>>, String>>;
 
 /// Days of the numbers-at-risk table under a cumulative relapse curve: 0, 6, 12, 24
 /// and 36 months.
@@ -63,8 +135,8 @@ pub struct Cohort {
 }
 
 impl Cohort {
-    fn of(model: &Model, rule: Rule, region: &str, year: i32) -> Cohort {
-        let subjects = cohort_subjects(model, region, year);
+    /// The cohort of `year` from its `subjects` ([`cohort_subjects`]).
+    fn of(subjects: &[Subject], rule: Rule, year: i32) -> Cohort {
         let persons = subjects.len() as u64;
         let mut c = Cohort {
             year,
@@ -76,7 +148,7 @@ impl Cohort {
         if persons < rule.threshold.max(1) {
             return c;
         }
-        let km = KaplanMeier::fit(&subjects);
+        let km = KaplanMeier::fit(subjects);
         let shown = km
             .steps
             .iter()
@@ -103,7 +175,7 @@ impl Cohort {
 /// The rows handed to templates, indexed by region.
 struct TemplateRows {
     rows: Vec<MetricRow>,
-    by_region: HashMap<String, Vec<usize>>,
+    by_region: HashMap<u32, Vec<usize>>,
     index: HashMap<Key, usize>,
     /// The breakdown names present.
     breakdowns: Vec<&'static str>,
@@ -111,13 +183,15 @@ struct TemplateRows {
 }
 
 impl TemplateRows {
-    fn new(rows: Vec<MetricRow>, raw: bool) -> TemplateRows {
-        let mut by_region: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut index = HashMap::new();
+    /// `names` has the strings of `rows`.
+    fn new(rows: Vec<MetricRow>, raw: bool, names: &Names) -> TemplateRows {
+        let mut by_region: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut index = HashMap::with_capacity(rows.len());
         let mut breakdowns = Vec::new();
         for (i, r) in rows.iter().enumerate() {
-            by_region.entry(r.region_code.clone()).or_default().push(i);
-            index.insert(key(r), i);
+            let key = names.key(r);
+            by_region.entry(key.2).or_default().push(i);
+            index.insert(key, i);
             if !breakdowns.contains(&r.breakdown) {
                 breakdowns.push(r.breakdown);
             }
@@ -130,16 +204,6 @@ impl TemplateRows {
             raw,
         }
     }
-}
-
-fn key(r: &MetricRow) -> Key {
-    (
-        r.metric,
-        r.period.parse().unwrap_or(0),
-        r.region_code.clone(),
-        r.breakdown,
-        r.breakdown_value.clone(),
-    )
 }
 
 /// The level whose regions make up a region's per-area tables.
@@ -173,64 +237,94 @@ impl<'a> Context<'a> {
         levels: &[(Level, i32, i32)],
         scope: Option<&str>,
     ) -> Context<'a> {
-        let mut map = BTreeMap::new();
-        for &(level, from, to) in levels {
-            let req = Request {
-                metrics: Vec::new(),
-                level,
-                scope: scope.map(str::to_string),
-                from: Some(from),
-                to: Some(to),
-            };
-            let raw = compute(model, &req);
-            let mut publ = raw.clone();
-            publish::publish_rows(&mut publ, rule);
-            let index = raw
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let year = r.period.parse().unwrap_or(0);
-                    (
-                        (
-                            r.metric,
-                            year,
-                            r.region_code.clone(),
-                            r.breakdown,
-                            r.breakdown_value.clone(),
-                        ),
-                        i,
-                    )
-                })
-                .collect();
-            map.insert(level, LevelRows { raw, publ, index });
+        // The levels are independent: computed in parallel (a level's computation is
+        // serial for a province's persons), in a fixed order whatever the threads.
+        let computed: Vec<(Level, Vec<MetricRow>, Vec<MetricRow>)> = levels
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(level, from, to)| {
+                let req = Request {
+                    metrics: Vec::new(),
+                    level,
+                    scope: scope.map(str::to_string),
+                    from: Some(from),
+                    to: Some(to),
+                };
+                let raw = compute(model, &req);
+                let mut publ = raw.clone();
+                publish::publish_rows(&mut publ, rule);
+                (level, raw, publ)
+            })
+            .collect();
+        // A level given twice keeps its last computation; rows in level order.
+        let mut by_level: BTreeMap<Level, (Vec<MetricRow>, Vec<MetricRow>)> = BTreeMap::new();
+        for (level, raw, publ) in computed {
+            by_level.insert(level, (raw, publ));
         }
-        let raw: Vec<MetricRow> = map.values().flat_map(|l| l.raw.iter().cloned()).collect();
-        let mut publ: Vec<MetricRow> = map.values().flat_map(|l| l.publ.iter().cloned()).collect();
-        publish::complete_suppression(&raw, &mut publ);
-        Context {
+        let total: usize = by_level.values().map(|(raw, _)| raw.len()).sum();
+        let mut raw: Vec<MetricRow> = Vec::with_capacity(total);
+        let mut publ: Vec<MetricRow> = Vec::with_capacity(total);
+        let mut spans = Vec::new();
+        for (level, (r, p)) in by_level {
+            spans.push((level, raw.len(), r.len()));
+            raw.extend(r);
+            publ.extend(p);
+        }
+        // The suppression across levels and the indexes read the same raw rows: both at
+        // once.
+        let (groups, (names, map)) = rayon::join(
+            || {
+                let groups = publish::additive_groups(&raw);
+                publish::complete_suppression_in(&raw, &mut publ, &groups);
+                groups
+            },
+            || {
+                let mut names = Names::default();
+                let mut map = BTreeMap::new();
+                for &(level, start, len) in &spans {
+                    let index = raw[start..start + len]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, row)| {
+                            names.add(&row.region_code);
+                            names.add(&row.breakdown_value);
+                            (names.key(row), i)
+                        })
+                        .collect();
+                    map.insert(level, LevelRows { start, len, index });
+                }
+                (names, map)
+            },
+        );
+        let mut cx = Context {
             model,
             rule,
             import_report,
+            raw,
             levels: map,
-            template: TemplateRows::new(publ, false),
+            template: TemplateRows::new(publ, false, &names),
+            names,
+            groups,
             se_cache: std::sync::Mutex::new(HashMap::new()),
             cohort_cache: std::sync::Mutex::new(HashMap::new()),
-        }
+            entrants_cache: std::sync::Mutex::new(HashMap::new()),
+            region_files: std::sync::Mutex::new(HashMap::new()),
+            level_years: Vec::new(),
+        };
+        cx.level_years = cx.years_of_levels();
+        cx
     }
 
     /// Raw mode (`--raw`): templates reach the rows before disclosure control. The
     /// documents then say so on every page.
     pub fn into_raw(mut self) -> Self {
-        let raw: Vec<MetricRow> = self
-            .levels
-            .values()
-            .flat_map(|l| l.raw.iter().cloned())
-            .collect();
-        self.template = TemplateRows::new(raw, true);
+        self.template = TemplateRows::new(self.raw.clone(), true, &self.names);
         self
     }
 
-    /// [`greenwood_se`], computed once per (metric, region, year).
+    /// Greenwood's standard error of the Kaplan–Meier relapse rate `metric` of `year`
+    /// inside `region` (the variance of `S(w)`, that of `1 − S(w)`); none for other
+    /// metrics or where the rate is undefined. Computed once per (metric, region, year).
     pub(super) fn greenwood_se(&self, metric: &str, region: &str, year: i32) -> Option<f64> {
         let key = (metric.to_string(), region.to_string(), year);
         if let Some(se) = self
@@ -241,7 +335,9 @@ impl<'a> Context<'a> {
         {
             return *se;
         }
-        let se = greenwood_se(self.model, metric, region, year);
+        let se = survival_window(metric).and_then(|(entry, w)| {
+            KaplanMeier::fit(&self.cohort_in(entry, region, year)).greenwood_se_at(w)
+        });
         self.se_cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -257,9 +353,67 @@ impl<'a> Context<'a> {
         if let Some(c) = cache().get(&key) {
             return c.clone();
         }
-        let c = Arc::new(Cohort::of(self.model, self.rule, region, year));
+        let subjects = self.cohort_in(Entry::Community, region, year);
+        let c = Arc::new(Cohort::of(&subjects, self.rule, year));
         cache().insert(key, c.clone());
         c
+    }
+
+    /// The subjects of the `entry` cohort of `year` inside `region`: [`cohort`], from
+    /// the entrants of the year computed once per run ([`entrants`]).
+    fn cohort_in(&self, entry: Entry, region: &str, year: i32) -> Vec<Subject> {
+        let key = (entry == Entry::Release, year);
+        let cached = self
+            .entrants_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let all = Arc::new(entrants(self.model, entry, year));
+                self.entrants_cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, all.clone());
+                all
+            }
+        };
+        let prefix = significant_prefix(region);
+        all.iter()
+            .filter(|(code, _)| self.model.codes.get(*code).starts_with(prefix))
+            .map(|(_, s)| *s)
+            .collect()
+    }
+
+    /// The file of region `code` made by `make`, once per run: a second caller (another
+    /// document, or the thread that makes the files a document will load) gets the same
+    /// bytes.
+    pub(super) fn region_file(
+        &self,
+        code: &str,
+        make: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<Arc<Vec<u8>>, String> {
+        let cell = self
+            .region_files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(code.to_string())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| make().map(Arc::new)).clone()
+    }
+
+    /// The raw rows of a level.
+    fn rows(&self, l: &LevelRows) -> &[MetricRow] {
+        &self.raw[l.start..l.start + l.len]
+    }
+
+    /// The additive tables of [`template_rows`](Self::template_rows), for
+    /// [`publish::audit_template_rows_in`].
+    pub fn template_groups(&self) -> &[publish::AdditiveGroup] {
+        &self.groups
     }
 
     /// Whether templates reach raw (not disclosure-controlled) rows.
@@ -274,12 +428,21 @@ impl<'a> Context<'a> {
 
     /// The rows of one region templates can reach, in metric/period/breakdown order.
     pub fn template_rows_of(&self, code: &str) -> impl Iterator<Item = &MetricRow> {
-        self.template
-            .by_region
+        self.names
             .get(code)
+            .and_then(|c| self.template.by_region.get(&c))
             .into_iter()
             .flatten()
             .map(|&i| &self.template.rows[i])
+    }
+
+    /// The region codes of the rows templates can reach, each once, in no order.
+    pub fn template_codes(&self) -> impl Iterator<Item = &str> {
+        self.names
+            .0
+            .iter()
+            .filter(|(_, id)| self.template.by_region.contains_key(id))
+            .map(|(code, _)| code.as_str())
     }
 
     /// The template row of a metric, year, region and breakdown.
@@ -293,18 +456,27 @@ impl<'a> Context<'a> {
     ) -> Option<&MetricRow> {
         let def = crate::metrics::defs::find(metric)?;
         let bd = *self.template.breakdowns.iter().find(|b| **b == bd)?;
+        let key = self.names.find(def.id, year, code, bd, bv)?;
         self.template
             .index
-            .get(&(def.id, year, code.to_string(), bd, bv.to_string()))
+            .get(&key)
             .map(|&i| &self.template.rows[i])
     }
 
     /// The levels computed, with their first and last year.
     pub fn level_years(&self) -> Vec<(Level, i32, i32)> {
+        self.level_years.clone()
+    }
+
+    /// [`level_years`](Self::level_years), computed once.
+    fn years_of_levels(&self) -> Vec<(Level, i32, i32)> {
         self.levels
             .iter()
             .filter_map(|(l, rows)| {
-                let years = rows.raw.iter().filter_map(|r| r.period.parse::<i32>().ok());
+                let years = self
+                    .rows(rows)
+                    .iter()
+                    .filter_map(|r| r.period.parse::<i32>().ok());
                 let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
                 (lo <= hi).then_some((*l, lo, hi))
             })
@@ -330,15 +502,12 @@ impl<'a> Context<'a> {
         bd: &'static str,
         bv: &str,
     ) -> Option<usize> {
-        self.levels
-            .get(&level)?
-            .index
-            .get(&(metric, year, code.to_string(), bd, bv.to_string()))
-            .copied()
+        let key = self.names.find(metric, year, code, bd, bv)?;
+        self.levels.get(&level)?.index.get(&key).copied()
     }
 
     pub(super) fn raw(&self, level: Level, i: usize) -> &MetricRow {
-        &self.levels[&level].raw[i]
+        &self.rows(&self.levels[&level])[i]
     }
 
     /// Codes and names of the regions of `level` inside `scope`, in code order, as the
@@ -348,7 +517,7 @@ impl<'a> Context<'a> {
         let Some(l) = self.levels.get(&level) else {
             return Vec::new();
         };
-        l.raw
+        self.rows(l)
             .iter()
             .filter(|r| {
                 r.metric == "registered"
@@ -385,10 +554,50 @@ fn cohort(model: &Model, entry: Entry, region: &str, year: i32) -> Vec<Subject> 
     out
 }
 
-/// Greenwood's standard error of the Kaplan–Meier relapse rate `metric` of `year`
-/// inside `region` (the variance of `S(w)`, that of `1 − S(w)`); none for other
-/// metrics or where the rate is undefined.
-pub(super) fn greenwood_se(model: &Model, metric: &str, region: &str, year: i32) -> Option<f64> {
-    let (entry, w) = survival_window(metric)?;
-    KaplanMeier::fit(&cohort(model, entry, region, year)).greenwood_se_at(w)
+/// Every entrant of the `entry` cohort of `year` with the region of its entry measure,
+/// in person order: [`cohort`] of any region is the entrants whose region lies inside
+/// it (the same subjects in the same order).
+fn entrants(model: &Model, entry: Entry, year: i32) -> Entrants {
+    let per = Period::new(year, model.cutoff);
+    let mut out = Vec::new();
+    for p in &model.persons {
+        if let Some((m, index)) = cohort_entry(p, entry, &per)
+            && let Some(s) = subject(p, index, model.cutoff)
+        {
+            out.push((m.region, s));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::compute::periods;
+    use crate::metrics::testdata::model;
+
+    /// The cohorts from the entrants computed once per year are those of a pass over
+    /// the persons for each region: the same subjects in the same order.
+    #[test]
+    fn cohorts_from_the_entrants_of_a_year_are_the_cohorts_of_the_region() {
+        let m = model(None);
+        let years: Vec<i32> = periods(&m).iter().map(|p| p.year).collect();
+        let cx = Context::new(
+            &m,
+            Rule::default(),
+            Value::Null,
+            &[(Level::County, years[0], *years.last().unwrap())],
+        );
+        let mut some = 0;
+        for region in m.regions.by_code.keys() {
+            for &y in &years {
+                for entry in [Entry::Community, Entry::Release] {
+                    let want = cohort(&m, entry, region, y);
+                    some += want.len();
+                    assert_eq!(cx.cohort_in(entry, region, y), want, "{region} {y}");
+                }
+            }
+        }
+        assert!(some > 0, "the test data has cohorts");
+    }
 }

@@ -331,13 +331,11 @@ pub fn scope_codes(cx: &Context, region: &str) -> Vec<String> {
         .filter(|c| c != region)
         .collect();
     let mut inside: Vec<String> = cx
-        .template_rows()
-        .iter()
-        .filter(|r| r.region_code.starts_with(significant_prefix(region)))
-        .map(|r| r.region_code.clone())
+        .template_codes()
+        .filter(|c| c.starts_with(significant_prefix(region)))
+        .map(str::to_string)
         .collect();
     inside.sort_by(|a, b| (level_of(a), a).cmp(&(level_of(b), b)));
-    inside.dedup();
     out.retain(|c| cx.template_rows_of(c).next().is_some());
     out.extend(inside);
     out
@@ -386,6 +384,41 @@ pub fn regions_json(cx: &Context, region: &str) -> Value {
 /// The rows of one region as a JSON array.
 pub fn region_rows_json(cx: &Context, code: &str) -> Value {
     Value::Array(cx.template_rows_of(code).map(|r| row_json(cx, r)).collect())
+}
+
+/// The bytes of `/data/regions/CODE.json`, made once per run.
+fn region_file(cx: &Context, code: &str) -> Result<std::sync::Arc<Vec<u8>>, String> {
+    cx.region_file(code, || {
+        serde_json::to_vec(&region_rows_json(cx, code)).map_err(|e| e.to_string())
+    })
+}
+
+/// The regions whose rows a document of `region` most likely loads: its ancestors and
+/// the regions of its area tables ([`child_level`](super::child_level)), in the order the
+/// shipped templates load them.
+pub fn likely_regions(cx: &Context, region: &str) -> Vec<String> {
+    let level = level_of(region);
+    let child = super::child_level(level);
+    let mut out: Vec<String> = scope_codes(cx, region)
+        .into_iter()
+        .filter(|c| level_of(c) == child && c != region)
+        .collect();
+    out.extend(
+        Level::ALL
+            .iter()
+            .filter_map(|&l| ancestor(region, l))
+            .filter(|c| c != region && cx.template_rows_of(c).next().is_some()),
+    );
+    out
+}
+
+/// Makes the region files of `codes` ahead of the template that will load them
+/// ([`likely_regions`]): run beside the render, on the second core.
+pub fn make_region_files(cx: &Context, codes: &[String]) {
+    for code in codes {
+        // An error is the template's to see when it loads the file.
+        let _ = region_file(cx, code);
+    }
 }
 
 /// Input files with SHA-256 and row accounting, the cutoff and the engine.
@@ -460,10 +493,23 @@ pub fn definitions_json() -> Value {
 /// (the rows of the region; other regions' are served on request), `provenance`,
 /// `definitions`.
 pub fn template_json(cx: &Context, region: &str, year: i32, lang: Lang) -> Value {
-    let rows: Vec<Value> = cx
-        .template_rows_of(region)
-        .map(|r| row_json(cx, r))
-        .collect();
+    use rayon::prelude::*;
+    // The rows (with their comparisons) on one core, the rest on the other.
+    let own: Vec<&MetricRow> = cx.template_rows_of(region).collect();
+    let (rows, (regions, (pooled, cohorts))) = rayon::join(
+        || -> Vec<Value> { own.par_iter().map(|r| row_json(cx, r)).collect() },
+        || {
+            rayon::join(
+                || regions_json(cx, region),
+                || {
+                    rayon::join(
+                        || pooled_json(cx, region, year),
+                        || cohorts_json(cx, region),
+                    )
+                },
+            )
+        },
+    );
     let levels: Vec<Value> = cx
         .level_years()
         .into_iter()
@@ -483,11 +529,11 @@ pub fn template_json(cx: &Context, region: &str, year: i32, lang: Lang) -> Value
             "lang": match lang { Lang::Zh => "zh", Lang::En => "en" },
         },
         "levels": levels,
-        "regions": regions_json(cx, region),
+        "regions": regions,
         "metrics": rows,
         "breakdowns": breakdowns_json(cx),
-        "pooled": pooled_json(cx, region, year),
-        "cohorts": cohorts_json(cx, region),
+        "pooled": pooled,
+        "cohorts": cohorts,
         "provenance": provenance_json(cx),
         "definitions": definitions_json(),
     })
@@ -538,9 +584,11 @@ impl VirtualFiles for Served<'_, '_> {
                     "{path}: region rows are loaded as {REGIONS_DIR}CODE.json"
                 )));
             };
-            return Some(self.check_region(code).and_then(|()| {
-                serde_json::to_vec(&region_rows_json(self.cx, code)).map_err(|e| e.to_string())
-            }));
+            return Some(
+                self.check_region(code)
+                    .and_then(|()| region_file(self.cx, code))
+                    .map(|bytes| bytes.to_vec()),
+            );
         }
         if let Some(rest) = path.strip_prefix(COHORTS_DIR) {
             let Some(code) = rest.strip_suffix(".json") else {
