@@ -118,7 +118,7 @@ impl TableState {
 
     /// Hands the rows still buffered to the sink (at the end of a table).
     pub(super) fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
-        match self.cols.chunk() {
+        match self.cols.chunk(0) {
             Some(df) => sink.rows(self.table, df),
             None => Ok(()),
         }
@@ -155,16 +155,24 @@ pub(super) enum ColBuilder {
     Int(Vec<Option<i64>>),
 }
 
+impl ColBuilder {
+    fn new(c: &OutColumn, capacity: usize) -> Self {
+        match c.ty {
+            OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(c.name.into(), capacity)),
+            OutType::Date => ColBuilder::Date(Vec::with_capacity(capacity)),
+            OutType::Int => ColBuilder::Int(Vec::with_capacity(capacity)),
+        }
+    }
+}
+
 impl Columns {
     pub(super) fn new(table: Table, chunk_rows: usize) -> Self {
         let out = rows::out_columns(table);
+        // Room for a chunk up front (at most a default chunk's), not doubling from 0.
+        let capacity = chunk_rows.min(1 << 20);
         let builders = out
             .iter()
-            .map(|c| match c.ty {
-                OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(c.name.into(), 0)),
-                OutType::Date => ColBuilder::Date(Vec::new()),
-                OutType::Int => ColBuilder::Int(Vec::new()),
-            })
+            .map(|c| ColBuilder::new(c, capacity))
             .collect();
         let col = |n: &str| rows::column_index(table, n).expect("schema column");
         Columns {
@@ -235,7 +243,7 @@ impl Columns {
         }
         self.push(row);
         if self.buffered >= self.chunk_rows {
-            self.chunk()
+            self.chunk(self.chunk_rows.min(1 << 20))
         } else {
             None
         }
@@ -257,7 +265,7 @@ impl Columns {
 
     /// The buffered rows as a chunk (possibly empty: the sink then creates the table's
     /// file); `None` for the region table, written once at the end of the import.
-    fn chunk(&mut self) -> Option<DataFrame> {
+    fn chunk(&mut self, next_capacity: usize) -> Option<DataFrame> {
         if self.table == Table::Regions {
             return None;
         }
@@ -265,7 +273,10 @@ impl Columns {
             .builders
             .iter_mut()
             .zip(&self.out)
-            .map(|(b, c)| build_column(c.name, b))
+            .map(|(b, c)| {
+                let mut full = std::mem::replace(b, ColBuilder::new(c, next_capacity));
+                build_column(c.name, &mut full)
+            })
             .collect();
         let df = DataFrame::new(self.buffered, cols).expect("equal lengths");
         self.buffered = 0;

@@ -340,7 +340,7 @@ fn read_csv(
                     })?;
                     continue;
                 }
-                let cells: Vec<Cell<'_>> = rec
+                let cells: smallvec::SmallVec<[Cell<'_>; 24]> = rec
                     .fields()
                     .map(|f| match encoding.decode(f) {
                         Some(t) if t.is_empty() => Cell::Empty,
@@ -352,6 +352,8 @@ fn read_csv(
                     line: rec.line,
                     cells: &cells,
                 })?;
+                drop(cells);
+                scanner.recycle(rec);
             }
         }
     }
