@@ -373,6 +373,9 @@ impl<'o> State<'o> {
                     }
                     Feed::Batch(b) => b,
                 };
+                if fr.rows_read == 0 {
+                    reserve_ids(&mut ts.dup, &f.path, &batch);
+                }
                 let mut accepted = emptied_rx.try_recv().unwrap_or_default();
                 let mut prepared = std::mem::take(&mut batch.prepared);
                 for (item, prep) in batch.rows.iter().zip(prepared.drain(..)) {
@@ -761,6 +764,18 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
             rows::hash128(&buf)
         }
     }
+}
+
+/// Makes room in the duplicate map for the rows of a file, estimated from its size and
+/// its first batch: growing a map of tens of millions of ids step by step costs more
+/// than the checks (each step copies it and the system zeroes fresh memory).
+fn reserve_ids<V>(dup: &mut rows::FingerprintMap<V>, path: &Path, first: &Batch) {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    // The batch's text and one delimiter or line end per cell.
+    let bytes = (first.text.len() + first.slots.len()).max(1) as u64;
+    let rows = first.rows.len() as u64;
+    let estimate = size.saturating_mul(rows) / bytes;
+    dup.reserve(estimate.min(size / 2).min(1 << 31) as usize);
 }
 
 /// Rows per batch of [`State::prepare`].

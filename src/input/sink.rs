@@ -133,7 +133,7 @@ pub(super) struct Columns {
     builders: Vec<ColBuilder>,
     buffered: usize,
     chunk_rows: usize,
-    pub(super) region_counts: BTreeMap<String, u64>,
+    pub(super) region_counts: RegionCounts,
     pub(super) region_rows: Vec<Region>,
     /// Rows of the current file whose explicit sex/birth date contradict the ID.
     pub(super) contradictions: u64,
@@ -147,6 +147,10 @@ pub(super) struct Columns {
     region_cols: Vec<usize>,
     region_table_cols: Option<[usize; 4]>,
 }
+
+/// Accepted rows per region code (hashed: looked up for every region cell).
+pub(super) type RegionCounts =
+    std::collections::HashMap<String, u64, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 pub(super) enum ColBuilder {
     /// Text goes straight into Arrow's string views: no `String` per cell is kept.
@@ -181,7 +185,7 @@ impl Columns {
             builders,
             buffered: 0,
             chunk_rows,
-            region_counts: BTreeMap::new(),
+            region_counts: RegionCounts::default(),
             region_rows: Vec::new(),
             contradictions: 0,
             suspect_cut: 0,
