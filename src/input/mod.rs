@@ -313,42 +313,48 @@ impl<'o> State<'o> {
             let reader = stage("read")
                 .spawn_scoped(s, move || read_batches(f, self.opts, feed_tx, spare_rx))
                 .expect("thread");
-            stage("prepare").spawn_scoped(s, move || {
-                let mut map = None;
-                for msg in feed_rx {
-                    let msg = match msg {
-                        Feed::Header(info, m) => {
-                            map = m.clone();
-                            Feed::Header(info, m)
+            stage("prepare")
+                .spawn_scoped(s, move || {
+                    let mut map = None;
+                    for msg in feed_rx {
+                        let msg = match msg {
+                            Feed::Header(info, m) => {
+                                map = m.clone();
+                                Feed::Header(info, m)
+                            }
+                            Feed::Batch(mut b) => {
+                                let mut out = std::mem::take(&mut b.prepared);
+                                self.prepare(
+                                    map.as_ref().expect("header before rows"),
+                                    &b,
+                                    &mut out,
+                                );
+                                b.prepared = out;
+                                Feed::Batch(b)
+                            }
+                        };
+                        if prep_tx.send(msg).is_err() {
+                            break;
                         }
-                        Feed::Batch(mut b) => {
-                            let mut out = std::mem::take(&mut b.prepared);
-                            self.prepare(map.as_ref().expect("header before rows"), &b, &mut out);
-                            b.prepared = out;
-                            Feed::Batch(b)
-                        }
-                    };
-                    if prep_tx.send(msg).is_err() {
-                        break;
                     }
-                }
-            })
-            .expect("thread");
+                })
+                .expect("thread");
             let mut cols = std::mem::replace(&mut ts.cols, Columns::new(table, 0));
-            let builder = stage("build").spawn_scoped(s, move || {
-                for mut rows in rows_rx {
-                    for row in rows.drain(..) {
-                        if let Some(df) = cols.accept(row)
-                            && chunk_tx.send(df).is_err()
-                        {
-                            return cols; // the writer failed
+            let builder = stage("build")
+                .spawn_scoped(s, move || {
+                    for mut rows in rows_rx {
+                        for row in rows.drain(..) {
+                            if let Some(df) = cols.accept(row)
+                                && chunk_tx.send(df).is_err()
+                            {
+                                return cols; // the writer failed
+                            }
                         }
+                        let _ = emptied_tx.send(rows);
                     }
-                    let _ = emptied_tx.send(rows);
-                }
-                cols
-            })
-            .expect("thread");
+                    cols
+                })
+                .expect("thread");
             let writer = stage("write")
                 .spawn_scoped(s, move || -> Result<(), SinkError> {
                     for df in chunk_rx {
@@ -533,12 +539,13 @@ impl<'o> State<'o> {
                         return RowOutcome::Merged;
                     }
                     let first_name = &ts.file_names[first_file as usize];
-                    let issue = RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0]))
-                        .with_text(crate::msg!(
-                            DetailFirstRowAt,
-                            file = first_name,
-                            line = first_line
-                        ));
+                    let issue =
+                        RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0]))
+                            .with_text(crate::msg!(
+                                DetailFirstRowAt,
+                                file = first_name,
+                                line = first_line
+                            ));
                     RowOutcome::Quarantined(line, vec![issue], raw())
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {

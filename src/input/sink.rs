@@ -174,10 +174,7 @@ impl Columns {
         let out = rows::out_columns(table);
         // Room for a chunk up front (at most a default chunk's), not doubling from 0.
         let capacity = chunk_rows.min(1 << 20);
-        let builders = out
-            .iter()
-            .map(|c| ColBuilder::new(c, capacity))
-            .collect();
+        let builders = out.iter().map(|c| ColBuilder::new(c, capacity)).collect();
         let col = |n: &str| rows::column_index(table, n).expect("schema column");
         Columns {
             table,
