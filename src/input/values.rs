@@ -106,7 +106,7 @@ pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
 /// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
 pub fn parse_region(raw: &str) -> Result<String, Code> {
     let folded = fold(raw);
-    let mut s = folded.trim();
+    let mut s = trim(&folded);
     // Spreadsheets turn codes into numbers: "640324.0".
     if let Some(stripped) = s.strip_suffix(".0") {
         s = stripped;
@@ -127,7 +127,7 @@ pub fn parse_region(raw: &str) -> Result<String, Code> {
 /// anything else is an error, as is a number too large for an `i64`.
 pub fn parse_integer(raw: &str) -> Result<i64, Code> {
     let folded = fold(raw);
-    let mut s = folded.trim();
+    let mut s = trim(&folded);
     if let Some(x) = s.strip_suffix('人') {
         s = x.trim_end();
     }
@@ -177,7 +177,7 @@ pub fn id_check_char(first17: &[u8]) -> u8 {
 /// mangled by a spreadsheet ([`Code::IdMangled`]).
 pub fn parse_id_number(raw: &str) -> Result<IdNumber, Code> {
     let folded = fold(raw);
-    let s = folded.trim().to_ascii_uppercase();
+    let s = trim(&folded).to_ascii_uppercase();
     if looks_scientific(&s) {
         return Err(Code::IdMangled);
     }
