@@ -32,8 +32,14 @@ impl Record {
     }
 
     pub fn field(&self, i: usize) -> &[u8] {
+        let (start, end) = self.bounds(i);
+        &self.data[start..end]
+    }
+
+    /// Where field `i` lies in `data`.
+    pub fn bounds(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.data[start..self.ends[i]]
+        (start, self.ends[i])
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &[u8]> {
