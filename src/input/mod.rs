@@ -7,7 +7,10 @@
 //! accounting (`read = accepted + merged + quarantined`, checked on every run) and the
 //! data-quality report. Raw ID numbers and names never leave it: rows leave as
 //! canonical values with a keyed pseudonym. Accepted rows stream out in chunks to a
-//! [`Sink`] (memory or Parquet), so imports of gigabytes run in bounded memory.
+//! [`Sink`] (memory or Parquet), so imports of gigabytes run in bounded memory. A file
+//! goes through a pipeline of threads (read, checks of each row on its own in parallel,
+//! the serial checks in file order, column buffers, sink), so the stages overlap; the
+//! order of every output is the file's, whatever the thread count.
 
 pub mod csvscan;
 pub mod decode;
