@@ -32,8 +32,14 @@ impl Record {
     }
 
     pub fn field(&self, i: usize) -> &[u8] {
+        let (start, end) = self.bounds(i);
+        &self.data[start..end]
+    }
+
+    /// Where field `i` lies in `data`.
+    pub fn bounds(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.data[start..self.ends[i]]
+        (start, self.ends[i])
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &[u8]> {
@@ -62,6 +68,9 @@ pub struct Scanner<R> {
     /// Lines handed back after a broken record, read again before `reader`.
     pending: VecDeque<(u64, Vec<u8>)>,
     eof: bool,
+    /// Buffers reused from line to line and record to record (see [`Scanner::recycle`]).
+    spare_line: Vec<u8>,
+    spare_record: Option<Record>,
 }
 
 impl<R: BufRead> Scanner<R> {
@@ -74,6 +83,8 @@ impl<R: BufRead> Scanner<R> {
             next_line: first_line,
             pending: VecDeque::new(),
             eof: false,
+            spare_line: Vec::new(),
+            spare_record: None,
         }
     }
 
@@ -84,7 +95,8 @@ impl<R: BufRead> Scanner<R> {
         if self.eof {
             return Ok(None);
         }
-        let mut buf = Vec::new();
+        let mut buf = std::mem::take(&mut self.spare_line);
+        buf.clear();
         // Read at most a little over the record limit for a single physical line.
         let limit = (self.max_record_bytes as u64).saturating_add(2);
         let n = Read::take(&mut self.reader, limit).read_until(b'\n', &mut buf)?;
@@ -139,7 +151,26 @@ impl<R: BufRead> Scanner<R> {
         }
     }
 
+    /// Gives a record back once read, so that its buffers serve the next one.
+    pub fn recycle(&mut self, rec: Record) {
+        self.spare_record = Some(rec);
+    }
+
     fn parse_from(&mut self, line: u64, first: Vec<u8>) -> io::Result<Scanned> {
+        // A line without quotes (most of them) is its own record: the fields are the
+        // pieces between delimiters.
+        if first.len() <= self.max_record_bytes && !first.contains(&b'"') {
+            let mut rec = self.spare_record.take().unwrap_or_default();
+            rec.line = line;
+            rec.data.clear();
+            rec.ends.clear();
+            for field in strip_eol(&first).split(|&b| b == self.delimiter) {
+                rec.data.extend_from_slice(field);
+                rec.ends.push(rec.data.len());
+            }
+            self.spare_line = first;
+            return Ok(Scanned::Record(rec));
+        }
         let mut rec = Record {
             line,
             data: Vec::with_capacity(first.len()),

@@ -7,7 +7,10 @@
 //! accounting (`read = accepted + merged + quarantined`, checked on every run) and the
 //! data-quality report. Raw ID numbers and names never leave it: rows leave as
 //! canonical values with a keyed pseudonym. Accepted rows stream out in chunks to a
-//! [`Sink`] (memory or Parquet), so imports of gigabytes run in bounded memory.
+//! [`Sink`] (memory or Parquet), so imports of gigabytes run in bounded memory. A file
+//! goes through a pipeline of threads (read, checks of each row on its own in parallel,
+//! the serial checks in file order, column buffers, sink), so the stages overlap; the
+//! order of every output is the file's, whatever the thread count.
 
 pub mod csvscan;
 pub mod decode;
@@ -24,9 +27,11 @@ pub mod source;
 pub mod values;
 pub mod xlsx;
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use polars::prelude::DataFrame;
 
 use self::decode::Encoding;
 use self::issue::{Code, FileError, RowIssue};
@@ -34,13 +39,19 @@ use self::pseudo::Key;
 use self::quarantine::QuarantineRecord;
 use self::report::{CodeStat, FileReport, ImportReport, TableReport};
 use self::rows::{Cell, HeaderError, ParsedRow, Val, column_index};
-use self::sink::TableState;
+use self::sink::{Columns, TableState};
 pub use self::sink::{MemorySink, SharedSink, Sink, SinkError, empty_frame};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
 use crate::dates::Days;
 use crate::i18n::{Lang, Msg, Text};
-use crate::regions::{Level, Region, RegionTable};
-use crate::schema::{ColType, Table};
+use crate::regions::RegionTable;
+use crate::schema::Table;
+
+/// The program's allocator: mimalloc. The import allocates and frees a few small
+/// values per row on several threads (tens of millions of rows); glibc's allocator
+/// spent about a sixth of the import's CPU time on them. Outputs do not depend on it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Settings of one import run.
 #[derive(Debug, Clone)]
@@ -145,10 +156,19 @@ pub fn import(
         Table::Population,
         Table::Incidents,
     ];
-    let results: Vec<Result<Option<(TableReport, TableState)>, ImportError>> = {
-        use rayon::prelude::*;
-        rest.par_iter().map(|t| import_table(&state, *t)).collect()
-    };
+    // One thread per table (not rayon tasks: a table's pipeline blocks on channels,
+    // and a rayon worker blocked there could starve the pool the checks run on).
+    let results: Vec<Result<Option<(TableReport, TableState)>, ImportError>> =
+        std::thread::scope(|s| {
+            let handles: Vec<_> = rest
+                .iter()
+                .map(|t| s.spawn(|| import_table(&state, *t)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
     for r in results {
         if let Some((tr, ts)) = r? {
             let table = ts.table;
@@ -157,7 +177,7 @@ pub fn import(
         }
     }
     for (tr, ts) in done {
-        if let Some(c) = ts.cutoff {
+        if let Some(c) = ts.cols.cutoff {
             state.cutoff = Some(state.cutoff.map_or(c, |x| x.max(c)));
         }
         for f in &tr.files {
@@ -191,6 +211,7 @@ fn finish_table(
     done: &mut Vec<(TableReport, TableState)>,
 ) -> Option<Refs> {
     tr.unknown_regions = ts
+        .cols
         .region_counts
         .iter()
         .filter(|(code, _)| !state.regions.contains(code))
@@ -205,7 +226,7 @@ fn finish_table(
         }
     });
     ts.dup = rows::FingerprintMap::default();
-    ts.region_counts.clear();
+    ts.cols.region_counts.clear();
     done.push((tr, ts));
     refs
 }
@@ -219,6 +240,9 @@ struct Refs {
 
 struct State<'o> {
     opts: &'o ImportOptions,
+    /// Whether the checks of a batch run on rayon's pool: not when the import itself
+    /// runs on it (a worker blocked in the pipeline could leave the pool without one).
+    parallel: bool,
     tables: BTreeMap<Table, Refs>,
     regions: RegionTable,
     cutoff: Option<Days>,
@@ -248,6 +272,7 @@ impl<'o> State<'o> {
     fn new(opts: &'o ImportOptions) -> Self {
         State {
             opts,
+            parallel: rayon::current_thread_index().is_none(),
             tables: BTreeMap::new(),
             regions: RegionTable::builtin(),
             cutoff: None,
@@ -255,7 +280,7 @@ impl<'o> State<'o> {
     }
 
     fn regions_from(&mut self, ts: &TableState) {
-        for r in &ts.region_rows {
+        for r in &ts.cols.region_rows {
             self.regions.insert(r.clone());
         }
     }
@@ -272,141 +297,161 @@ impl<'o> State<'o> {
         ts.file_index += 1;
         ts.file_names.push(name.clone());
         let mut fr = FileReport::new(f.table, &f.path);
-        let header: RefCell<Option<rows::HeaderMap>> = RefCell::new(None);
-        let opts = self.opts;
-        let ropts = ReadOptions {
-            encoding: opts.encoding,
-            sheet: opts.sheet.as_deref(),
-            max_record_bytes: opts.max_record_bytes,
-        };
         let table = f.table;
-        let path = f.path.clone();
-        let fr_cell = RefCell::new(&mut fr);
-        let mut on_header = |info: &SourceInfo| -> Result<(), FileError> {
-            let mut fr = fr_cell.borrow_mut();
-            fr.encoding = Some(info.format.label().to_string());
-            fr.delimiter = info.delimiter.map(|d| match d {
-                '\t' => "tab".to_string(),
-                c => c.to_string(),
-            });
-            fr.sheet = info.sheet.clone();
-            match rows::map_header(table, &info.header) {
-                Ok(m) => {
-                    fr.unknown_columns = m.unknown.clone();
-                    *header.borrow_mut() = Some(m);
-                    Ok(())
-                }
-                Err(HeaderError::Missing(c)) => Err(FileError::MissingColumn {
-                    path: path.clone(),
-                    table: table.name(),
-                    column: c.name,
-                    aliases: std::iter::once(c.name)
-                        .chain(c.aliases.iter().copied())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    found: info.header.join(", "),
-                }),
-                Err(HeaderError::Ambiguous {
-                    column,
-                    first,
-                    second,
-                }) => Err(FileError::AmbiguousHeader {
-                    path: path.clone(),
-                    column,
-                    first,
-                    second,
-                }),
-            }
-        };
         let mut failure: Option<ImportError> = None;
-        // Rows are collected in batches: the checks of a row on its own (parsing,
-        // pseudonyms, fingerprints) run in parallel over a batch, then references,
-        // duplicates and the accounting run row by row in file order, as before.
-        let mut batch = Batch::default();
-        let mut handle = |row: Option<RawRow<'_>>| -> Result<(), FileError> {
-            if let Some(row) = row {
-                let mut fr = fr_cell.borrow_mut();
-                fr.rows_read += 1;
-                if fr.rows_read.is_multiple_of(100_000) {
-                    progress(&name, fr.rows_read);
-                }
-                batch.push(row);
-                if batch.rows.len() < BATCH_ROWS {
-                    return Ok(());
-                }
-            }
-            if batch.rows.is_empty() {
-                return Ok(());
-            }
-            let map_ref = header.borrow();
-            let map = map_ref.as_ref().expect("header before rows");
-            let prepared = self.prepare(map, &batch);
-            let mut fr = fr_cell.borrow_mut();
-            let mut result = Ok(());
-            for (item, prep) in batch.rows.iter().zip(prepared) {
-                let outcome = match (item, prep) {
-                    (BatchRow::Broken { line, code, raw }, _) => RowOutcome::Quarantined(
-                        *line,
-                        vec![RowIssue::new(*code, None)],
-                        raw.clone(),
-                    ),
-                    (BatchRow::Cells { line, start, end }, Some(p)) => {
-                        let cells = batch.cells(*start, *end);
-                        self.check_row(map, ts, file_idx, *line, &cells, p)
+        // A pipeline of threads, each stage in file order: the reader (read, decode,
+        // scan, SHA-256) fills batches of rows; the preparer checks the rows of a batch
+        // on their own in parallel (parsing, pseudonyms, references, fingerprints);
+        // this thread judges duplicates and keeps the accounting and the quarantine in
+        // file order; the builder fills the column buffers with the accepted rows and
+        // the writer hands full chunks to the sink.
+        let read = std::thread::scope(|s| {
+            let (feed_tx, feed_rx) = mpsc::sync_channel::<Feed>(PIPELINE_DEPTH);
+            let (prep_tx, prep_rx) = mpsc::sync_channel::<Feed>(PIPELINE_DEPTH);
+            let (spare_tx, spare_rx) = mpsc::channel::<Batch>();
+            let (rows_tx, rows_rx) = mpsc::sync_channel::<Vec<ParsedRow>>(PIPELINE_DEPTH);
+            let (emptied_tx, emptied_rx) = mpsc::channel::<Vec<ParsedRow>>();
+            let (chunk_tx, chunk_rx) = mpsc::sync_channel::<DataFrame>(1);
+            let stage = |n: &str| std::thread::Builder::new().name(format!("import-{n}"));
+            let reader = stage("read")
+                .spawn_scoped(s, move || read_batches(f, self.opts, feed_tx, spare_rx))
+                .expect("thread");
+            stage("prepare")
+                .spawn_scoped(s, move || {
+                    let mut map = None;
+                    for msg in feed_rx {
+                        let msg = match msg {
+                            Feed::Header(info, m) => {
+                                map = m.clone();
+                                Feed::Header(info, m)
+                            }
+                            Feed::Batch(mut b) => {
+                                let mut out = std::mem::take(&mut b.prepared);
+                                self.prepare(
+                                    map.as_ref().expect("header before rows"),
+                                    &b,
+                                    &mut out,
+                                );
+                                b.prepared = out;
+                                Feed::Batch(b)
+                            }
+                        };
+                        if prep_tx.send(msg).is_err() {
+                            break;
+                        }
                     }
-                    (BatchRow::Cells { .. }, None) => unreachable!("cells are prepared"),
+                })
+                .expect("thread");
+            let mut cols = std::mem::replace(&mut ts.cols, Columns::new(table, 0));
+            let builder = stage("build")
+                .spawn_scoped(s, move || {
+                    for mut rows in rows_rx {
+                        for row in rows.drain(..) {
+                            if let Some(df) = cols.accept(row)
+                                && chunk_tx.send(df).is_err()
+                            {
+                                return cols; // the writer failed
+                            }
+                        }
+                        let _ = emptied_tx.send(rows);
+                    }
+                    cols
+                })
+                .expect("thread");
+            let writer = stage("write")
+                .spawn_scoped(s, move || -> Result<(), SinkError> {
+                    for df in chunk_rx {
+                        sink.rows(table, df)?;
+                    }
+                    Ok(())
+                })
+                .expect("thread");
+            'feed: for msg in prep_rx {
+                let mut batch = match msg {
+                    Feed::Header(info, map) => {
+                        fr.encoding = Some(info.format.label().to_string());
+                        fr.delimiter = info.delimiter.map(|d| match d {
+                            '\t' => "tab".to_string(),
+                            c => c.to_string(),
+                        });
+                        fr.sheet = info.sheet.clone();
+                        if let Some(m) = map {
+                            fr.unknown_columns = m.unknown;
+                        }
+                        continue;
+                    }
+                    Feed::Batch(b) => b,
                 };
-                let res = match outcome {
-                    RowOutcome::Accepted => {
-                        fr.accepted += 1;
-                        ts.maybe_flush(sink)
+                if fr.rows_read == 0 {
+                    reserve_ids(&mut ts.dup, &f.path, &batch);
+                }
+                let mut accepted = emptied_rx.try_recv().unwrap_or_default();
+                let mut prepared = std::mem::take(&mut batch.prepared);
+                for (item, prep) in batch.rows.iter().zip(prepared.drain(..)) {
+                    fr.rows_read += 1;
+                    if fr.rows_read.is_multiple_of(100_000) {
+                        progress(&name, fr.rows_read);
                     }
-                    RowOutcome::Merged => {
-                        fr.merged += 1;
-                        Ok(())
-                    }
-                    RowOutcome::Quarantined(line, issues, raw) => {
-                        fr.quarantined += 1;
-                        for i in &issues {
-                            let stat =
-                                fr.codes
-                                    .entry(i.code.as_str().to_string())
-                                    .or_insert(CodeStat {
+                    let outcome = match item {
+                        BatchRow::Broken { line, code, raw } => RowOutcome::Quarantined(
+                            *line,
+                            vec![RowIssue::new(*code, None)],
+                            raw.clone(),
+                        ),
+                        BatchRow::Cells { line, start, end } => {
+                            let raw = || batch.cells(*start, *end).iter().map(cell_raw).collect();
+                            Self::check_row(table, ts, file_idx, *line, raw, prep, &mut accepted)
+                        }
+                    };
+                    match outcome {
+                        RowOutcome::Accepted => fr.accepted += 1,
+                        RowOutcome::Merged => fr.merged += 1,
+                        RowOutcome::Quarantined(line, issues, raw) => {
+                            fr.quarantined += 1;
+                            for i in &issues {
+                                let stat = fr.codes.entry(i.code.as_str().to_string()).or_insert(
+                                    CodeStat {
                                         count: 0,
                                         example_line: line,
                                         example_message: i.text(),
-                                    });
-                            stat.count += 1;
-                        }
-                        sink.quarantine(
-                            table,
-                            &QuarantineRecord {
+                                    },
+                                );
+                                stat.count += 1;
+                            }
+                            let record = QuarantineRecord {
                                 file: name.clone(),
                                 line,
                                 issues,
                                 raw,
-                            },
-                        )
+                            };
+                            if let Err(e) = sink.quarantine(table, &record) {
+                                failure = Some(e.into());
+                                break 'feed;
+                            }
+                        }
                     }
-                };
-                if let Err(e) = res {
-                    failure = Some(e.into());
-                    result = Err(FileError::Io {
-                        path: PathBuf::from(&name),
-                        source: std::io::Error::other("output failed"),
-                    });
-                    break;
                 }
+                batch.prepared = prepared;
+                if rows_tx.send(accepted).is_err() {
+                    break; // the writer failed: its error is taken below
+                }
+                batch.clear();
+                let _ = spare_tx.send(batch);
             }
-            drop(fr);
-            batch.clear();
-            result
-        };
-        let mut on_row = |row: RawRow<'_>| handle(Some(row));
-        let read = source::read_file(&f.path, &ropts, &mut on_header, &mut on_row);
-        // The rows read before the end of the file (or before a file-level error); an
-        // output failure is kept in `failure`.
-        let _ = handle(None);
+            drop(rows_tx);
+            ts.cols = builder
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            if let Err(e) = writer
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            {
+                failure.get_or_insert(e.into());
+            }
+            reader
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
         if let Some(e) = failure {
             return Err(e);
         }
@@ -420,8 +465,8 @@ impl<'o> State<'o> {
                 fr.error = Some(e.text());
             }
         }
-        fr.id_contradictions = std::mem::take(&mut ts.contradictions);
-        fr.id_suspect_cut = std::mem::take(&mut ts.suspect_cut);
+        fr.id_contradictions = std::mem::take(&mut ts.cols.contradictions);
+        fr.id_suspect_cut = std::mem::take(&mut ts.cols.suspect_cut);
         if fr.rows_read != fr.accepted + fr.merged + fr.quarantined {
             return Err(ImportError::Accounting {
                 detail: crate::msg!(
@@ -464,42 +509,101 @@ impl<'o> State<'o> {
         Ok(fr)
     }
 
-    /// The contract's order: the row on its own, then references, then duplicates.
+    /// The serial part of the contract's order, in file order: a row refused by its
+    /// own checks or its references is quarantined (and its id remembered); a row still
+    /// standing is judged against the rows accepted before it on the table's key.
     fn check_row(
-        &self,
-        map: &rows::HeaderMap,
+        table: Table,
         ts: &mut TableState,
         file_idx: u32,
         line: u64,
-        cells: &[Cell<'_>],
+        raw: impl FnOnce() -> Vec<String>,
         prep: Prepared,
+        accepted: &mut Vec<ParsedRow>,
     ) -> RowOutcome {
-        let table = map.table;
-        let Prepared { parsed, keys } = prep;
-        let (mut issues, values, facts) = match parsed {
-            Ok(p) => (
-                Vec::new(),
-                p.values,
-                Some((p.name_hash, p.id_contradiction, p.id_suspect_cut)),
-            ),
-            Err((issues, values)) => (issues, values, None),
-        };
-        // Undecodable bytes anywhere in the row, mapped column or not.
-        if !issues.iter().any(|i| i.code == Code::Decode)
-            && cells.iter().any(|c| matches!(c, Cell::Undecodable))
-        {
-            issues.push(RowIssue::new(Code::Decode, None));
+        match prep {
+            Prepared::Broken => unreachable!("cells are prepared"),
+            Prepared::Refused { issues, id } => {
+                if let Some(key) = id {
+                    ts.quarantined_ids
+                        .entry(key)
+                        .or_insert_with(|| (ts.file_names[file_idx as usize].clone(), line));
+                }
+                RowOutcome::Quarantined(line, issues, raw())
+            }
+            Prepared::Parsed {
+                row,
+                id_key,
+                content,
+            } => match ts.dup.entry(id_key) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let &(first_content, first_file, first_line) = e.get();
+                    if first_content == content {
+                        return RowOutcome::Merged;
+                    }
+                    let first_name = &ts.file_names[first_file as usize];
+                    let issue =
+                        RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0]))
+                            .with_text(crate::msg!(
+                                DetailFirstRowAt,
+                                file = first_name,
+                                line = first_line
+                            ));
+                    RowOutcome::Quarantined(line, vec![issue], raw())
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((content, file_idx, line));
+                    accepted.push(row);
+                    RowOutcome::Accepted
+                }
+            },
         }
-        // References, against the rows accepted in the referenced tables.
-        for &(col, target, code) in references(table) {
-            let ci = column_index(table, col).expect("reference column");
-            let Some(id) = values[ci].as_str() else {
-                continue;
+    }
+
+    /// The checks of each row of a batch that need no other row, in parallel, in the
+    /// contract's order: the row on its own (parsing, pseudonyms), then its references
+    /// against the accepted rows of the referenced tables (complete before this table
+    /// starts); then the fingerprints of the key and the content of a row still
+    /// standing.
+    fn prepare(&self, map: &rows::HeaderMap, batch: &Batch, out: &mut Vec<Prepared>) {
+        use rayon::prelude::*;
+        let table = map.table;
+        let key = &self.opts.key;
+        let refs: Vec<(usize, Table, Code, Option<&Refs>)> = references(table)
+            .iter()
+            .map(|&(col, target, code)| {
+                let ci = column_index(table, col).expect("reference column");
+                (ci, target, code, self.tables.get(&target))
+            })
+            .collect();
+        let one = |r: &BatchRow| -> Prepared {
+            let BatchRow::Cells { start, end, .. } = r else {
+                return Prepared::Broken;
             };
-            let key = rows::hash128(id.as_bytes());
-            let refs = self.tables.get(&target);
-            let exists = refs.is_some_and(|r| r.accepted.contains_key(&key));
-            if !exists {
+            let cells = batch.cells(*start, *end);
+            let (mut issues, values, facts) = match rows::parse_row(map, &cells, key) {
+                Ok(p) => (
+                    Vec::new(),
+                    p.values,
+                    Some((p.name_hash, p.id_contradiction, p.id_suspect_cut)),
+                ),
+                Err((issues, values)) => (issues, values, None),
+            };
+            // Undecodable bytes anywhere in the row, mapped column or not.
+            if !issues.iter().any(|i| i.code == Code::Decode)
+                && cells.iter().any(|c| matches!(c, Cell::Undecodable))
+            {
+                issues.push(RowIssue::new(Code::Decode, None));
+            }
+            // References, against the rows accepted in the referenced tables.
+            for &(ci, target, code, refs) in &refs {
+                let Some(id) = values[ci].as_str() else {
+                    continue;
+                };
+                let key = rows::hash128(id.as_bytes());
+                if refs.is_some_and(|r| r.accepted.contains_key(&key)) {
+                    continue;
+                }
                 let col_static: &'static str = table.columns()[ci].name;
                 let issue = match refs.and_then(|r| r.quarantined.get(&key)) {
                     Some((file, l)) => {
@@ -524,108 +628,120 @@ impl<'o> State<'o> {
                 };
                 issues.push(issue);
             }
-        }
-        let id_col = 0;
-        let raw = || cells.iter().map(cell_raw).collect::<Vec<_>>();
-        if !issues.is_empty() {
-            if let Some(id) = values[id_col].as_str() {
-                ts.quarantined_ids
-                    .entry(rows::hash128(id.as_bytes()))
-                    .or_insert_with(|| (ts.file_names[file_idx as usize].clone(), line));
+            if !issues.is_empty() {
+                let id = values[0].as_str().map(|id| rows::hash128(id.as_bytes()));
+                return Prepared::Refused { issues, id };
             }
-            return RowOutcome::Quarantined(line, issues, raw());
-        }
-        let (name_hash, id_contradiction, id_suspect_cut) = facts.expect("no issues means parsed");
-        let parsed = ParsedRow {
-            values,
-            name_hash,
-            id_contradiction,
-            id_suspect_cut,
+            let (name_hash, id_contradiction, id_suspect_cut) =
+                facts.expect("no issues means parsed");
+            let row = ParsedRow {
+                values,
+                name_hash,
+                id_contradiction,
+                id_suspect_cut,
+            };
+            Prepared::Parsed {
+                id_key: row_key(table, &row.values),
+                content: rows::content_hash(&row),
+                row,
+            }
         };
-        // Duplicates among the rows still standing, judged on the table's key.
-        let (id_key, content) = keys.expect("keys of a parsed row");
-        if let Some(&(first_content, first_file, first_line)) = ts.dup.get(&id_key) {
-            if first_content == content {
-                return RowOutcome::Merged;
-            }
-            let first_name = &ts.file_names[first_file as usize];
-            let issue =
-                RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0])).with_text(
-                    crate::msg!(DetailFirstRowAt, file = first_name, line = first_line),
-                );
-            return RowOutcome::Quarantined(line, vec![issue], raw());
+        if self.parallel {
+            batch
+                .rows
+                .par_iter()
+                .with_min_len(256)
+                .map(one)
+                .collect_into_vec(out);
+        } else {
+            out.clear();
+            out.extend(batch.rows.iter().map(one));
         }
-        ts.dup.insert(id_key, (content, file_idx, line));
-        self.accept(ts, parsed);
-        RowOutcome::Accepted
     }
+}
 
-    /// The checks of each row of a batch on its own, in parallel: parsing and
-    /// pseudonyms, and the fingerprints of the key and the content of a parsed row.
-    /// `None` for broken rows.
-    fn prepare(&self, map: &rows::HeaderMap, batch: &Batch) -> Vec<Option<Prepared>> {
-        use rayon::prelude::*;
-        let key = &self.opts.key;
-        batch
-            .rows
-            .par_iter()
-            .with_min_len(256)
-            .map(|r| {
-                let BatchRow::Cells { start, end, .. } = r else {
-                    return None;
-                };
-                let cells = batch.cells(*start, *end);
-                let parsed = rows::parse_row(map, &cells, key);
-                let keys = parsed
-                    .as_ref()
-                    .ok()
-                    .map(|p| (row_key(map.table, &p.values), rows::content_hash(p)));
-                Some(Prepared { parsed, keys })
-            })
-            .collect()
-    }
+/// What flows from the reader through the preparer to the checker: the header (and
+/// its mapping, unless it failed), then batches of rows with their checks on their own
+/// (empty until prepared).
+enum Feed {
+    Header(SourceInfo, Option<rows::HeaderMap>),
+    Batch(Batch),
+}
 
-    fn accept(&self, ts: &mut TableState, row: ParsedRow) {
-        let table = ts.table;
-        for col in table.cutoff_columns() {
-            let ci = column_index(table, col).expect("cutoff column");
-            if let Some(d) = row.values[ci].as_date() {
-                ts.cutoff = Some(ts.cutoff.map_or(d, |c| c.max(d)));
+/// Batches in flight between two stages of a file's pipeline.
+const PIPELINE_DEPTH: usize = 2;
+
+/// The reader stage: reads a file into batches of [`BATCH_ROWS`] rows (recycling the
+/// batches the checker is done with) and returns the file's SHA-256 and size.
+fn read_batches(
+    f: &InputFile,
+    opts: &ImportOptions,
+    feed: mpsc::SyncSender<Feed>,
+    spare: mpsc::Receiver<Batch>,
+) -> Result<(String, u64), FileError> {
+    let ropts = ReadOptions {
+        encoding: opts.encoding,
+        sheet: opts.sheet.as_deref(),
+        max_record_bytes: opts.max_record_bytes,
+    };
+    let table = f.table;
+    let path = &f.path;
+    let closed = || FileError::Io {
+        path: path.clone(),
+        source: std::io::Error::other("output failed"),
+    };
+    let mut batch = Batch::default();
+    let read = {
+        let mut on_header = |info: &SourceInfo| -> Result<(), FileError> {
+            let (map, err) = match rows::map_header(table, &info.header) {
+                Ok(m) => (Some(m), None),
+                Err(HeaderError::Missing(c)) => (
+                    None,
+                    Some(FileError::MissingColumn {
+                        path: path.clone(),
+                        table: table.name(),
+                        column: c.name,
+                        aliases: std::iter::once(c.name)
+                            .chain(c.aliases.iter().copied())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        found: info.header.join(", "),
+                    }),
+                ),
+                Err(HeaderError::Ambiguous {
+                    column,
+                    first,
+                    second,
+                }) => (
+                    None,
+                    Some(FileError::AmbiguousHeader {
+                        path: path.clone(),
+                        column,
+                        first,
+                        second,
+                    }),
+                ),
+            };
+            feed.send(Feed::Header(info.clone(), map))
+                .map_err(|_| closed())?;
+            err.map_or(Ok(()), Err)
+        };
+        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
+            batch.push(row);
+            if batch.rows.len() >= BATCH_ROWS {
+                let next = spare.try_recv().unwrap_or_default();
+                feed.send(Feed::Batch(std::mem::replace(&mut batch, next)))
+                    .map_err(|_| closed())?;
             }
-        }
-        for (ci, c) in table.columns().iter().enumerate() {
-            if c.ty == ColType::Region
-                && table != Table::Regions
-                && let Some(code) = row.values[ci].as_str()
-            {
-                if let Some(n) = ts.region_counts.get_mut(code) {
-                    *n += 1;
-                } else {
-                    ts.region_counts.insert(code.to_string(), 1);
-                }
-            }
-        }
-        if row.id_contradiction {
-            ts.contradictions += 1;
-        }
-        if row.id_suspect_cut {
-            ts.suspect_cut += 1;
-        }
-        if table == Table::Regions {
-            let get = |n: &str| row.values[column_index(table, n).expect("col")].clone();
-            if let (Val::Str(code), Val::Str(name), Val::Str(level)) =
-                (get("code"), get("name"), get("level"))
-            {
-                ts.region_rows.push(Region {
-                    code,
-                    name,
-                    level: Level::parse(&level).expect("validated level"),
-                    parent: get("parent").as_str().map(str::to_string),
-                });
-            }
-        }
-        ts.push(row);
+            Ok(())
+        };
+        source::read_file(path, &ropts, &mut on_header, &mut on_row)
+    };
+    // The rows read before the end of the file or before a file-level error.
+    if !batch.rows.is_empty() {
+        let _ = feed.send(Feed::Batch(batch));
     }
+    read
 }
 
 /// A table's name in a message: its first Chinese name, or its English one.
@@ -660,15 +776,29 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
     }
 }
 
+/// Makes room in the duplicate map for the rows of a file, estimated from its size and
+/// its first batch: growing a map of tens of millions of ids step by step costs more
+/// than the checks (each step copies it and the system zeroes fresh memory).
+fn reserve_ids<V>(dup: &mut rows::FingerprintMap<V>, path: &Path, first: &Batch) {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    // The batch's text and one delimiter or line end per cell.
+    let bytes = (first.text.len() + first.slots.len()).max(1) as u64;
+    let rows = first.rows.len() as u64;
+    let estimate = size.saturating_mul(rows) / bytes;
+    dup.reserve(estimate.min(size / 2).min(1 << 31) as usize);
+}
+
 /// Rows per batch of [`State::prepare`].
 const BATCH_ROWS: usize = 8192;
 
-/// Rows read but not yet checked: their cells' text in one buffer.
+/// Rows read but not yet checked: their cells' text in one buffer, and once prepared,
+/// the outcome of their checks on their own.
 #[derive(Default)]
 struct Batch {
     text: String,
     slots: Vec<Slot>,
     rows: Vec<BatchRow>,
+    prepared: Vec<Prepared>,
 }
 
 enum BatchRow {
@@ -753,10 +883,21 @@ impl Batch {
 
 type CellBuf<'b> = smallvec::SmallVec<[Cell<'b>; 24]>;
 
-/// A row of a batch after the checks on its own.
-struct Prepared {
-    parsed: Result<ParsedRow, (Vec<RowIssue>, Vec<Val>)>,
-    keys: Option<(u128, u128)>,
+/// A row of a batch after the checks that need no other row.
+enum Prepared {
+    /// A row the reader could not split into cells.
+    Broken,
+    /// Refused by its own checks or its references; the fingerprint of its id.
+    Refused {
+        issues: Vec<RowIssue>,
+        id: Option<u128>,
+    },
+    /// Still standing, with the fingerprints of its key and content.
+    Parsed {
+        row: ParsedRow,
+        id_key: u128,
+        content: u128,
+    },
 }
 
 enum RowOutcome {

@@ -10,8 +10,8 @@ use polars::prelude::*;
 use super::quarantine::QuarantineRecord;
 use super::rows::{self, OutColumn, OutType, ParsedRow, Val};
 use crate::dates::Days;
-use crate::regions::Region;
-use crate::schema::Table;
+use crate::regions::{Level, Region};
+use crate::schema::{ColType, Table};
 
 /// Where accepted rows and quarantined rows go.
 pub trait Sink: Send {
@@ -91,27 +91,66 @@ impl MemorySink {
     }
 }
 
-/// Per-table state across its files.
+/// Per-table state across its files: what the serial checker keeps (duplicates, the
+/// ids of quarantined rows, file names) and the column buffers of the accepted rows.
 pub(super) struct TableState {
     pub(super) table: Table,
-    pub(super) out: Vec<OutColumn>,
     /// id fingerprint → (content fingerprint, file, line of the first accepted row).
     pub(super) dup: rows::FingerprintMap<(u128, u32, u64)>,
     pub(super) quarantined_ids: rows::FingerprintMap<(String, u64)>,
-    pub(super) builders: Vec<ColBuilder>,
-    pub(super) buffered: usize,
-    pub(super) chunk_rows: usize,
-    pub(super) region_counts: BTreeMap<String, u64>,
-    pub(super) region_rows: Vec<Region>,
     pub(super) file_index: u32,
     pub(super) file_names: Vec<String>,
+    /// The accepted rows' side; moved to the builder thread while a file is read.
+    pub(super) cols: Columns,
+}
+
+impl TableState {
+    pub(super) fn new(table: Table, chunk_rows: usize) -> Self {
+        TableState {
+            table,
+            dup: rows::FingerprintMap::default(),
+            quarantined_ids: rows::FingerprintMap::default(),
+            file_index: 0,
+            file_names: Vec::new(),
+            cols: Columns::new(table, chunk_rows),
+        }
+    }
+
+    /// Hands the rows still buffered to the sink (at the end of a table).
+    pub(super) fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
+        match self.cols.chunk(0) {
+            Some(df) => sink.rows(self.table, df),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The accepted rows of a table: column buffers handed to the sink in chunks, and what
+/// the report and the region table need from them.
+pub(super) struct Columns {
+    pub(super) table: Table,
+    out: Vec<OutColumn>,
+    builders: Vec<ColBuilder>,
+    buffered: usize,
+    chunk_rows: usize,
+    pub(super) region_counts: RegionCounts,
+    pub(super) region_rows: Vec<Region>,
     /// Rows of the current file whose explicit sex/birth date contradict the ID.
     pub(super) contradictions: u64,
     /// Rows of the current file whose valid ID number ends in `000`.
     pub(super) suspect_cut: u64,
     /// Latest date of this table's accepted rows among the cutoff columns.
     pub(super) cutoff: Option<Days>,
+    /// Column indices, looked up once: the cutoff columns, the region columns, and for
+    /// the region table (code, name, level, parent).
+    cutoff_cols: Vec<usize>,
+    region_cols: Vec<usize>,
+    region_table_cols: Option<[usize; 4]>,
 }
+
+/// Accepted rows per region code (hashed: looked up for every region cell).
+pub(super) type RegionCounts =
+    std::collections::HashMap<String, u64, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 pub(super) enum ColBuilder {
     /// Text goes straight into Arrow's string views: no `String` per cell is kept.
@@ -120,36 +159,98 @@ pub(super) enum ColBuilder {
     Int(Vec<Option<i64>>),
 }
 
-impl TableState {
+impl ColBuilder {
+    fn new(c: &OutColumn, capacity: usize) -> Self {
+        match c.ty {
+            OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(c.name.into(), capacity)),
+            OutType::Date => ColBuilder::Date(Vec::with_capacity(capacity)),
+            OutType::Int => ColBuilder::Int(Vec::with_capacity(capacity)),
+        }
+    }
+}
+
+impl Columns {
     pub(super) fn new(table: Table, chunk_rows: usize) -> Self {
         let out = rows::out_columns(table);
-        let builders = out
-            .iter()
-            .map(|c| match c.ty {
-                OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(c.name.into(), 0)),
-                OutType::Date => ColBuilder::Date(Vec::new()),
-                OutType::Int => ColBuilder::Int(Vec::new()),
-            })
-            .collect();
-        TableState {
+        // Room for a chunk up front (at most a default chunk's), not doubling from 0.
+        let capacity = chunk_rows.min(1 << 20);
+        let builders = out.iter().map(|c| ColBuilder::new(c, capacity)).collect();
+        let col = |n: &str| rows::column_index(table, n).expect("schema column");
+        Columns {
             table,
             out,
-            dup: rows::FingerprintMap::default(),
-            quarantined_ids: rows::FingerprintMap::default(),
             builders,
             buffered: 0,
             chunk_rows,
-            region_counts: BTreeMap::new(),
+            region_counts: RegionCounts::default(),
             region_rows: Vec::new(),
-            file_index: 0,
-            file_names: Vec::new(),
             contradictions: 0,
             suspect_cut: 0,
             cutoff: None,
+            cutoff_cols: table.cutoff_columns().iter().map(|c| col(c)).collect(),
+            region_cols: if table == Table::Regions {
+                Vec::new()
+            } else {
+                table
+                    .columns()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.ty == ColType::Region)
+                    .map(|(i, _)| i)
+                    .collect()
+            },
+            region_table_cols: (table == Table::Regions)
+                .then(|| [col("code"), col("name"), col("level"), col("parent")]),
         }
     }
 
-    pub(super) fn push(&mut self, mut row: ParsedRow) {
+    /// Takes an accepted row: the cutoff, region counts and the table's own facts,
+    /// then its values into the column buffers. Returns a chunk for the sink when
+    /// [`ImportOptions::chunk_rows`](super::ImportOptions) rows are buffered.
+    pub(super) fn accept(&mut self, row: ParsedRow) -> Option<DataFrame> {
+        for &ci in &self.cutoff_cols {
+            if let Some(d) = row.values[ci].as_date() {
+                self.cutoff = Some(self.cutoff.map_or(d, |c| c.max(d)));
+            }
+        }
+        for &ci in &self.region_cols {
+            if let Some(code) = row.values[ci].as_str() {
+                if let Some(n) = self.region_counts.get_mut(code) {
+                    *n += 1;
+                } else {
+                    self.region_counts.insert(code.to_string(), 1);
+                }
+            }
+        }
+        if row.id_contradiction {
+            self.contradictions += 1;
+        }
+        if row.id_suspect_cut {
+            self.suspect_cut += 1;
+        }
+        if let Some([code, name, level, parent]) = self.region_table_cols
+            && let (Val::Str(code), Val::Str(name), Val::Str(level)) = (
+                row.values[code].clone(),
+                row.values[name].clone(),
+                row.values[level].clone(),
+            )
+        {
+            self.region_rows.push(Region {
+                code,
+                name,
+                level: Level::parse(&level).expect("validated level"),
+                parent: row.values[parent].as_str().map(str::to_string),
+            });
+        }
+        self.push(row);
+        if self.buffered >= self.chunk_rows {
+            self.chunk(self.chunk_rows.min(1 << 20))
+        } else {
+            None
+        }
+    }
+
+    fn push(&mut self, mut row: ParsedRow) {
         for (b, c) in self.builders.iter_mut().zip(&self.out) {
             match (b, std::mem::replace(&mut row.values[c.source], Val::Null)) {
                 (ColBuilder::Str(v), Val::Str(s)) => v.append_value(s),
@@ -163,26 +264,24 @@ impl TableState {
         self.buffered += 1;
     }
 
-    pub(super) fn maybe_flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
-        if self.buffered >= self.chunk_rows {
-            self.flush(sink)?;
-        }
-        Ok(())
-    }
-
-    pub(super) fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
+    /// The buffered rows as a chunk (possibly empty: the sink then creates the table's
+    /// file); `None` for the region table, written once at the end of the import.
+    fn chunk(&mut self, next_capacity: usize) -> Option<DataFrame> {
         if self.table == Table::Regions {
-            return Ok(()); // the effective region table is written once, at the end
+            return None;
         }
         let cols: Vec<Column> = self
             .builders
             .iter_mut()
             .zip(&self.out)
-            .map(|(b, c)| build_column(c.name, b))
+            .map(|(b, c)| {
+                let mut full = std::mem::replace(b, ColBuilder::new(c, next_capacity));
+                build_column(c.name, &mut full)
+            })
             .collect();
         let df = DataFrame::new(self.buffered, cols).expect("equal lengths");
         self.buffered = 0;
-        sink.rows(self.table, df)
+        Some(df)
     }
 }
 

@@ -340,18 +340,32 @@ fn read_csv(
                     })?;
                     continue;
                 }
-                let cells: Vec<Cell<'_>> = rec
-                    .fields()
-                    .map(|f| match encoding.decode(f) {
-                        Some(t) if t.is_empty() => Cell::Empty,
-                        Some(t) => Cell::Text(t),
-                        None => Cell::Undecodable,
+                // UTF-8 is checked once per record, its fields are then slices of it (a
+                // field boundary inside a character falls back to the field's own check).
+                let whole = match encoding {
+                    Encoding::Utf8 | Encoding::Utf8Bom => std::str::from_utf8(&rec.data).ok(),
+                    _ => None,
+                };
+                let cells: smallvec::SmallVec<[Cell<'_>; 24]> = (0..rec.len())
+                    .map(|i| {
+                        let (a, b) = rec.bounds(i);
+                        let text = match whole.and_then(|w| w.get(a..b)) {
+                            Some(t) => Some(std::borrow::Cow::Borrowed(t)),
+                            None => encoding.decode(&rec.data[a..b]),
+                        };
+                        match text {
+                            Some(t) if t.is_empty() => Cell::Empty,
+                            Some(t) => Cell::Text(t),
+                            None => Cell::Undecodable,
+                        }
                     })
                     .collect();
                 on_row(RawRow::Cells {
                     line: rec.line,
                     cells: &cells,
                 })?;
+                drop(cells);
+                scanner.recycle(rec);
             }
         }
     }

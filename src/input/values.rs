@@ -10,6 +10,26 @@ use super::issue::Code;
 use crate::dates::{Days, from_ymd, to_days};
 use crate::schema::fold_width;
 
+/// [`fold_width`], without looking at ASCII text (it has no full-width forms).
+pub(super) fn fold(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.is_ascii() {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        fold_width(raw)
+    }
+}
+
+/// [`str::trim`], returning at once when both ends are ASCII other than white space
+/// (most cells).
+pub(super) fn trim(s: &str) -> &str {
+    let solid = |b: u8| b < 0x80 && !matches!(b, 0x09..=0x0D | b' ');
+    match s.as_bytes() {
+        [first, .., last] if solid(*first) && solid(*last) => s,
+        [only] if solid(*only) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Parses a text date. Accepted (DATA.md "Dates"): year first, with or without zero
 /// padding, separated by `-`, `/` or `.`, or written `2021年3月5日`, or 8 digits
 /// `20210305`; an ISO date-time with `T` or a space before the time and any time-zone
@@ -17,8 +37,8 @@ use crate::schema::fold_width;
 /// that does not start with a 4-digit year is [`Code::DateNotYearFirst`], a non-existent
 /// day is [`Code::DateInvalid`].
 pub fn parse_date(raw: &str) -> Result<Days, Code> {
-    let folded = fold_width(raw);
-    let s = folded.trim();
+    let folded = fold(raw);
+    let s = trim(&folded);
     // Cut a time part: "2021-03-05T10:00:00+08:00" or "2021-03-05 10:00".
     let date_part = match s.find(['T', ' ']) {
         Some(i) if i >= 8 => &s[..i],
@@ -85,8 +105,8 @@ pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
 
 /// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
 pub fn parse_region(raw: &str) -> Result<String, Code> {
-    let folded = fold_width(raw);
-    let mut s = folded.trim();
+    let folded = fold(raw);
+    let mut s = trim(&folded);
     // Spreadsheets turn codes into numbers: "640324.0".
     if let Some(stripped) = s.strip_suffix(".0") {
         s = stripped;
@@ -106,8 +126,8 @@ pub fn parse_region(raw: &str) -> Result<String, Code> {
 /// three after the first group) and an optional trailing `人`. A sign, a decimal part or
 /// anything else is an error, as is a number too large for an `i64`.
 pub fn parse_integer(raw: &str) -> Result<i64, Code> {
-    let folded = fold_width(raw);
-    let mut s = folded.trim();
+    let folded = fold(raw);
+    let mut s = trim(&folded);
     if let Some(x) = s.strip_suffix('人') {
         s = x.trim_end();
     }
@@ -156,8 +176,8 @@ pub fn id_check_char(first17: &[u8]) -> u8 {
 /// in scientific notation, or one ending in `000` whose check fails, is reported as
 /// mangled by a spreadsheet ([`Code::IdMangled`]).
 pub fn parse_id_number(raw: &str) -> Result<IdNumber, Code> {
-    let folded = fold_width(raw);
-    let s = folded.trim().to_ascii_uppercase();
+    let folded = fold(raw);
+    let s = trim(&folded).to_ascii_uppercase();
     if looks_scientific(&s) {
         return Err(Code::IdMangled);
     }
