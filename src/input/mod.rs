@@ -47,12 +47,6 @@ use crate::i18n::{Lang, Msg, Text};
 use crate::regions::RegionTable;
 use crate::schema::Table;
 
-/// The program's allocator: mimalloc. The import allocates and frees a few small
-/// values per row on several threads (tens of millions of rows); glibc's allocator
-/// spent about a sixth of the import's CPU time on them. Outputs do not depend on it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Settings of one import run.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
