@@ -100,6 +100,7 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let sums = metrics::compute::sum_periods(&model, &req, a.period);
     // The rows need only the sums: the persons' memory goes back before they are made.
     drop(std::mem::take(&mut model.persons));
+    super::release_free_memory();
     let mut rows = sums.rows(&model, &req);
     drop(sums);
     pb.finish_and_clear();
