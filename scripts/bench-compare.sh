@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Before/after timings of the three figures of issue 13, two builds run alternately on
+# the same files (the README's "Where the targets of issue 13 stand"):
+#   1. `jindu import` of the ~1 GB export (560,000 persons) of `scripts/bench.sh --scale 560000`;
+#   2. `jindu metrics` of the national dataset, county level, all metrics and years
+#      (the dataset is imported once by AFTER from the export of `scripts/bench.sh`);
+#      the two outputs must be byte-identical;
+#   3. `jindu report` (the sample bulletin, in-memory import included); the PDFs must
+#      be byte-identical.
+# Every run under /usr/bin/time: wall, user+sys CPU, max RSS, with the 1-minute load
+# average before it. Run it on an otherwise idle machine.
+#
+# Usage: scripts/bench-compare.sh BEFORE_BIN AFTER_BIN [RUNS]   (RUNS default 2)
+set -euo pipefail
+[[ $# -ge 2 ]] || { sed -n '2,13p' "$0"; exit 2; }
+before="$(realpath "$1")"; after="$(realpath "$2")"; runs="${3:-2}"
+cd "$(dirname "$0")/.."
+repo="$(pwd)"
+big=/tmp/jindu-bench/560000
+nat=/tmp/jindu-bench/national
+[[ -d "$big/export" ]] || scripts/bench.sh --scale 560000 --bin "$after" > /dev/null
+[[ -d "$nat/export" ]] || scripts/bench.sh --scale national --bin "$after" > /dev/null
+[[ -d "$nat/dataset" ]] || "$after" import "$nat/export" --out "$nat/dataset" --key-file "$nat/bench.key" > /dev/null
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+t() {
+  local label="$1"; shift
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  /usr/bin/time -f "%e %U %S %M" -o "$out/t" "$@" > /dev/null 2> "$out/err" ||
+    { echo "$label failed:"; tail -3 "$out/err"; exit 1; }
+  awk -v L="$label" -v l="$load" \
+    '{printf "%-24s load %-5s wall %6.2f s  CPU %6.2f s  max RSS %6.0f MB\n", L, l, $1, $2 + $3, $4 / 1024}' "$out/t"
+}
+for _ in $(seq "$runs"); do
+  for b in before after; do
+    bin=$before; [[ $b == after ]] && bin=$after
+    rm -rf "$out/ds"
+    t "import 1 GB ($b)" "$bin" import "$big/export" --out "$out/ds" --key-file "$big/bench.key"
+  done
+done
+rm -rf "$out/ds"
+for _ in $(seq "$runs"); do
+  for b in before after; do
+    bin=$before; [[ $b == after ]] && bin=$after
+    t "national metrics ($b)" "$bin" metrics "$nat/dataset" --format csv --out "$out/nat-$b.csv"
+  done
+done
+cmp "$out/nat-before.csv" "$out/nat-after.csv" && echo "national metrics: outputs identical"
+rm -f "$out"/nat-*.csv
+mkdir -p "$out/rep" && ln -s "$repo/sample-data" "$out/rep/sample-data"
+cd "$out/rep"
+for _ in $(seq $((runs * 2 + 1))); do
+  for b in before after; do
+    bin=$before; [[ $b == after ]] && bin=$after
+    t "bulletin ($b)" "$bin" report --out "$b.pdf"
+  done
+done
+cmp before.pdf after.pdf && echo "bulletin: PDFs identical"
