@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod period;
 pub mod population;
+mod sums;
 #[cfg(test)]
 pub(crate) mod testdata;
 

@@ -1,0 +1,602 @@
+//! Building the [`Model`] from the dataset's tables ([`Model::load`]).
+//!
+//! Only the needed columns are read; the large event tables (tests, measures,
+//! detections, services) in blocks of rows ([`Data::chunks`]), the tests on the
+//! calling thread and the other three beside them on a second one, so that no whole
+//! table or row vector of tens of millions of entries is held. Person ids become
+//! indices, region codes are interned, and each person's records are sorted as
+//! [`Person`] documents.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::{
+    Code, Codes, Incident, Measure, Model, Officer, Person, RecordId, Transfer, VOLUNTARY,
+};
+use crate::dataset::Data;
+use crate::dates::Days;
+use crate::schema::{self, Table};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("table {table}: {source}")]
+    Polars {
+        table: &'static str,
+        source: PolarsError,
+    },
+    #[error(transparent)]
+    Data(#[from] crate::dataset::OpenError),
+}
+
+/// Rows per block of the tables read in blocks ([`Data::chunks`]).
+const CHUNK: usize = 1 << 20;
+
+fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(df.column(name)?.str()?.iter().collect())
+}
+
+fn dates(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+    Ok(df.column(name)?.date()?.physical().iter().collect())
+}
+
+/// Marks `c` in the set of attribution codes (indexed by code).
+fn mark(set: &mut Vec<bool>, c: Code) {
+    let i = c as usize;
+    if i >= set.len() {
+        set.resize(i + 1, false);
+    }
+    set[i] = true;
+}
+
+/// Records of one block of a table read beside the tests ([`Model::load`]), for the
+/// persons by index.
+enum Part {
+    Measures(Vec<(u32, Measure)>),
+    Uses(Vec<(u32, Days)>),
+    Services(Vec<(u32, Days, u8)>),
+}
+
+fn enum_index(def: &schema::EnumDef, v: Option<&str>) -> Option<u8> {
+    let v = v?;
+    def.values.iter().position(|e| e.code == v).map(|i| i as u8)
+}
+
+impl Model {
+    /// Builds the model from the tables at the cutoff `C` (the snapshot of
+    /// [`crate::dataset::snapshot`], applied by [`Data`]; nothing here clips a date).
+    pub fn load(src: &Data) -> Result<Model, ModelError> {
+        let pe = |table: Table| {
+            move |source| ModelError::Polars {
+                table: table.name(),
+                source,
+            }
+        };
+        let present: BTreeSet<Table> = Table::ALL.into_iter().filter(|t| src.has(*t)).collect();
+        let mut codes = Codes::default();
+
+        // The tables at C, only the columns the model needs.
+        let p = src.columns(
+            Table::Persons,
+            &[
+                "person_id",
+                "sex",
+                "birth_date",
+                "hukou_region",
+                "residence_region",
+                "first_found_date",
+                "first_found_region",
+                "primary_drug",
+                "death_date",
+                "departure_date",
+            ],
+        )?;
+        let trf = if src.has(Table::Transfers) {
+            Some(src.columns(
+                Table::Transfers,
+                &[
+                    "transfer_id",
+                    "person_id",
+                    "date",
+                    "from_region",
+                    "to_region",
+                ],
+            )?)
+        } else {
+            None
+        };
+        let off = if src.has(Table::Officers) {
+            Some(src.columns(Table::Officers, &["region", "start_date", "end_date"])?)
+        } else {
+            None
+        };
+
+        let inc = if src.has(Table::Incidents) {
+            Some(src.columns(Table::Incidents, &["date", "region", "kind"])?)
+        } else {
+            None
+        };
+        let pop = if src.has(Table::Population) {
+            Some(src.columns(Table::Population, &["region", "year", "population"])?)
+        } else {
+            None
+        };
+
+        let cutoff = src.cutoff();
+        // Persons, column by column in step (no row vectors of the whole table).
+        let e = pe(Table::Persons);
+        let sc = |name: &str| p.column(name).and_then(|c| c.str());
+        let dc = |name: &str| p.column(name).and_then(|c| c.date()).map(|c| c.physical());
+        let (mut ids, mut sex, mut hukou, mut res, mut ffr, mut drug) = (
+            sc("person_id").map_err(e)?.iter(),
+            sc("sex").map_err(pe(Table::Persons))?.iter(),
+            sc("hukou_region").map_err(pe(Table::Persons))?.iter(),
+            sc("residence_region").map_err(pe(Table::Persons))?.iter(),
+            sc("first_found_region").map_err(pe(Table::Persons))?.iter(),
+            sc("primary_drug").map_err(pe(Table::Persons))?.iter(),
+        );
+        let (mut found, mut birth, mut death, mut dep) = (
+            dc("first_found_date").map_err(pe(Table::Persons))?.iter(),
+            dc("birth_date").map_err(pe(Table::Persons))?.iter(),
+            dc("death_date").map_err(pe(Table::Persons))?.iter(),
+            dc("departure_date").map_err(pe(Table::Persons))?.iter(),
+        );
+        let height = p.height();
+        let mut persons = Vec::with_capacity(height);
+        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(height);
+        let mut attribution: Vec<bool> = Vec::new();
+        for _ in 0..height {
+            let (id, f) = (ids.next().flatten(), found.next().flatten());
+            let (sex, hukou, res, ffr, drug) = (
+                sex.next().flatten(),
+                hukou.next().flatten(),
+                res.next().flatten(),
+                ffr.next().flatten(),
+                drug.next().flatten(),
+            );
+            let (birth, death, dep) = (
+                birth.next().flatten(),
+                death.next().flatten(),
+                dep.next().flatten(),
+            );
+            let (Some(id), Some(found)) = (id, f) else {
+                continue;
+            };
+            index.insert(id, persons.len() as u32);
+            let residence = codes.intern(res.unwrap_or(""));
+            let ffr_code = codes.intern(ffr.unwrap_or(""));
+            mark(&mut attribution, residence);
+            mark(&mut attribution, ffr_code);
+            persons.push(Person {
+                sex: enum_index(&schema::SEX, sex).unwrap_or(0),
+                birth: birth.unwrap_or(found),
+                hukou: codes.intern(hukou.unwrap_or("")),
+                residence,
+                first_found: found,
+                first_found_region: ffr_code,
+                drug: enum_index(&schema::DRUG, drug).unwrap_or(8),
+                death,
+                departure: dep,
+                measures: Vec::new(),
+                uses: Vec::new(),
+                valid_tests: Vec::new(),
+                transfers: Vec::new(),
+                services: Vec::new(),
+            });
+        }
+        let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+
+        // The tests (the largest table) are read on this thread; measures, detections
+        // and services beside them on another, in blocks sent here as compact records
+        // (in table order, so the measures keep their order for equal sort keys).
+        let refused_min = std::thread::scope(|scope| -> Result<Option<Days>, ModelError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(2);
+            let codes = &mut codes;
+            let attribution = &mut attribution;
+            let index = &index;
+            let side = scope.spawn(move || -> Result<(), ModelError> {
+                let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+                let send = |part: Part| tx.send(part).is_ok();
+                if src.has(Table::Measures) {
+                    let cols = [
+                        "measure_id",
+                        "person_id",
+                        "measure_type",
+                        "decision_date",
+                        "report_date",
+                        "end_date",
+                        "end_reason",
+                        "region",
+                    ];
+                    src.chunks(
+                        Table::Measures,
+                        &cols,
+                        CHUNK,
+                        |m| -> Result<(), ModelError> {
+                            let e = pe(Table::Measures);
+                            let mid = strs(&m, "measure_id").map_err(e)?;
+                            let pid = strs(&m, "person_id").map_err(pe(Table::Measures))?;
+                            let kind = strs(&m, "measure_type").map_err(pe(Table::Measures))?;
+                            let dec = dates(&m, "decision_date").map_err(pe(Table::Measures))?;
+                            let rep = dates(&m, "report_date").map_err(pe(Table::Measures))?;
+                            let end = dates(&m, "end_date").map_err(pe(Table::Measures))?;
+                            let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
+                            let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
+                            let mut out = Vec::with_capacity(mid.len());
+                            for i in 0..mid.len() {
+                                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                                    continue;
+                                };
+                                let end_c = end[i];
+                                let region = codes.intern(reg[i].unwrap_or(""));
+                                mark(attribution, region);
+                                out.push((
+                                    pi,
+                                    Measure {
+                                        id: RecordId::new(mid[i].unwrap_or("")),
+                                        kind: enum_index(&schema::MEASURE_TYPE, kind[i])
+                                            .unwrap_or(VOLUNTARY),
+                                        decision,
+                                        report: rep[i],
+                                        end: end_c,
+                                        reason: if end_c.is_some() {
+                                            enum_index(&schema::END_REASON, why[i])
+                                        } else {
+                                            None
+                                        },
+                                        region,
+                                    },
+                                ));
+                            }
+                            send(Part::Measures(out));
+                            Ok(())
+                        },
+                    )?;
+                }
+                if src.has(Table::Detections) {
+                    let cols = ["person_id", "date"];
+                    src.chunks(
+                        Table::Detections,
+                        &cols,
+                        CHUNK,
+                        |df| -> Result<(), ModelError> {
+                            let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
+                            let d = dates(&df, "date").map_err(pe(Table::Detections))?;
+                            let out = (0..pid.len())
+                                .filter_map(|i| Some((person_of(pid[i])?, d[i]?)))
+                                .collect();
+                            send(Part::Uses(out));
+                            Ok(())
+                        },
+                    )?;
+                }
+                if src.has(Table::Services) {
+                    let cols = ["person_id", "date", "service_type"];
+                    src.chunks(
+                        Table::Services,
+                        &cols,
+                        CHUNK,
+                        |df| -> Result<(), ModelError> {
+                            let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
+                            let d = dates(&df, "date").map_err(pe(Table::Services))?;
+                            let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
+                            let out = (0..pid.len())
+                                .filter_map(|i| {
+                                    Some((
+                                        person_of(pid[i])?,
+                                        d[i]?,
+                                        enum_index(&schema::SERVICE_TYPE, ty[i])?,
+                                    ))
+                                })
+                                .collect();
+                            send(Part::Services(out));
+                            Ok(())
+                        },
+                    )?;
+                }
+                Ok(())
+            });
+            let take = |persons: &mut Vec<Person>, part: Part| match part {
+                Part::Measures(v) => {
+                    for (pi, m) in v {
+                        persons[pi as usize].measures.push(m);
+                    }
+                }
+                Part::Uses(v) => {
+                    for (pi, d) in v {
+                        persons[pi as usize].uses.push(d);
+                    }
+                }
+                Part::Services(v) => {
+                    for (pi, d, t) in v {
+                        persons[pi as usize].services.push((d, t));
+                    }
+                }
+            };
+            let mut refused_min: Option<Days> = None;
+            if src.has(Table::Tests) {
+                // Person ids are mapped in parallel slices of each block into compact
+                // (person, date, kind) triples, distributed before the next block.
+                let cols = ["person_id", "date", "result"];
+                src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
+                    let e = pe(Table::Tests);
+                    let pid = df
+                        .column("person_id")
+                        .and_then(|c| c.str().cloned())
+                        .map_err(e)?;
+                    let dts = df
+                        .column("date")
+                        .and_then(|c| c.date().map(|d| d.physical().clone()))
+                        .map_err(pe(Table::Tests))?;
+                    let res = df
+                        .column("result")
+                        .and_then(|c| c.str().cloned())
+                        .map_err(pe(Table::Tests))?;
+                    drop(df);
+                    const SLICE: usize = 1 << 16;
+                    let n = pid.len();
+                    let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
+                    // (person, date, 1 = positive / 0 = negative) and the earliest
+                    // refused test.
+                    type Tested = (Vec<(u32, Days, u8)>, Option<Days>);
+                    let parts: Vec<Tested> = offsets
+                        .par_iter()
+                        .map(|&off| {
+                            let len = SLICE.min(n - off);
+                            let p = pid.slice(off as i64, len);
+                            let d = dts.slice(off as i64, len);
+                            let r = res.slice(off as i64, len);
+                            let mut out = Vec::with_capacity(len);
+                            let mut refused: Option<Days> = None;
+                            // Tests usually come person by person: the last lookup is
+                            // reused.
+                            let mut last: Option<(&str, Option<u32>)> = None;
+                            for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
+                                let (Some(p), Some(d)) = (p, d) else {
+                                    continue;
+                                };
+                                let pi = match last {
+                                    Some((id, pi)) if id == p => pi,
+                                    _ => {
+                                        let pi = index.get(p).copied();
+                                        last = Some((p, pi));
+                                        pi
+                                    }
+                                };
+                                let Some(pi) = pi else { continue };
+                                let kind = match r {
+                                    Some("positive") => 1,
+                                    Some("negative") => 0,
+                                    _ => {
+                                        refused = Some(refused.map_or(d, |m: Days| m.min(d)));
+                                        continue;
+                                    }
+                                };
+                                out.push((pi, d, kind));
+                            }
+                            (out, refused)
+                        })
+                        .collect();
+                    drop((pid, dts, res));
+                    for (part, refused) in parts {
+                        if let Some(r) = refused {
+                            refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
+                        }
+                        for (pi, d, kind) in part {
+                            let person = &mut persons[pi as usize];
+                            if kind == 1 {
+                                person.uses.push(d);
+                            }
+                            person.valid_tests.push(d);
+                        }
+                    }
+                    for part in rx.try_iter() {
+                        take(&mut persons, part);
+                    }
+                    Ok(())
+                })?;
+            }
+            for part in rx.iter() {
+                take(&mut persons, part);
+            }
+            side.join().expect("the model's reading thread")?;
+            Ok(refused_min)
+        })?;
+        // Transfers after C (of persons at C): only their sending region and date.
+        let late = src.late_transfers(&[
+            "transfer_id",
+            "person_id",
+            "date",
+            "from_region",
+            "to_region",
+        ])?;
+        for df in trf.iter().chain(late.iter()) {
+            let tid = strs(df, "transfer_id").map_err(pe(Table::Transfers))?;
+            let pid = strs(df, "person_id").map_err(pe(Table::Transfers))?;
+            let d = dates(df, "date").map_err(pe(Table::Transfers))?;
+            let from = strs(df, "from_region").map_err(pe(Table::Transfers))?;
+            let to = strs(df, "to_region").map_err(pe(Table::Transfers))?;
+            for i in 0..tid.len() {
+                let (Some(pi), Some(date)) = (person_of(pid[i]), d[i]) else {
+                    continue;
+                };
+                // Transfers after C are kept: they still tell where a person was managed
+                // before them (their from_region); flows count only dates ≤ C.
+                let from_c = codes.intern(from[i].unwrap_or(""));
+                let to_c = codes.intern(to[i].unwrap_or(""));
+                mark(&mut attribution, from_c);
+                if date <= cutoff {
+                    // A receiving region after C attributes nothing up to C.
+                    mark(&mut attribution, to_c);
+                }
+                persons[pi as usize].transfers.push(Transfer {
+                    id: RecordId::new(tid[i].unwrap_or("")),
+                    date,
+                    from: from_c,
+                    to: to_c,
+                });
+            }
+        }
+        let mut officers = Vec::new();
+        if let Some(df) = &off {
+            let reg = strs(df, "region").map_err(pe(Table::Officers))?;
+            let s = dates(df, "start_date").map_err(pe(Table::Officers))?;
+            let e = dates(df, "end_date").map_err(pe(Table::Officers))?;
+            for i in 0..reg.len() {
+                let Some(start) = s[i] else { continue };
+                let region = codes.intern(reg[i].unwrap_or(""));
+                mark(&mut attribution, region);
+                officers.push(Officer {
+                    region,
+                    start,
+                    end: e[i],
+                });
+            }
+        }
+        let mut incidents = Vec::new();
+        if let Some(df) = &inc {
+            let e = pe(Table::Incidents);
+            let d = dates(df, "date").map_err(e)?;
+            let reg = strs(df, "region").map_err(pe(Table::Incidents))?;
+            let kind = strs(df, "kind").map_err(pe(Table::Incidents))?;
+            for i in 0..d.len() {
+                let (Some(date), Some(k)) = (d[i], enum_index(&schema::INCIDENT_KIND, kind[i]))
+                else {
+                    continue;
+                };
+                let region = codes.intern(reg[i].unwrap_or(""));
+                mark(&mut attribution, region);
+                incidents.push(Incident {
+                    date,
+                    region,
+                    kind: k,
+                });
+            }
+            incidents.sort_unstable_by_key(|x| (x.date, x.region, x.kind));
+        }
+        let mut population = BTreeMap::new();
+        if let Some(df) = &pop {
+            let e = pe(Table::Population);
+            let reg = strs(df, "region").map_err(e)?;
+            let ints = |name: &str| -> PolarsResult<Vec<Option<i64>>> {
+                Ok(df.column(name)?.i64()?.iter().collect())
+            };
+            let year = ints("year").map_err(pe(Table::Population))?;
+            let n = ints("population").map_err(pe(Table::Population))?;
+            for i in 0..reg.len() {
+                if let (Some(r), Some(y), Some(n)) = (reg[i], year[i], n[i])
+                    && let (Ok(y), Ok(n)) = (i32::try_from(y), u64::try_from(n))
+                {
+                    population.insert((r.to_string(), y), n);
+                }
+            }
+        }
+        drop(index);
+        persons.par_iter_mut().for_each(|p| {
+            p.measures
+                .sort_by(|a, b| (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes())));
+            p.uses.sort_unstable();
+            p.valid_tests.sort_unstable();
+            p.transfers
+                .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
+            p.services.sort_unstable();
+            // Exact sizes: the growth margin of millions of small vectors is memory
+            // the whole run would hold.
+            p.measures.shrink_to_fit();
+            p.uses.shrink_to_fit();
+            p.valid_tests.shrink_to_fit();
+            p.transfers.shrink_to_fit();
+            p.services.shrink_to_fit();
+        });
+        // The first period: the earliest dated record that survives the snapshot.
+        let mut first: Option<Days> = refused_min;
+        let mut seen = |d: Days| first = Some(first.map_or(d, |f: Days| f.min(d)));
+        for p in &persons {
+            seen(p.first_found);
+            p.uses.first().copied().map(&mut seen);
+            p.valid_tests.first().copied().map(&mut seen);
+            p.services.first().map(|s| s.0).map(&mut seen);
+            for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
+                seen(t.date);
+            }
+            for m in &p.measures {
+                seen(m.decision);
+            }
+        }
+        let first_date = first;
+        let first_year = first.map(|d| {
+            use chrono::Datelike;
+            crate::dates::from_days(d).year()
+        });
+        Ok(Model {
+            cutoff,
+            first_year,
+            first_date,
+            persons,
+            officers,
+            incidents,
+            population,
+            codes,
+            attribution_codes: attribution
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b)
+                .map(|(i, _)| i as Code)
+                .collect(),
+            regions: src.regions.clone(),
+            present,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::metrics::model::reason;
+    use crate::metrics::testdata::{d, model};
+
+    #[test]
+    fn derived_cutoff_keeps_everything() {
+        let m = model(None);
+        // C is the latest cutoff date: the transfer of 2022-06-01.
+        assert_eq!(Some(m.cutoff), d("2022-06-01"));
+        assert_eq!(m.first_year, Some(2020));
+        assert_eq!(m.persons.len(), 2);
+        let a = &m.persons[0];
+        assert_eq!(a.measures.len(), 2);
+        assert_eq!(a.measures[0].end, d("2022-03-01"));
+        assert_eq!(a.measures[0].reason, Some(reason::COMPLETED));
+        assert_eq!(a.death, d("2022-05-01"));
+        assert!(
+            m.attribution_codes
+                .contains(&m.codes.lookup("640205").unwrap())
+        );
+    }
+
+    #[test]
+    fn explicit_cutoff_reads_the_snapshot() {
+        let m = model(d("2021-12-31"));
+        assert_eq!(Some(m.cutoff), d("2021-12-31"));
+        // b is first found after C.
+        assert_eq!(m.persons.len(), 1);
+        let a = &m.persons[0];
+        // m2 is decided after C; m1 ends after C, so it is in force with no reason.
+        assert_eq!(a.measures.len(), 1);
+        assert_eq!((a.measures[0].end, a.measures[0].reason), (None, None));
+        assert_eq!(a.measures[0].report, d("2020-02-10"));
+        // The death after C is empty.
+        assert_eq!(a.death, None);
+        // The transfer after C stays, for its sending region only: 640104 attributes,
+        // 640205 (where a went after C) does not.
+        assert_eq!(a.transfers.len(), 1);
+        assert!(
+            m.attribution_codes
+                .contains(&m.codes.lookup("640104").unwrap())
+        );
+        assert!(
+            m.codes
+                .lookup("640205")
+                .is_none_or(|c| !m.attribution_codes.contains(&c))
+        );
+    }
+}
