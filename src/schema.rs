@@ -514,7 +514,8 @@ impl fmt::Display for Table {
 /// Folds full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space to their
 /// half-width forms. Used for headers, enumeration values, codes, dates and ID numbers.
 pub fn fold_width(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().all(|c| !is_full_width(c)) {
+    // ASCII text (most cells) has no full-width forms: one byte scan, no decoding.
+    if s.is_ascii() || s.chars().all(|c| !is_full_width(c)) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(

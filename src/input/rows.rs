@@ -9,7 +9,7 @@ use super::issue::{Code, RowIssue};
 use super::pseudo::Key;
 use super::values;
 use crate::dates::{Days, age_years};
-use crate::schema::{ColType, ColumnDef, Req, Table, normalize_name};
+use crate::schema::{ColType, ColumnDef, Req, Table, fold_width, normalize_name};
 
 /// One cell as read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -407,7 +407,7 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
         };
     };
     match c.ty {
-        ColType::Id => Ok(Val::Str(values::fold(&text).into_owned())),
+        ColType::Id => Ok(Val::Str(fold_width(&text).into_owned())),
         ColType::Text => Ok(Val::Str(text.into_owned())),
         ColType::Date => values::parse_date(&text).map(Val::Date).map_err(issue),
         ColType::Region => values::parse_region(&text).map(Val::Str).map_err(issue),

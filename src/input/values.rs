@@ -10,15 +10,6 @@ use super::issue::Code;
 use crate::dates::{Days, from_ymd, to_days};
 use crate::schema::fold_width;
 
-/// [`fold_width`], without looking at ASCII text (it has no full-width forms).
-pub(super) fn fold(raw: &str) -> std::borrow::Cow<'_, str> {
-    if raw.is_ascii() {
-        std::borrow::Cow::Borrowed(raw)
-    } else {
-        fold_width(raw)
-    }
-}
-
 /// [`str::trim`], returning at once when both ends are ASCII other than white space
 /// (most cells).
 pub(super) fn trim(s: &str) -> &str {
@@ -37,7 +28,7 @@ pub(super) fn trim(s: &str) -> &str {
 /// that does not start with a 4-digit year is [`Code::DateNotYearFirst`], a non-existent
 /// day is [`Code::DateInvalid`].
 pub fn parse_date(raw: &str) -> Result<Days, Code> {
-    let folded = fold(raw);
+    let folded = fold_width(raw);
     let s = trim(&folded);
     // Cut a time part: "2021-03-05T10:00:00+08:00" or "2021-03-05 10:00".
     let date_part = match s.find(['T', ' ']) {
@@ -105,7 +96,7 @@ pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
 
 /// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
 pub fn parse_region(raw: &str) -> Result<String, Code> {
-    let folded = fold(raw);
+    let folded = fold_width(raw);
     let mut s = trim(&folded);
     // Spreadsheets turn codes into numbers: "640324.0".
     if let Some(stripped) = s.strip_suffix(".0") {
@@ -126,7 +117,7 @@ pub fn parse_region(raw: &str) -> Result<String, Code> {
 /// three after the first group) and an optional trailing `人`. A sign, a decimal part or
 /// anything else is an error, as is a number too large for an `i64`.
 pub fn parse_integer(raw: &str) -> Result<i64, Code> {
-    let folded = fold(raw);
+    let folded = fold_width(raw);
     let mut s = trim(&folded);
     if let Some(x) = s.strip_suffix('人') {
         s = x.trim_end();
@@ -176,7 +167,7 @@ pub fn id_check_char(first17: &[u8]) -> u8 {
 /// in scientific notation, or one ending in `000` whose check fails, is reported as
 /// mangled by a spreadsheet ([`Code::IdMangled`]).
 pub fn parse_id_number(raw: &str) -> Result<IdNumber, Code> {
-    let folded = fold(raw);
+    let folded = fold_width(raw);
     let s = trim(&folded).to_ascii_uppercase();
     if looks_scientific(&s) {
         return Err(Code::IdMangled);
