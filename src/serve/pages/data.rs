@@ -170,24 +170,23 @@ fn report_html(lang: Lang, r: &ImportReport, written: Option<&str>) -> String {
         lang.t("隔离", "Quarantined"),
     ));
     let n = |x: &serde_json::Value| x.as_u64().map(|n| n.to_string()).unwrap_or_default();
+    // One row of the accounting: a table (`<tr class="table">`) or one of its files
+    // (indented), with its read / accepted / merged / quarantined counts.
+    let counts_row = |tr: &str, label: &str, x: &serde_json::Value| {
+        format!(
+            "{tr}<td>{label}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            n(&x["rows_read"]),
+            n(&x["accepted"]),
+            n(&x["merged"]),
+            n(&x["quarantined"])
+        )
+    };
     for t in v["tables"].as_array().into_iter().flatten() {
-        s.push_str(&format!(
-            "<tr class=\"table\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(t["table"].as_str().unwrap_or("")),
-            n(&t["rows_read"]),
-            n(&t["accepted"]),
-            n(&t["merged"]),
-            n(&t["quarantined"])
-        ));
+        let table = esc(t["table"].as_str().unwrap_or(""));
+        s.push_str(&counts_row("<tr class=\"table\">", &table, t));
         for f in t["files"].as_array().into_iter().flatten() {
-            s.push_str(&format!(
-                "<tr><td>&nbsp;&nbsp;{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                esc(f["file"].as_str().unwrap_or("")),
-                n(&f["rows_read"]),
-                n(&f["accepted"]),
-                n(&f["merged"]),
-                n(&f["quarantined"])
-            ));
+            let file = format!("&nbsp;&nbsp;{}", esc(f["file"].as_str().unwrap_or("")));
+            s.push_str(&counts_row("<tr>", &file, f));
             let mut codes: Vec<(&String, &serde_json::Value)> = f["codes"]
                 .as_object()
                 .map(|o| o.iter().collect())
