@@ -473,3 +473,50 @@ fn bulletin_data_snapshot() {
     });
     insta::assert_json_snapshot!("sample_bulletin_data", small);
 }
+
+/// `/data/index/CODE.json` (what `index-of` of jindu.typ loads for regions other than
+/// the document's) holds exactly the rows of `/data/regions/CODE.json`, keyed as the
+/// template used to key them in Typst (`metric|year|breakdown|value`), in row order;
+/// paths that are not a region of the scope are refused as for the region rows.
+#[test]
+fn region_index_files_key_the_region_rows() {
+    use jindu::report::VirtualFiles as _;
+    let model = sample_model();
+    let cx = sample_context(&model);
+    let served = bulletin::Served {
+        cx: &cx,
+        region: "640000".into(),
+        year: 2025,
+        lang: Lang::Zh,
+    };
+    let load = |path: &str| -> serde_json::Value {
+        let bytes = served.load(path).expect("served").expect(path);
+        serde_json::from_slice(&bytes).expect("json")
+    };
+    for code in ["640324", "640000"] {
+        let rows = load(&format!("/data/regions/{code}.json"));
+        let rows = rows.as_array().expect("array");
+        assert!(rows.len() > 100, "{code}: {} rows", rows.len());
+        let index = load(&format!("/data/index/{code}.json"));
+        let index = index.as_object().expect("object");
+        let mut keys: Vec<String> = Vec::new();
+        for r in rows {
+            let s = |f: &str| r[f].as_str().expect(f).to_string();
+            let key = format!(
+                "{}|{}|{}|{}",
+                s("metric"),
+                r["year"].as_i64().expect("year"),
+                s("breakdown"),
+                s("breakdown_value")
+            );
+            assert_eq!(&index[&key], r, "{code} {key}");
+            keys.push(key);
+        }
+        // One row per key in the sample: the index is the rows, in their order.
+        assert_eq!(index.keys().cloned().collect::<Vec<_>>(), keys, "{code}");
+    }
+    let err = served.load("/data/index/999999.json").expect("served");
+    assert!(err.unwrap_err().contains("unknown region \"999999\""));
+    let err = served.load("/data/index/640324").expect("served");
+    assert!(err.unwrap_err().contains("/data/index/CODE.json"));
+}

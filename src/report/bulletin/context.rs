@@ -99,8 +99,9 @@ pub struct Context<'a> {
     /// The entrants of the relapse cohorts of a year ([`entrants`]), by (release
     /// cohort, year), computed once per run.
     entrants_cache: std::sync::Mutex<HashMap<(bool, i32), Arc<Entrants>>>,
-    /// The bytes of `/data/regions/CODE.json` by code, made once per run (the same for
-    /// every document; [`Context::region_file`]).
+    /// The bytes of the region files (`/data/regions/CODE.json`, `/data/index/CODE.json`)
+    /// by virtual path, made once per run (the same for every document;
+    /// [`Context::region_file`]).
     region_files: std::sync::Mutex<HashMap<String, Arc<RegionFile>>>,
     /// The levels computed with their first and last year.
     level_years: Vec<(Level, i32, i32)>,
@@ -387,19 +388,19 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// The file of region `code` made by `make`, once per run: a second caller (another
-    /// document, or the thread that makes the files a document will load) gets the same
-    /// bytes.
+    /// The region file at virtual `path` made by `make`, once per run: a second caller
+    /// (another document, or the thread that makes the files a document will load) gets
+    /// the same bytes.
     pub(super) fn region_file(
         &self,
-        code: &str,
+        path: &str,
         make: impl FnOnce() -> Result<Vec<u8>, String>,
     ) -> Result<Arc<Vec<u8>>, String> {
         let cell = self
             .region_files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(code.to_string())
+            .entry(path.to_string())
             .or_default()
             .clone();
         cell.get_or_init(|| make().map(Arc::new)).clone()

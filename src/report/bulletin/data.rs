@@ -31,6 +31,11 @@ pub const REGIONS_DIR: &str = "/data/regions/";
 /// Virtual folder of the relapse cohorts of a region (`/data/cohorts/CODE.json`).
 pub const COHORTS_DIR: &str = "/data/cohorts/";
 
+/// Virtual folder of the per-region rows keyed for look-up (`/data/index/CODE.json`):
+/// what `index-of` of `jindu.typ` reads, so that `row(…)` costs the template one
+/// dictionary access instead of a loop over the rows in Typst.
+pub const INDEX_DIR: &str = "/data/index/";
+
 /// One value of a breakdown with its labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BreakdownValue {
@@ -386,10 +391,36 @@ pub fn region_rows_json(cx: &Context, code: &str) -> Value {
     Value::Array(cx.template_rows_of(code).map(|r| row_json(cx, r)).collect())
 }
 
+/// The key of a row in `/data/index/CODE.json`: `metric|year|breakdown|value`, as
+/// `index-of` of `jindu.typ` has always built it in Typst
+/// (`r.metric + "|" + str(r.year) + "|" + r.breakdown + "|" + r.breakdown_value`).
+pub fn index_key(r: &MetricRow) -> String {
+    let year: i32 = r.period.parse().unwrap_or(0);
+    format!("{}|{year}|{}|{}", r.metric, r.breakdown, r.breakdown_value)
+}
+
+/// The rows of one region as a JSON object keyed by [`index_key`], in row order; a key
+/// given twice keeps its first place and its last row (the insertion of a Typst
+/// dictionary, which the loop this replaces did).
+pub fn region_index_json(cx: &Context, code: &str) -> Value {
+    let mut map = serde_json::Map::new();
+    for r in cx.template_rows_of(code) {
+        map.insert(index_key(r), row_json(cx, r));
+    }
+    Value::Object(map)
+}
+
 /// The bytes of `/data/regions/CODE.json`, made once per run.
 fn region_file(cx: &Context, code: &str) -> Result<std::sync::Arc<Vec<u8>>, String> {
-    cx.region_file(code, || {
+    cx.region_file(&format!("{REGIONS_DIR}{code}"), || {
         serde_json::to_vec(&region_rows_json(cx, code)).map_err(|e| e.to_string())
+    })
+}
+
+/// The bytes of `/data/index/CODE.json`, made once per run.
+fn index_file(cx: &Context, code: &str) -> Result<std::sync::Arc<Vec<u8>>, String> {
+    cx.region_file(&format!("{INDEX_DIR}{code}"), || {
+        serde_json::to_vec(&region_index_json(cx, code)).map_err(|e| e.to_string())
     })
 }
 
@@ -412,12 +443,13 @@ pub fn likely_regions(cx: &Context, region: &str) -> Vec<String> {
     out
 }
 
-/// Makes the region files of `codes` ahead of the template that will load them
-/// ([`likely_regions`]): run beside the render, on the second core.
+/// Makes the files of `codes` that the shipped templates load (`/data/index/CODE.json`)
+/// ahead of the template ([`likely_regions`]): run beside the render, on the second
+/// core.
 pub fn make_region_files(cx: &Context, codes: &[String]) {
     for code in codes {
         // An error is the template's to see when it loads the file.
-        let _ = region_file(cx, code);
+        let _ = index_file(cx, code);
     }
 }
 
@@ -587,6 +619,18 @@ impl VirtualFiles for Served<'_, '_> {
             return Some(
                 self.check_region(code)
                     .and_then(|()| region_file(self.cx, code))
+                    .map(|bytes| bytes.to_vec()),
+            );
+        }
+        if let Some(rest) = path.strip_prefix(INDEX_DIR) {
+            let Some(code) = rest.strip_suffix(".json") else {
+                return Some(Err(format!(
+                    "{path}: indexed region rows are loaded as {INDEX_DIR}CODE.json"
+                )));
+            };
+            return Some(
+                self.check_region(code)
+                    .and_then(|()| index_file(self.cx, code))
                     .map(|bytes| bytes.to_vec()),
             );
         }
