@@ -11,6 +11,7 @@ use super::args::{OutputArgs, PublishArgs, level_parser, period_parser};
 use super::{open_data, progress_bar};
 use crate::metrics::output::MetricTable;
 use crate::metrics::{self, Model, PeriodKind, Request};
+use crate::output::{Format, OutputError};
 use crate::publish;
 use crate::regions::{Level, level_of};
 use crate::tr;
@@ -90,19 +91,24 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
 pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let req = metrics_request(&a)?;
     a.output.validate()?;
+    let t0 = std::time::Instant::now();
     let data = open_data(&a.data, a.output.as_of()?)?;
+    eprintln!("TT open {:?}", t0.elapsed());
     let pb = progress_bar();
     pb.set_message(tr!(ProgressReadingTables));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
     let mut model = Model::load(&data)?;
+    eprintln!("TT load {:?}", t0.elapsed());
     drop(data);
     pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
     let sums = metrics::compute::sum_periods(&model, &req, a.period);
     // The rows need only the sums: the persons' memory goes back before they are made.
+    eprintln!("TT sums {:?}", t0.elapsed());
     drop(std::mem::take(&mut model.persons));
     super::release_free_memory();
     let mut rows = sums.rows(&model, &req);
     drop(sums);
+    eprintln!("TT rows {:?}", t0.elapsed());
     pb.finish_and_clear();
     for w in metrics::missing_table_warnings(&model, &req)
         .into_iter()
@@ -124,10 +130,20 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
             anyhow::bail!(tr!(CliAuditFailed, first = v[0], more = v.len() - 1));
         }
     }
-    let buf = crate::output::to_bytes(&MetricTable { rows: &rows, rule }, a.output.format)?;
+    let table = MetricTable { rows: &rows, rule };
+    match (&a.output.out, a.output.format) {
+        // A CSV file is written as it is formatted (national runs: hundreds of MB).
+        (Some(path), Format::Csv) => super::write_atomically_with(path, |f| {
+            crate::output::write(&table, Format::Csv, f).map_err(|e| match e {
+                OutputError::Io(e) => e,
+                other => std::io::Error::other(other),
+            })
+        })?,
+        (_, format) => a.output.emit(&crate::output::to_bytes(&table, format)?)?,
+    }
+    eprintln!("TT emit {:?}", t0.elapsed());
     // The process ends after the output: millions of row strings need not be freed
     // one by one.
     std::mem::forget(rows);
-    a.output.emit(&buf)?;
     Ok(ExitCode::SUCCESS)
 }

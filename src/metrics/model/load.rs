@@ -63,10 +63,59 @@ fn enum_index(def: &schema::EnumDef, v: Option<&str>) -> Option<u8> {
     def.values.iter().position(|e| e.code == v).map(|i| i as u8)
 }
 
+/// One block of the tests: person ids, dates and results.
+type TestBlock = (StringChunked, Int32Chunked, StringChunked);
+
+/// Reads the tests at C in blocks of [`CHUNK`] rows and sends their three columns to
+/// [`Model::build`] (which stops receiving only at the end or on its own error).
+fn read_tests(src: &Data, tx: std::sync::mpsc::SyncSender<TestBlock>) -> Result<(), ModelError> {
+    let pe = |source| ModelError::Polars {
+        table: Table::Tests.name(),
+        source,
+    };
+    let cols = ["person_id", "date", "result"];
+    src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
+        let pid = df
+            .column("person_id")
+            .and_then(|c| c.str().cloned())
+            .map_err(pe)?;
+        let dts = df
+            .column("date")
+            .and_then(|c| c.date().map(|d| d.physical().clone()))
+            .map_err(pe)?;
+        let res = df
+            .column("result")
+            .and_then(|c| c.str().cloned())
+            .map_err(pe)?;
+        drop(df);
+        // A closed channel: the model's building ended early (with its own error).
+        let _ = tx.send((pid, dts, res));
+        Ok(())
+    })
+}
+
 impl Model {
     /// Builds the model from the tables at the cutoff `C` (the snapshot of
     /// [`crate::dataset::snapshot`], applied by [`Data`]; nothing here clips a date).
     pub fn load(src: &Data) -> Result<Model, ModelError> {
+        // The tests (the largest table) are decoded on a thread of their own from the
+        // start, while the persons are read and indexed, one block ahead of the
+        // thread that maps them to persons.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<TestBlock>(1);
+            let reader = src
+                .has(Table::Tests)
+                .then(|| scope.spawn(move || read_tests(src, tx)));
+            let model = Model::build(src, rx);
+            // A failed read ends the blocks early: its error comes first.
+            if let Some(r) = reader {
+                r.join().expect("the tests' reading thread")?;
+            }
+            model
+        })
+    }
+
+    fn build(src: &Data, tests: std::sync::mpsc::Receiver<TestBlock>) -> Result<Model, ModelError> {
         let pe = |table: Table| {
             move |source| ModelError::Polars {
                 table: table.name(),
@@ -77,6 +126,7 @@ impl Model {
         let mut codes = Codes::default();
 
         // The tables at C, only the columns the model needs.
+        let tl = std::time::Instant::now();
         let p = src.columns(
             Table::Persons,
             &[
@@ -124,6 +174,8 @@ impl Model {
         };
 
         let cutoff = src.cutoff();
+        eprintln!("TT persons read {:?}", tl.elapsed());
+        let t0 = std::time::Instant::now();
         // Persons, column by column in step (no row vectors of the whole table).
         let e = pe(Table::Persons);
         let sc = |name: &str| p.column(name).and_then(|c| c.str());
@@ -186,6 +238,7 @@ impl Model {
             });
         }
         let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+        eprintln!("TT persons loop {:?}", t0.elapsed());
 
         // The tests (the largest table) are read on this thread; measures, detections
         // and services beside them on another, in blocks sent here as compact records
@@ -318,22 +371,7 @@ impl Model {
             if src.has(Table::Tests) {
                 // Person ids are mapped in parallel slices of each block into compact
                 // (person, date, kind) triples, distributed before the next block.
-                let cols = ["person_id", "date", "result"];
-                src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
-                    let e = pe(Table::Tests);
-                    let pid = df
-                        .column("person_id")
-                        .and_then(|c| c.str().cloned())
-                        .map_err(e)?;
-                    let dts = df
-                        .column("date")
-                        .and_then(|c| c.date().map(|d| d.physical().clone()))
-                        .map_err(pe(Table::Tests))?;
-                    let res = df
-                        .column("result")
-                        .and_then(|c| c.str().cloned())
-                        .map_err(pe(Table::Tests))?;
-                    drop(df);
+                for (pid, dts, res) in tests.iter() {
                     const SLICE: usize = 1 << 16;
                     let n = pid.len();
                     let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
@@ -394,8 +432,7 @@ impl Model {
                     for part in rx.try_iter() {
                         take(&mut persons, part);
                     }
-                    Ok(())
-                })?;
+                }
             }
             for part in rx.iter() {
                 take(&mut persons, part);
@@ -403,6 +440,7 @@ impl Model {
             side.join().expect("the model's reading thread")?;
             Ok(refused_min)
         })?;
+        eprintln!("TT tests {:?}", t0.elapsed());
         // Transfers after C (of persons at C): only their sending region and date.
         let late = src.late_transfers(&[
             "transfer_id",
@@ -492,6 +530,7 @@ impl Model {
                 }
             }
         }
+        eprintln!("TT small {:?}", t0.elapsed());
         drop(index);
         persons.par_iter_mut().for_each(|p| {
             p.measures
@@ -509,6 +548,7 @@ impl Model {
             p.transfers.shrink_to_fit();
             p.services.shrink_to_fit();
         });
+        eprintln!("TT sorted {:?}", t0.elapsed());
         // The first period: the earliest dated record that survives the snapshot.
         let mut first: Option<Days> = refused_min;
         let mut seen = |d: Days| first = Some(first.map_or(d, |f: Days| f.min(d)));
