@@ -50,6 +50,24 @@ fn mark(set: &mut Vec<bool>, c: Code) {
     set[i] = true;
 }
 
+/// The index of person `pid` through `index`, remembering the last id looked up:
+/// the event tables come person by person, so most rows repeat the id before them.
+fn person_cached<'s>(
+    index: &PlHashMap<&str, u32>,
+    last: &mut Option<(&'s str, Option<u32>)>,
+    pid: Option<&'s str>,
+) -> Option<u32> {
+    let p = pid?;
+    match *last {
+        Some((id, pi)) if id == p => pi,
+        _ => {
+            let pi = index.get(p).copied();
+            *last = Some((p, pi));
+            pi
+        }
+    }
+}
+
 /// Records of one block of a table read beside the tests ([`Model::load`]), for the
 /// persons by index.
 enum Part {
@@ -106,10 +124,13 @@ impl Model {
             let reader = src
                 .has(Table::Tests)
                 .then(|| scope.spawn(move || read_tests(src, tx)));
+            let t0 = std::time::Instant::now();
             let model = Model::build(src, rx);
+            eprintln!("TT built {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
             // A failed read ends the blocks early: its error comes first.
             if let Some(r) = reader {
                 r.join().expect("the tests' reading thread")?;
+                eprintln!("TT joined {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
             }
             model
         })
@@ -174,7 +195,11 @@ impl Model {
         };
 
         let cutoff = src.cutoff();
-        eprintln!("TT persons read {:?}", tl.elapsed());
+        eprintln!(
+            "TT persons read {:?} cpu {}",
+            tl.elapsed(),
+            crate::cli::metrics::cpu()
+        );
         let t0 = std::time::Instant::now();
         // Persons, column by column in step (no row vectors of the whole table).
         let e = pe(Table::Persons);
@@ -238,7 +263,11 @@ impl Model {
             });
         }
         let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
-        eprintln!("TT persons loop {:?}", t0.elapsed());
+        eprintln!(
+            "TT persons loop {:?} cpu {}",
+            t0.elapsed(),
+            crate::cli::metrics::cpu()
+        );
 
         // The tests (the largest table) are read on this thread; measures, detections
         // and services beside them on another, in blocks sent here as compact records
@@ -249,7 +278,6 @@ impl Model {
             let attribution = &mut attribution;
             let index = &index;
             let side = scope.spawn(move || -> Result<(), ModelError> {
-                let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
                 let send = |part: Part| tx.send(part).is_ok();
                 if src.has(Table::Measures) {
                     let cols = [
@@ -277,13 +305,26 @@ impl Model {
                             let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
                             let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
                             let mut out = Vec::with_capacity(mid.len());
+                            let mut last = None;
+                            // The region of the row before, interned (and marked).
+                            let mut last_region: Option<(&str, Code)> = None;
                             for i in 0..mid.len() {
-                                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                                let (Some(pi), Some(decision)) =
+                                    (person_cached(index, &mut last, pid[i]), dec[i])
+                                else {
                                     continue;
                                 };
                                 let end_c = end[i];
-                                let region = codes.intern(reg[i].unwrap_or(""));
-                                mark(attribution, region);
+                                let r = reg[i].unwrap_or("");
+                                let region = match last_region {
+                                    Some((s, c)) if s == r => c,
+                                    _ => {
+                                        let c = codes.intern(r);
+                                        mark(attribution, c);
+                                        last_region = Some((r, c));
+                                        c
+                                    }
+                                };
                                 out.push((
                                     pi,
                                     Measure {
@@ -316,8 +357,11 @@ impl Model {
                         |df| -> Result<(), ModelError> {
                             let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
                             let d = dates(&df, "date").map_err(pe(Table::Detections))?;
+                            let mut last = None;
                             let out = (0..pid.len())
-                                .filter_map(|i| Some((person_of(pid[i])?, d[i]?)))
+                                .filter_map(|i| {
+                                    Some((person_cached(index, &mut last, pid[i])?, d[i]?))
+                                })
                                 .collect();
                             send(Part::Uses(out));
                             Ok(())
@@ -334,10 +378,11 @@ impl Model {
                             let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
                             let d = dates(&df, "date").map_err(pe(Table::Services))?;
                             let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
+                            let mut last = None;
                             let out = (0..pid.len())
                                 .filter_map(|i| {
                                     Some((
-                                        person_of(pid[i])?,
+                                        person_cached(index, &mut last, pid[i])?,
                                         d[i]?,
                                         enum_index(&schema::SERVICE_TYPE, ty[i])?,
                                     ))
@@ -421,12 +466,21 @@ impl Model {
                         if let Some(r) = refused {
                             refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
                         }
-                        for (pi, d, kind) in part {
-                            let person = &mut persons[pi as usize];
-                            if kind == 1 {
-                                person.uses.push(d);
+                        // The tests of one person follow each other: room for the
+                        // whole run is made at once (one allocation of the right size
+                        // rather than a vector doubled several times; `reserve` still
+                        // grows geometrically when a person's tests are scattered).
+                        for run in part.chunk_by(|a, b| a.0 == b.0) {
+                            let person = &mut persons[run[0].0 as usize];
+                            let positive = run.iter().filter(|t| t.2 == 1).count();
+                            person.uses.reserve(positive);
+                            person.valid_tests.reserve(run.len());
+                            for &(_, d, kind) in run {
+                                if kind == 1 {
+                                    person.uses.push(d);
+                                }
+                                person.valid_tests.push(d);
                             }
-                            person.valid_tests.push(d);
                         }
                     }
                     for part in rx.try_iter() {
@@ -440,7 +494,11 @@ impl Model {
             side.join().expect("the model's reading thread")?;
             Ok(refused_min)
         })?;
-        eprintln!("TT tests {:?}", t0.elapsed());
+        eprintln!(
+            "TT tests {:?} cpu {}",
+            t0.elapsed(),
+            crate::cli::metrics::cpu()
+        );
         // Transfers after C (of persons at C): only their sending region and date.
         let late = src.late_transfers(&[
             "transfer_id",
@@ -530,45 +588,68 @@ impl Model {
                 }
             }
         }
-        eprintln!("TT small {:?}", t0.elapsed());
+        eprintln!(
+            "TT small {:?} cpu {}",
+            t0.elapsed(),
+            crate::cli::metrics::cpu()
+        );
         drop(index);
-        persons.par_iter_mut().for_each(|p| {
-            p.measures
-                .sort_by(|a, b| (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes())));
-            p.uses.sort_unstable();
-            p.valid_tests.sort_unstable();
-            p.transfers
-                .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
-            p.services.sort_unstable();
-            // Exact sizes: the growth margin of millions of small vectors is memory
-            // the whole run would hold.
-            p.measures.shrink_to_fit();
-            p.uses.shrink_to_fit();
-            p.valid_tests.shrink_to_fit();
-            p.transfers.shrink_to_fit();
-            p.services.shrink_to_fit();
-        });
-        eprintln!("TT sorted {:?}", t0.elapsed());
-        // The first period: the earliest dated record that survives the snapshot.
-        let mut first: Option<Days> = refused_min;
-        let mut seen = |d: Days| first = Some(first.map_or(d, |f: Days| f.min(d)));
-        for p in &persons {
-            seen(p.first_found);
-            p.uses.first().copied().map(&mut seen);
-            p.valid_tests.first().copied().map(&mut seen);
-            p.services.first().map(|s| s.0).map(&mut seen);
-            for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
-                seen(t.date);
-            }
-            for m in &p.measures {
-                seen(m.decision);
-            }
-        }
+        // Each person's records sorted, and the earliest dated record that survives
+        // the snapshot (the first period), while the person is in the cache.
+        let earliest: Option<Days> = persons
+            .par_iter_mut()
+            .map(|p| {
+                p.measures.sort_by(|a, b| {
+                    (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes()))
+                });
+                p.uses.sort_unstable();
+                p.valid_tests.sort_unstable();
+                p.transfers
+                    .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
+                p.services.sort_unstable();
+                // Exact sizes: the growth margin of millions of small vectors is memory
+                // the whole run would hold.
+                p.measures.shrink_to_fit();
+                p.uses.shrink_to_fit();
+                p.valid_tests.shrink_to_fit();
+                p.transfers.shrink_to_fit();
+                p.services.shrink_to_fit();
+                let mut first = p.first_found;
+                let firsts = [
+                    p.uses.first().copied(),
+                    p.valid_tests.first().copied(),
+                    p.services.first().map(|s| s.0),
+                ];
+                for d in firsts.into_iter().flatten() {
+                    first = first.min(d);
+                }
+                for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
+                    first = first.min(t.date);
+                }
+                for m in &p.measures {
+                    first = first.min(m.decision);
+                }
+                first
+            })
+            .min();
+        eprintln!(
+            "TT sorted {:?} cpu {}",
+            t0.elapsed(),
+            crate::cli::metrics::cpu()
+        );
+        let first = match (refused_min, earliest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let first_date = first;
         let first_year = first.map(|d| {
             use chrono::Datelike;
             crate::dates::from_days(d).year()
         });
+        let regions = src.regions.clone();
+        eprintln!("TT regions {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
+        drop((trf, off, inc, pop, late));
+        eprintln!("TT dropped frames {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
         Ok(Model {
             cutoff,
             first_year,
@@ -584,7 +665,7 @@ impl Model {
                 .filter(|(_, b)| **b)
                 .map(|(i, _)| i as Code)
                 .collect(),
-            regions: src.regions.clone(),
+            regions,
             present,
         })
     }
