@@ -50,21 +50,91 @@ fn mark(set: &mut Vec<bool>, c: Code) {
     set[i] = true;
 }
 
-/// The index of person `pid` through `index`, remembering the last id looked up:
-/// the event tables come person by person, so most rows repeat the id before them.
-fn person_cached<'s>(
-    index: &PlHashMap<&str, u32>,
-    last: &mut Option<(&'s str, Option<u32>)>,
-    pid: Option<&'s str>,
-) -> Option<u32> {
-    let p = pid?;
-    match *last {
-        Some((id, pi)) if id == p => pi,
-        _ => {
-            let pi = index.get(p).copied();
-            *last = Some((p, pi));
-            pi
+/// Person ids to person indices. The event tables usually come in the persons'
+/// order, so a lookup first tries the few persons after the one found last (memory
+/// read in sequence) before the binary search (ids in increasing order) or the hash
+/// map (any other order; the last of equal ids wins, as a map filled in order).
+struct PersonIndex<'a> {
+    /// The id of every person, by index.
+    ids: Vec<&'a str>,
+    /// `None` when `ids` are strictly increasing (found by binary search).
+    map: Option<PlHashMap<&'a str, u32>>,
+    /// Whether the ids are unique (the look-ahead may then stop at the first match).
+    unique: bool,
+}
+
+/// Persons tried after the last one found before the full lookup.
+const LOOK_AHEAD: usize = 8;
+
+impl<'a> PersonIndex<'a> {
+    fn new(ids: Vec<&'a str>) -> PersonIndex<'a> {
+        if ids.is_sorted_by(|a, b| a < b) {
+            return PersonIndex {
+                ids,
+                map: None,
+                unique: true,
+            };
         }
+        let mut map = PlHashMap::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            map.insert(*id, i as u32);
+        }
+        let unique = map.len() == ids.len();
+        PersonIndex {
+            ids,
+            map: Some(map),
+            unique,
+        }
+    }
+
+    /// The index of the person with id `p`, trying `ids[from..]` first.
+    fn find(&self, p: &str, from: usize) -> Option<u32> {
+        if self.unique {
+            let end = self.ids.len().min(from.saturating_add(LOOK_AHEAD));
+            if let Some(k) = self
+                .ids
+                .get(from..end)
+                .and_then(|w| w.iter().position(|x| *x == p))
+            {
+                return Some((from + k) as u32);
+            }
+        }
+        match &self.map {
+            None => self.ids.binary_search(&p).ok().map(|i| i as u32),
+            Some(m) => m.get(p).copied(),
+        }
+    }
+}
+
+/// Lookups of a run of rows through a [`PersonIndex`]: the id of the row before is
+/// remembered (rows come person by person), and the next person is looked for after
+/// the last one found.
+struct Cursor<'s> {
+    last: Option<(&'s str, Option<u32>)>,
+    next: usize,
+}
+
+impl<'s> Cursor<'s> {
+    fn new() -> Cursor<'s> {
+        Cursor {
+            last: None,
+            next: 0,
+        }
+    }
+
+    fn get(&mut self, index: &PersonIndex, pid: Option<&'s str>) -> Option<u32> {
+        let p = pid?;
+        if let Some((id, pi)) = self.last
+            && id == p
+        {
+            return pi;
+        }
+        let pi = index.find(p, self.next);
+        if let Some(i) = pi {
+            self.next = i as usize + 1;
+        }
+        self.last = Some((p, pi));
+        pi
     }
 }
 
@@ -126,11 +196,19 @@ impl Model {
                 .then(|| scope.spawn(move || read_tests(src, tx)));
             let t0 = std::time::Instant::now();
             let model = Model::build(src, rx);
-            eprintln!("TT built {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
+            eprintln!(
+                "TT built {:?} cpu {}",
+                t0.elapsed(),
+                crate::cli::metrics::cpu()
+            );
             // A failed read ends the blocks early: its error comes first.
             if let Some(r) = reader {
                 r.join().expect("the tests' reading thread")?;
-                eprintln!("TT joined {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
+                eprintln!(
+                    "TT joined {:?} cpu {}",
+                    t0.elapsed(),
+                    crate::cli::metrics::cpu()
+                );
             }
             model
         })
@@ -221,7 +299,7 @@ impl Model {
         );
         let height = p.height();
         let mut persons = Vec::with_capacity(height);
-        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(height);
+        let mut person_ids: Vec<&str> = Vec::with_capacity(height);
         let mut attribution: Vec<bool> = Vec::new();
         for _ in 0..height {
             let (id, f) = (ids.next().flatten(), found.next().flatten());
@@ -240,7 +318,7 @@ impl Model {
             let (Some(id), Some(found)) = (id, f) else {
                 continue;
             };
-            index.insert(id, persons.len() as u32);
+            person_ids.push(id);
             let residence = codes.intern(res.unwrap_or(""));
             let ffr_code = codes.intern(ffr.unwrap_or(""));
             mark(&mut attribution, residence);
@@ -262,7 +340,8 @@ impl Model {
                 services: Vec::new(),
             });
         }
-        let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+        let index = PersonIndex::new(person_ids);
+        let person_of = |pid: Option<&str>| pid.and_then(|s| index.find(s, 0));
         eprintln!(
             "TT persons loop {:?} cpu {}",
             t0.elapsed(),
@@ -305,12 +384,11 @@ impl Model {
                             let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
                             let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
                             let mut out = Vec::with_capacity(mid.len());
-                            let mut last = None;
+                            let mut last = Cursor::new();
                             // The region of the row before, interned (and marked).
                             let mut last_region: Option<(&str, Code)> = None;
                             for i in 0..mid.len() {
-                                let (Some(pi), Some(decision)) =
-                                    (person_cached(index, &mut last, pid[i]), dec[i])
+                                let (Some(pi), Some(decision)) = (last.get(index, pid[i]), dec[i])
                                 else {
                                     continue;
                                 };
@@ -357,11 +435,9 @@ impl Model {
                         |df| -> Result<(), ModelError> {
                             let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
                             let d = dates(&df, "date").map_err(pe(Table::Detections))?;
-                            let mut last = None;
+                            let mut last = Cursor::new();
                             let out = (0..pid.len())
-                                .filter_map(|i| {
-                                    Some((person_cached(index, &mut last, pid[i])?, d[i]?))
-                                })
+                                .filter_map(|i| Some((last.get(index, pid[i])?, d[i]?)))
                                 .collect();
                             send(Part::Uses(out));
                             Ok(())
@@ -378,11 +454,11 @@ impl Model {
                             let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
                             let d = dates(&df, "date").map_err(pe(Table::Services))?;
                             let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
-                            let mut last = None;
+                            let mut last = Cursor::new();
                             let out = (0..pid.len())
                                 .filter_map(|i| {
                                     Some((
-                                        person_cached(index, &mut last, pid[i])?,
+                                        last.get(index, pid[i])?,
                                         d[i]?,
                                         enum_index(&schema::SERVICE_TYPE, ty[i])?,
                                     ))
@@ -432,22 +508,14 @@ impl Model {
                             let r = res.slice(off as i64, len);
                             let mut out = Vec::with_capacity(len);
                             let mut refused: Option<Days> = None;
-                            // Tests usually come person by person: the last lookup is
-                            // reused.
-                            let mut last: Option<(&str, Option<u32>)> = None;
+                            let mut last = Cursor::new();
                             for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
                                 let (Some(p), Some(d)) = (p, d) else {
                                     continue;
                                 };
-                                let pi = match last {
-                                    Some((id, pi)) if id == p => pi,
-                                    _ => {
-                                        let pi = index.get(p).copied();
-                                        last = Some((p, pi));
-                                        pi
-                                    }
+                                let Some(pi) = last.get(index, Some(p)) else {
+                                    continue;
                                 };
-                                let Some(pi) = pi else { continue };
                                 let kind = match r {
                                     Some("positive") => 1,
                                     Some("negative") => 0,
@@ -647,9 +715,17 @@ impl Model {
             crate::dates::from_days(d).year()
         });
         let regions = src.regions.clone();
-        eprintln!("TT regions {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
+        eprintln!(
+            "TT regions {:?} cpu {}",
+            t0.elapsed(),
+            crate::cli::metrics::cpu()
+        );
         drop((trf, off, inc, pop, late));
-        eprintln!("TT dropped frames {:?} cpu {}", t0.elapsed(), crate::cli::metrics::cpu());
+        eprintln!(
+            "TT dropped frames {:?} cpu {}",
+            t0.elapsed(),
+            crate::cli::metrics::cpu()
+        );
         Ok(Model {
             cutoff,
             first_year,
