@@ -91,42 +91,19 @@ pub fn metrics_request(a: &MetricsArgs) -> Result<Request> {
 pub fn run(a: MetricsArgs) -> Result<ExitCode> {
     let req = metrics_request(&a)?;
     a.output.validate()?;
-    let t0 = std::time::Instant::now();
     let data = open_data(&a.data, a.output.as_of()?)?;
-    eprintln!(
-        "TT open {:?} cpu {}",
-        t0.elapsed(),
-        crate::cli::metrics::cpu()
-    );
     let pb = progress_bar();
     pb.set_message(tr!(ProgressReadingTables));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
     let mut model = Model::load(&data)?;
-    eprintln!(
-        "TT load {:?} cpu {}",
-        t0.elapsed(),
-        crate::cli::metrics::cpu()
-    );
     drop(data);
     pb.set_message(tr!(ProgressComputingMetrics, count = model.persons.len()));
     let sums = metrics::compute::sum_periods(&model, &req, a.period);
     // The rows need only the sums: the persons' memory goes back before they are made.
-    eprintln!(
-        "TT sums {:?} cpu {}",
-        t0.elapsed(),
-        crate::cli::metrics::cpu()
-    );
     drop(std::mem::take(&mut model.persons));
-    eprintln!("TT dropped {:?} cpu {}", t0.elapsed(), cpu());
     super::release_free_memory();
-    eprintln!("TT collected {:?} cpu {}", t0.elapsed(), cpu());
     let mut rows = sums.rows(&model, &req);
     drop(sums);
-    eprintln!(
-        "TT rows {:?} cpu {}",
-        t0.elapsed(),
-        crate::cli::metrics::cpu()
-    );
     pb.finish_and_clear();
     for w in metrics::missing_table_warnings(&model, &req)
         .into_iter()
@@ -159,26 +136,8 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
         })?,
         (_, format) => a.output.emit(&crate::output::to_bytes(&table, format)?)?,
     }
-    eprintln!(
-        "TT emit {:?} cpu {}",
-        t0.elapsed(),
-        crate::cli::metrics::cpu()
-    );
     // The process ends after the output: millions of row strings need not be freed
     // one by one.
     std::mem::forget(rows);
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn cpu() -> String {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let f: Vec<&str> = s
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let u: f64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0.0);
-    let k: f64 = f.get(12).and_then(|x| x.parse().ok()).unwrap_or(0.0);
-    format!("{:.2}+{:.2}", u / 100.0, k / 100.0)
 }

@@ -1,10 +1,12 @@
 //! Building the [`Model`] from the dataset's tables ([`Model::load`]).
 //!
 //! Only the needed columns are read; the large event tables (tests, measures,
-//! detections, services) in blocks of rows ([`Data::chunks`]), the tests on the
-//! calling thread and the other three beside them on a second one, so that no whole
-//! table or row vector of tens of millions of entries is held. Person ids become
-//! indices, region codes are interned, and each person's records are sorted as
+//! detections, services) in blocks of rows ([`Data::chunks`]): the tests decoded on a
+//! thread of their own from the start and mapped to persons on the calling thread,
+//! the other three beside them on a second one, so that no whole table or row vector
+//! of tens of millions of entries is held. Person ids become indices
+//! ([`PersonIndex`]: the tables come person by person, so most lookups read the ids
+//! in sequence), region codes are interned, and each person's records are sorted as
 //! [`Person`] documents.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -194,21 +196,10 @@ impl Model {
             let reader = src
                 .has(Table::Tests)
                 .then(|| scope.spawn(move || read_tests(src, tx)));
-            let t0 = std::time::Instant::now();
             let model = Model::build(src, rx);
-            eprintln!(
-                "TT built {:?} cpu {}",
-                t0.elapsed(),
-                crate::cli::metrics::cpu()
-            );
             // A failed read ends the blocks early: its error comes first.
             if let Some(r) = reader {
                 r.join().expect("the tests' reading thread")?;
-                eprintln!(
-                    "TT joined {:?} cpu {}",
-                    t0.elapsed(),
-                    crate::cli::metrics::cpu()
-                );
             }
             model
         })
@@ -225,7 +216,6 @@ impl Model {
         let mut codes = Codes::default();
 
         // The tables at C, only the columns the model needs.
-        let tl = std::time::Instant::now();
         let p = src.columns(
             Table::Persons,
             &[
@@ -273,12 +263,6 @@ impl Model {
         };
 
         let cutoff = src.cutoff();
-        eprintln!(
-            "TT persons read {:?} cpu {}",
-            tl.elapsed(),
-            crate::cli::metrics::cpu()
-        );
-        let t0 = std::time::Instant::now();
         // Persons, column by column in step (no row vectors of the whole table).
         let e = pe(Table::Persons);
         let sc = |name: &str| p.column(name).and_then(|c| c.str());
@@ -342,14 +326,10 @@ impl Model {
         }
         let index = PersonIndex::new(person_ids);
         let person_of = |pid: Option<&str>| pid.and_then(|s| index.find(s, 0));
-        eprintln!(
-            "TT persons loop {:?} cpu {}",
-            t0.elapsed(),
-            crate::cli::metrics::cpu()
-        );
 
-        // The tests (the largest table) are read on this thread; measures, detections
-        // and services beside them on another, in blocks sent here as compact records
+        // The tests (the largest table) are mapped on this thread as the reader thread
+        // sends their blocks; measures, detections and services are read beside them
+        // on another, in blocks sent here as compact records
         // (in table order, so the measures keep their order for equal sort keys).
         let refused_min = std::thread::scope(|scope| -> Result<Option<Days>, ModelError> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(2);
@@ -562,11 +542,6 @@ impl Model {
             side.join().expect("the model's reading thread")?;
             Ok(refused_min)
         })?;
-        eprintln!(
-            "TT tests {:?} cpu {}",
-            t0.elapsed(),
-            crate::cli::metrics::cpu()
-        );
         // Transfers after C (of persons at C): only their sending region and date.
         let late = src.late_transfers(&[
             "transfer_id",
@@ -656,11 +631,6 @@ impl Model {
                 }
             }
         }
-        eprintln!(
-            "TT small {:?} cpu {}",
-            t0.elapsed(),
-            crate::cli::metrics::cpu()
-        );
         drop(index);
         // Each person's records sorted, and the earliest dated record that survives
         // the snapshot (the first period), while the person is in the cache.
@@ -700,11 +670,6 @@ impl Model {
                 first
             })
             .min();
-        eprintln!(
-            "TT sorted {:?} cpu {}",
-            t0.elapsed(),
-            crate::cli::metrics::cpu()
-        );
         let first = match (refused_min, earliest) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -714,18 +679,6 @@ impl Model {
             use chrono::Datelike;
             crate::dates::from_days(d).year()
         });
-        let regions = src.regions.clone();
-        eprintln!(
-            "TT regions {:?} cpu {}",
-            t0.elapsed(),
-            crate::cli::metrics::cpu()
-        );
-        drop((trf, off, inc, pop, late));
-        eprintln!(
-            "TT dropped frames {:?} cpu {}",
-            t0.elapsed(),
-            crate::cli::metrics::cpu()
-        );
         Ok(Model {
             cutoff,
             first_year,
@@ -741,7 +694,7 @@ impl Model {
                 .filter(|(_, b)| **b)
                 .map(|(i, _)| i as Code)
                 .collect(),
-            regions,
+            regions: src.regions.clone(),
             present,
         })
     }
@@ -749,7 +702,44 @@ impl Model {
 
 #[cfg(test)]
 mod tests {
+    use super::{Cursor, PersonIndex};
     use crate::metrics::model::reason;
+
+    /// What the hash map of the ids filled in order gives (the last of equal ids).
+    fn by_map(ids: &[&str], p: &str) -> Option<u32> {
+        ids.iter().rposition(|x| *x == p).map(|i| i as u32)
+    }
+
+    #[test]
+    fn person_lookups_agree_with_a_map_in_any_order() {
+        let sorted = ["P01", "P02", "P03", "P05", "P08", "P13", "P21"];
+        let shuffled = ["P08", "P01", "P21", "P03", "P13", "P02", "P05"];
+        // Equal ids: the later person wins, whatever the look-ahead meets first.
+        let repeated = ["P01", "P02", "P01", "P03", "P02"];
+        let rows = [
+            "P01", "P01", "P02", "P05", "P04", "P21", "P01", "P13", "P13", "P99", "P02", "P03",
+        ];
+        for ids in [&sorted[..], &shuffled[..], &repeated[..]] {
+            let index = PersonIndex::new(ids.to_vec());
+            assert_eq!(index.map.is_none(), ids == &sorted[..]);
+            let mut cursor = Cursor::new();
+            for p in rows {
+                assert_eq!(cursor.get(&index, Some(p)), by_map(ids, p), "{ids:?} {p}");
+                assert_eq!(index.find(p, 0), by_map(ids, p));
+                assert_eq!(index.find(p, ids.len()), by_map(ids, p));
+            }
+            assert_eq!(cursor.get(&index, None), None);
+        }
+        // The look-ahead window: a person further on is still found.
+        let many: Vec<String> = (0..100).map(|i| format!("P{i:03}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let index = PersonIndex::new(many.clone());
+        let mut cursor = Cursor::new();
+        for p in ["P000", "P050", "P051", "P099", "P003"] {
+            assert_eq!(cursor.get(&index, Some(p)), by_map(&many, p));
+        }
+    }
+
     use crate::metrics::testdata::{d, model};
 
     #[test]
