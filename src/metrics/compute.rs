@@ -82,7 +82,7 @@ pub(super) const INCIDENT_WIDTH: usize = 6; // total + five kinds
 /// The grid columns of one [`Acc`] (each a numerator and a denominator of 8 bytes).
 const ACC_COLUMNS: usize = 12 + 3 * BREAKDOWN_WIDTH + SERVICE_WIDTH + INCIDENT_WIDTH;
 /// Bytes of accumulators per batch of periods (see [`compute_periods`]).
-const ACC_BUDGET: usize = 32 << 20;
+const ACC_BUDGET: usize = 96 << 20;
 
 /// Computes the requested metrics for calendar years.
 pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
