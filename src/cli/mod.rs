@@ -127,6 +127,15 @@ pub fn progress_bar() -> indicatif::ProgressBar {
 /// target only when complete, so a killed run never leaves a truncated PDF, CSV or
 /// workbook where a good one was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_atomically`] of the bytes `write` produces, written to the file as they
+/// come (a large output need not be held in memory first).
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
     use anyhow::Context as _;
     let parent = crate::dataset::store::parent_dir(path);
     let name = path
@@ -134,13 +143,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| tr!(CliNotAFileName, path = path.display()))?
         .to_string_lossy();
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
+    let run = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
-        std::io::Write::write_all(&mut f, bytes)?;
+        write(&mut f)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     };
-    write().map_err(|e| {
+    run().map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         anyhow::Error::new(e).context(tr!(CliWriting, path = path.display()))
     })

@@ -82,7 +82,7 @@ pub(super) const INCIDENT_WIDTH: usize = 6; // total + five kinds
 /// The grid columns of one [`Acc`] (each a numerator and a denominator of 8 bytes).
 const ACC_COLUMNS: usize = 12 + 3 * BREAKDOWN_WIDTH + SERVICE_WIDTH + INCIDENT_WIDTH;
 /// Bytes of accumulators per batch of periods (see [`compute_periods`]).
-const ACC_BUDGET: usize = 32 << 20;
+const ACC_BUDGET: usize = 96 << 20;
 
 /// Computes the requested metrics for calendar years.
 pub fn compute(model: &Model, req: &Request) -> Vec<MetricRow> {
@@ -268,7 +268,16 @@ fn emit_rows(
         })
         .collect();
     let lag = kind.per_year();
-    let mut rows = Vec::new();
+    // The periods to report with their streaks (computed in period order: each needs
+    // every earlier period), then the rows of each (period, metric) in parallel.
+    struct Job<'a> {
+        pi: usize,
+        per: &'a Period,
+        acc: &'a Acc,
+        streak_now: Option<Vec<u64>>,
+        quiet_now: Option<Vec<u64>>,
+    }
+    let mut jobs: Vec<Job> = Vec::new();
     let mut streak: Vec<u64> = vec![0; n];
     let mut quiet: Vec<u64> = vec![0; n];
     for (pi, (per, acc)) in accs.iter().enumerate() {
@@ -313,19 +322,44 @@ fn emit_rows(
         if needs_pop && !pops.contains_key(&per.year) {
             pops.insert(per.year, populations(model, at, req.level, per.year));
         }
-        let mut emit = Emitter {
-            rows: &mut rows,
+        jobs.push(Job {
+            pi,
             per,
-            at,
-            level: req.level,
-        };
-        for def in defs::METRICS.iter().filter(|m| wanted(m.id)) {
-            if !def.needs.iter().all(|t| model.present.contains(t)) {
-                continue;
-            }
-            if kind != PeriodKind::Year && defs::YEAR_ONLY.contains(&def.id) {
-                continue;
-            }
+            acc,
+            streak_now,
+            quiet_now,
+        });
+    }
+    let metric_defs: Vec<&MetricDef> = defs::METRICS
+        .iter()
+        .filter(|def| wanted(def.id))
+        .filter(|def| def.needs.iter().all(|t| model.present.contains(t)))
+        .filter(|def| kind == PeriodKind::Year || !defs::YEAR_ONLY.contains(&def.id))
+        .collect();
+    let tasks: Vec<(&Job, &MetricDef)> = jobs
+        .iter()
+        .flat_map(|job| metric_defs.iter().map(move |def| (job, *def)))
+        .collect();
+    // Each group holds the rows of one metric and period, sorted on its own: every row
+    // of a group has the same metric and period, so ordering the groups by those and
+    // concatenating them gives the stable sort of all rows ([`sort_rows`]).
+    let mut groups: Vec<Vec<MetricRow>> = tasks
+        .par_iter()
+        .map(|&(job, def)| {
+            let Job {
+                pi,
+                per,
+                acc,
+                ref streak_now,
+                ref quiet_now,
+            } = *job;
+            let mut rows = Vec::new();
+            let mut emit = Emitter {
+                rows: &mut rows,
+                per,
+                at,
+                level: req.level,
+            };
             match def.id {
                 "registered" => emit.counts(def, &acc.registered, &[]),
                 "existing" => emit.counts(def, &acc.existing, &PERSON_BREAKDOWNS),
@@ -403,9 +437,20 @@ fn emit_rows(
                 }
                 other => unreachable!("metric {other} has no computation"),
             }
-        }
+            sort_rows(&mut rows);
+            rows
+        })
+        .filter(|g| !g.is_empty())
+        .collect();
+    groups.sort_by(|a, b| (a[0].metric, &a[0].period).cmp(&(b[0].metric, &b[0].period)));
+    debug_assert!(groups.iter().all(|g| {
+        g.iter()
+            .all(|r| (r.metric, &r.period) == (g[0].metric, &g[0].period))
+    }));
+    let mut rows = Vec::with_capacity(groups.iter().map(Vec::len).sum());
+    for mut g in groups {
+        rows.append(&mut g);
     }
-    sort_rows(&mut rows);
     rows
 }
 

@@ -1,10 +1,12 @@
 //! Building the [`Model`] from the dataset's tables ([`Model::load`]).
 //!
 //! Only the needed columns are read; the large event tables (tests, measures,
-//! detections, services) in blocks of rows ([`Data::chunks`]), the tests on the
-//! calling thread and the other three beside them on a second one, so that no whole
-//! table or row vector of tens of millions of entries is held. Person ids become
-//! indices, region codes are interned, and each person's records are sorted as
+//! detections, services) in blocks of rows ([`Data::chunks`]): the tests decoded on a
+//! thread of their own from the start and mapped to persons on the calling thread,
+//! the other three beside them on a second one, so that no whole table or row vector
+//! of tens of millions of entries is held. Person ids become indices
+//! ([`PersonIndex`]: the tables come person by person, so most lookups read the ids
+//! in sequence), region codes are interned, and each person's records are sorted as
 //! [`Person`] documents.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,6 +52,94 @@ fn mark(set: &mut Vec<bool>, c: Code) {
     set[i] = true;
 }
 
+/// Person ids to person indices. The event tables usually come in the persons'
+/// order, so a lookup first tries the few persons after the one found last (memory
+/// read in sequence) before the binary search (ids in increasing order) or the hash
+/// map (any other order; the last of equal ids wins, as a map filled in order).
+struct PersonIndex<'a> {
+    /// The id of every person, by index.
+    ids: Vec<&'a str>,
+    /// `None` when `ids` are strictly increasing (found by binary search).
+    map: Option<PlHashMap<&'a str, u32>>,
+    /// Whether the ids are unique (the look-ahead may then stop at the first match).
+    unique: bool,
+}
+
+/// Persons tried after the last one found before the full lookup.
+const LOOK_AHEAD: usize = 8;
+
+impl<'a> PersonIndex<'a> {
+    fn new(ids: Vec<&'a str>) -> PersonIndex<'a> {
+        if ids.is_sorted_by(|a, b| a < b) {
+            return PersonIndex {
+                ids,
+                map: None,
+                unique: true,
+            };
+        }
+        let mut map = PlHashMap::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            map.insert(*id, i as u32);
+        }
+        let unique = map.len() == ids.len();
+        PersonIndex {
+            ids,
+            map: Some(map),
+            unique,
+        }
+    }
+
+    /// The index of the person with id `p`, trying `ids[from..]` first.
+    fn find(&self, p: &str, from: usize) -> Option<u32> {
+        if self.unique {
+            let end = self.ids.len().min(from.saturating_add(LOOK_AHEAD));
+            if let Some(k) = self
+                .ids
+                .get(from..end)
+                .and_then(|w| w.iter().position(|x| *x == p))
+            {
+                return Some((from + k) as u32);
+            }
+        }
+        match &self.map {
+            None => self.ids.binary_search(&p).ok().map(|i| i as u32),
+            Some(m) => m.get(p).copied(),
+        }
+    }
+}
+
+/// Lookups of a run of rows through a [`PersonIndex`]: the id of the row before is
+/// remembered (rows come person by person), and the next person is looked for after
+/// the last one found.
+struct Cursor<'s> {
+    last: Option<(&'s str, Option<u32>)>,
+    next: usize,
+}
+
+impl<'s> Cursor<'s> {
+    fn new() -> Cursor<'s> {
+        Cursor {
+            last: None,
+            next: 0,
+        }
+    }
+
+    fn get(&mut self, index: &PersonIndex, pid: Option<&'s str>) -> Option<u32> {
+        let p = pid?;
+        if let Some((id, pi)) = self.last
+            && id == p
+        {
+            return pi;
+        }
+        let pi = index.find(p, self.next);
+        if let Some(i) = pi {
+            self.next = i as usize + 1;
+        }
+        self.last = Some((p, pi));
+        pi
+    }
+}
+
 /// Records of one block of a table read beside the tests ([`Model::load`]), for the
 /// persons by index.
 enum Part {
@@ -63,10 +153,59 @@ fn enum_index(def: &schema::EnumDef, v: Option<&str>) -> Option<u8> {
     def.values.iter().position(|e| e.code == v).map(|i| i as u8)
 }
 
+/// One block of the tests: person ids, dates and results.
+type TestBlock = (StringChunked, Int32Chunked, StringChunked);
+
+/// Reads the tests at C in blocks of [`CHUNK`] rows and sends their three columns to
+/// [`Model::build`] (which stops receiving only at the end or on its own error).
+fn read_tests(src: &Data, tx: std::sync::mpsc::SyncSender<TestBlock>) -> Result<(), ModelError> {
+    let pe = |source| ModelError::Polars {
+        table: Table::Tests.name(),
+        source,
+    };
+    let cols = ["person_id", "date", "result"];
+    src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
+        let pid = df
+            .column("person_id")
+            .and_then(|c| c.str().cloned())
+            .map_err(pe)?;
+        let dts = df
+            .column("date")
+            .and_then(|c| c.date().map(|d| d.physical().clone()))
+            .map_err(pe)?;
+        let res = df
+            .column("result")
+            .and_then(|c| c.str().cloned())
+            .map_err(pe)?;
+        drop(df);
+        // A closed channel: the model's building ended early (with its own error).
+        let _ = tx.send((pid, dts, res));
+        Ok(())
+    })
+}
+
 impl Model {
     /// Builds the model from the tables at the cutoff `C` (the snapshot of
     /// [`crate::dataset::snapshot`], applied by [`Data`]; nothing here clips a date).
     pub fn load(src: &Data) -> Result<Model, ModelError> {
+        // The tests (the largest table) are decoded on a thread of their own from the
+        // start, while the persons are read and indexed, one block ahead of the
+        // thread that maps them to persons.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<TestBlock>(1);
+            let reader = src
+                .has(Table::Tests)
+                .then(|| scope.spawn(move || read_tests(src, tx)));
+            let model = Model::build(src, rx);
+            // A failed read ends the blocks early: its error comes first.
+            if let Some(r) = reader {
+                r.join().expect("the tests' reading thread")?;
+            }
+            model
+        })
+    }
+
+    fn build(src: &Data, tests: std::sync::mpsc::Receiver<TestBlock>) -> Result<Model, ModelError> {
         let pe = |table: Table| {
             move |source| ModelError::Polars {
                 table: table.name(),
@@ -144,7 +283,7 @@ impl Model {
         );
         let height = p.height();
         let mut persons = Vec::with_capacity(height);
-        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(height);
+        let mut person_ids: Vec<&str> = Vec::with_capacity(height);
         let mut attribution: Vec<bool> = Vec::new();
         for _ in 0..height {
             let (id, f) = (ids.next().flatten(), found.next().flatten());
@@ -163,7 +302,7 @@ impl Model {
             let (Some(id), Some(found)) = (id, f) else {
                 continue;
             };
-            index.insert(id, persons.len() as u32);
+            person_ids.push(id);
             let residence = codes.intern(res.unwrap_or(""));
             let ffr_code = codes.intern(ffr.unwrap_or(""));
             mark(&mut attribution, residence);
@@ -185,10 +324,12 @@ impl Model {
                 services: Vec::new(),
             });
         }
-        let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
+        let index = PersonIndex::new(person_ids);
+        let person_of = |pid: Option<&str>| pid.and_then(|s| index.find(s, 0));
 
-        // The tests (the largest table) are read on this thread; measures, detections
-        // and services beside them on another, in blocks sent here as compact records
+        // The tests (the largest table) are mapped on this thread as the reader thread
+        // sends their blocks; measures, detections and services are read beside them
+        // on another, in blocks sent here as compact records
         // (in table order, so the measures keep their order for equal sort keys).
         let refused_min = std::thread::scope(|scope| -> Result<Option<Days>, ModelError> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(2);
@@ -196,7 +337,6 @@ impl Model {
             let attribution = &mut attribution;
             let index = &index;
             let side = scope.spawn(move || -> Result<(), ModelError> {
-                let person_of = |pid: Option<&str>| pid.and_then(|s| index.get(s).copied());
                 let send = |part: Part| tx.send(part).is_ok();
                 if src.has(Table::Measures) {
                     let cols = [
@@ -224,13 +364,25 @@ impl Model {
                             let why = strs(&m, "end_reason").map_err(pe(Table::Measures))?;
                             let reg = strs(&m, "region").map_err(pe(Table::Measures))?;
                             let mut out = Vec::with_capacity(mid.len());
+                            let mut last = Cursor::new();
+                            // The region of the row before, interned (and marked).
+                            let mut last_region: Option<(&str, Code)> = None;
                             for i in 0..mid.len() {
-                                let (Some(pi), Some(decision)) = (person_of(pid[i]), dec[i]) else {
+                                let (Some(pi), Some(decision)) = (last.get(index, pid[i]), dec[i])
+                                else {
                                     continue;
                                 };
                                 let end_c = end[i];
-                                let region = codes.intern(reg[i].unwrap_or(""));
-                                mark(attribution, region);
+                                let r = reg[i].unwrap_or("");
+                                let region = match last_region {
+                                    Some((s, c)) if s == r => c,
+                                    _ => {
+                                        let c = codes.intern(r);
+                                        mark(attribution, c);
+                                        last_region = Some((r, c));
+                                        c
+                                    }
+                                };
                                 out.push((
                                     pi,
                                     Measure {
@@ -263,8 +415,9 @@ impl Model {
                         |df| -> Result<(), ModelError> {
                             let pid = strs(&df, "person_id").map_err(pe(Table::Detections))?;
                             let d = dates(&df, "date").map_err(pe(Table::Detections))?;
+                            let mut last = Cursor::new();
                             let out = (0..pid.len())
-                                .filter_map(|i| Some((person_of(pid[i])?, d[i]?)))
+                                .filter_map(|i| Some((last.get(index, pid[i])?, d[i]?)))
                                 .collect();
                             send(Part::Uses(out));
                             Ok(())
@@ -281,10 +434,11 @@ impl Model {
                             let pid = strs(&df, "person_id").map_err(pe(Table::Services))?;
                             let d = dates(&df, "date").map_err(pe(Table::Services))?;
                             let ty = strs(&df, "service_type").map_err(pe(Table::Services))?;
+                            let mut last = Cursor::new();
                             let out = (0..pid.len())
                                 .filter_map(|i| {
                                     Some((
-                                        person_of(pid[i])?,
+                                        last.get(index, pid[i])?,
                                         d[i]?,
                                         enum_index(&schema::SERVICE_TYPE, ty[i])?,
                                     ))
@@ -318,22 +472,7 @@ impl Model {
             if src.has(Table::Tests) {
                 // Person ids are mapped in parallel slices of each block into compact
                 // (person, date, kind) triples, distributed before the next block.
-                let cols = ["person_id", "date", "result"];
-                src.chunks(Table::Tests, &cols, CHUNK, |df| -> Result<(), ModelError> {
-                    let e = pe(Table::Tests);
-                    let pid = df
-                        .column("person_id")
-                        .and_then(|c| c.str().cloned())
-                        .map_err(e)?;
-                    let dts = df
-                        .column("date")
-                        .and_then(|c| c.date().map(|d| d.physical().clone()))
-                        .map_err(pe(Table::Tests))?;
-                    let res = df
-                        .column("result")
-                        .and_then(|c| c.str().cloned())
-                        .map_err(pe(Table::Tests))?;
-                    drop(df);
+                for (pid, dts, res) in tests.iter() {
                     const SLICE: usize = 1 << 16;
                     let n = pid.len();
                     let offsets: Vec<usize> = (0..n).step_by(SLICE).collect();
@@ -349,22 +488,14 @@ impl Model {
                             let r = res.slice(off as i64, len);
                             let mut out = Vec::with_capacity(len);
                             let mut refused: Option<Days> = None;
-                            // Tests usually come person by person: the last lookup is
-                            // reused.
-                            let mut last: Option<(&str, Option<u32>)> = None;
+                            let mut last = Cursor::new();
                             for ((p, d), r) in p.iter().zip(d.iter()).zip(r.iter()) {
                                 let (Some(p), Some(d)) = (p, d) else {
                                     continue;
                                 };
-                                let pi = match last {
-                                    Some((id, pi)) if id == p => pi,
-                                    _ => {
-                                        let pi = index.get(p).copied();
-                                        last = Some((p, pi));
-                                        pi
-                                    }
+                                let Some(pi) = last.get(index, Some(p)) else {
+                                    continue;
                                 };
-                                let Some(pi) = pi else { continue };
                                 let kind = match r {
                                     Some("positive") => 1,
                                     Some("negative") => 0,
@@ -383,19 +514,27 @@ impl Model {
                         if let Some(r) = refused {
                             refused_min = Some(refused_min.map_or(r, |m: Days| m.min(r)));
                         }
-                        for (pi, d, kind) in part {
-                            let person = &mut persons[pi as usize];
-                            if kind == 1 {
-                                person.uses.push(d);
+                        // The tests of one person follow each other: room for the
+                        // whole run is made at once (one allocation of the right size
+                        // rather than a vector doubled several times; `reserve` still
+                        // grows geometrically when a person's tests are scattered).
+                        for run in part.chunk_by(|a, b| a.0 == b.0) {
+                            let person = &mut persons[run[0].0 as usize];
+                            let positive = run.iter().filter(|t| t.2 == 1).count();
+                            person.uses.reserve(positive);
+                            person.valid_tests.reserve(run.len());
+                            for &(_, d, kind) in run {
+                                if kind == 1 {
+                                    person.uses.push(d);
+                                }
+                                person.valid_tests.push(d);
                             }
-                            person.valid_tests.push(d);
                         }
                     }
                     for part in rx.try_iter() {
                         take(&mut persons, part);
                     }
-                    Ok(())
-                })?;
+                }
             }
             for part in rx.iter() {
                 take(&mut persons, part);
@@ -493,37 +632,48 @@ impl Model {
             }
         }
         drop(index);
-        persons.par_iter_mut().for_each(|p| {
-            p.measures
-                .sort_by(|a, b| (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes())));
-            p.uses.sort_unstable();
-            p.valid_tests.sort_unstable();
-            p.transfers
-                .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
-            p.services.sort_unstable();
-            // Exact sizes: the growth margin of millions of small vectors is memory
-            // the whole run would hold.
-            p.measures.shrink_to_fit();
-            p.uses.shrink_to_fit();
-            p.valid_tests.shrink_to_fit();
-            p.transfers.shrink_to_fit();
-            p.services.shrink_to_fit();
-        });
-        // The first period: the earliest dated record that survives the snapshot.
-        let mut first: Option<Days> = refused_min;
-        let mut seen = |d: Days| first = Some(first.map_or(d, |f: Days| f.min(d)));
-        for p in &persons {
-            seen(p.first_found);
-            p.uses.first().copied().map(&mut seen);
-            p.valid_tests.first().copied().map(&mut seen);
-            p.services.first().map(|s| s.0).map(&mut seen);
-            for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
-                seen(t.date);
-            }
-            for m in &p.measures {
-                seen(m.decision);
-            }
-        }
+        // Each person's records sorted, and the earliest dated record that survives
+        // the snapshot (the first period), while the person is in the cache.
+        let earliest: Option<Days> = persons
+            .par_iter_mut()
+            .map(|p| {
+                p.measures.sort_by(|a, b| {
+                    (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes()))
+                });
+                p.uses.sort_unstable();
+                p.valid_tests.sort_unstable();
+                p.transfers
+                    .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
+                p.services.sort_unstable();
+                // Exact sizes: the growth margin of millions of small vectors is memory
+                // the whole run would hold.
+                p.measures.shrink_to_fit();
+                p.uses.shrink_to_fit();
+                p.valid_tests.shrink_to_fit();
+                p.transfers.shrink_to_fit();
+                p.services.shrink_to_fit();
+                let mut first = p.first_found;
+                let firsts = [
+                    p.uses.first().copied(),
+                    p.valid_tests.first().copied(),
+                    p.services.first().map(|s| s.0),
+                ];
+                for d in firsts.into_iter().flatten() {
+                    first = first.min(d);
+                }
+                for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
+                    first = first.min(t.date);
+                }
+                for m in &p.measures {
+                    first = first.min(m.decision);
+                }
+                first
+            })
+            .min();
+        let first = match (refused_min, earliest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let first_date = first;
         let first_year = first.map(|d| {
             use chrono::Datelike;
@@ -552,7 +702,44 @@ impl Model {
 
 #[cfg(test)]
 mod tests {
+    use super::{Cursor, PersonIndex};
     use crate::metrics::model::reason;
+
+    /// What the hash map of the ids filled in order gives (the last of equal ids).
+    fn by_map(ids: &[&str], p: &str) -> Option<u32> {
+        ids.iter().rposition(|x| *x == p).map(|i| i as u32)
+    }
+
+    #[test]
+    fn person_lookups_agree_with_a_map_in_any_order() {
+        let sorted = ["P01", "P02", "P03", "P05", "P08", "P13", "P21"];
+        let shuffled = ["P08", "P01", "P21", "P03", "P13", "P02", "P05"];
+        // Equal ids: the later person wins, whatever the look-ahead meets first.
+        let repeated = ["P01", "P02", "P01", "P03", "P02"];
+        let rows = [
+            "P01", "P01", "P02", "P05", "P04", "P21", "P01", "P13", "P13", "P99", "P02", "P03",
+        ];
+        for ids in [&sorted[..], &shuffled[..], &repeated[..]] {
+            let index = PersonIndex::new(ids.to_vec());
+            assert_eq!(index.map.is_none(), ids == &sorted[..]);
+            let mut cursor = Cursor::new();
+            for p in rows {
+                assert_eq!(cursor.get(&index, Some(p)), by_map(ids, p), "{ids:?} {p}");
+                assert_eq!(index.find(p, 0), by_map(ids, p));
+                assert_eq!(index.find(p, ids.len()), by_map(ids, p));
+            }
+            assert_eq!(cursor.get(&index, None), None);
+        }
+        // The look-ahead window: a person further on is still found.
+        let many: Vec<String> = (0..100).map(|i| format!("P{i:03}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let index = PersonIndex::new(many.clone());
+        let mut cursor = Cursor::new();
+        for p in ["P000", "P050", "P051", "P099", "P003"] {
+            assert_eq!(cursor.get(&index, Some(p)), by_map(&many, p));
+        }
+    }
+
     use crate::metrics::testdata::{d, model};
 
     #[test]
