@@ -16,6 +16,7 @@ pub mod csvscan;
 pub mod decode;
 #[cfg(test)]
 mod fuzz;
+pub mod idset;
 pub mod issue;
 pub mod parquet_in;
 pub mod pseudo;
@@ -34,6 +35,7 @@ use std::sync::mpsc;
 use polars::prelude::DataFrame;
 
 use self::decode::Encoding;
+use self::idset::IdSet;
 use self::issue::{Code, FileError, RowIssue};
 use self::pseudo::Key;
 use self::quarantine::QuarantineRecord;
@@ -212,14 +214,11 @@ fn finish_table(
         .map(|(c, n)| (c.clone(), *n))
         .collect();
     tr.accepted_ids = ts.dup.len() as u64;
-    let refs = matches!(ts.table, Table::Persons | Table::Measures).then(|| {
-        let dup = std::mem::take(&mut ts.dup);
-        Refs {
-            accepted: dup.into_keys().map(|k| (k, ())).collect(),
-            quarantined: std::mem::take(&mut ts.quarantined_ids),
-        }
+    let dup = std::mem::take(&mut ts.dup);
+    let refs = matches!(ts.table, Table::Persons | Table::Measures).then(|| Refs {
+        accepted: dup.keys_only(),
+        quarantined: std::mem::take(&mut ts.quarantined_ids),
     });
-    ts.dup = rows::FingerprintMap::default();
     ts.cols.region_counts.clear();
     done.push((tr, ts));
     refs
@@ -228,7 +227,7 @@ fn finish_table(
 /// Ids accepted in a table (for reference checks) and ids whose rows were quarantined.
 #[derive(Default)]
 struct Refs {
-    accepted: rows::FingerprintMap<()>,
+    accepted: IdSet<()>,
     quarantined: rows::FingerprintMap<(String, u64)>,
 }
 
@@ -381,7 +380,14 @@ impl<'o> State<'o> {
                 }
                 let mut accepted = emptied_rx.try_recv().unwrap_or_default();
                 let mut prepared = std::mem::take(&mut batch.prepared);
-                for (item, prep) in batch.rows.iter().zip(prepared.drain(..)) {
+                for (i, item) in batch.rows.iter().enumerate() {
+                    // The duplicate table is far larger than the caches: its bucket for
+                    // a row some rows ahead is loaded while this one is judged.
+                    if let Some(Prepared::Parsed { id_key, .. }) = prepared.get(i + PREFETCH_ROWS)
+                    {
+                        ts.dup.prefetch(*id_key);
+                    }
+                    let prep = std::mem::replace(&mut prepared[i], Prepared::Broken);
                     fr.rows_read += 1;
                     if fr.rows_read.is_multiple_of(100_000) {
                         progress(&name, fr.rows_read);
@@ -425,6 +431,7 @@ impl<'o> State<'o> {
                         }
                     }
                 }
+                prepared.clear();
                 batch.prepared = prepared;
                 if rows_tx.send(accepted).is_err() {
                     break; // the writer failed: its error is taken below
@@ -529,9 +536,8 @@ impl<'o> State<'o> {
                 row,
                 id_key,
                 content,
-            } => match ts.dup.entry(id_key) {
-                std::collections::hash_map::Entry::Occupied(e) => {
-                    let &(first_content, first_file, first_line) = e.get();
+            } => match ts.dup.get_or_insert(id_key, (content, file_idx, line)) {
+                Some(&(first_content, first_file, first_line)) => {
                     if first_content == content {
                         return RowOutcome::Merged;
                     }
@@ -545,8 +551,7 @@ impl<'o> State<'o> {
                             ));
                     RowOutcome::Quarantined(line, vec![issue], raw())
                 }
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert((content, file_idx, line));
+                None => {
                     accepted.push(row);
                     RowOutcome::Accepted
                 }
@@ -595,7 +600,7 @@ impl<'o> State<'o> {
                     continue;
                 };
                 let key = rows::hash128(id.as_bytes());
-                if refs.is_some_and(|r| r.accepted.contains_key(&key)) {
+                if refs.is_some_and(|r| r.accepted.contains(key)) {
                     continue;
                 }
                 let col_static: &'static str = table.columns()[ci].name;
@@ -773,7 +778,7 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
 /// Makes room in the duplicate map for the rows of a file, estimated from its size and
 /// its first batch: growing a map of tens of millions of ids step by step costs more
 /// than the checks (each step copies it and the system zeroes fresh memory).
-fn reserve_ids<V>(dup: &mut rows::FingerprintMap<V>, path: &Path, first: &Batch) {
+fn reserve_ids<V>(dup: &mut IdSet<V>, path: &Path, first: &Batch) {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     // The batch's text and one delimiter or line end per cell.
     let bytes = (first.text.len() + first.slots.len()).max(1) as u64;
@@ -781,6 +786,9 @@ fn reserve_ids<V>(dup: &mut rows::FingerprintMap<V>, path: &Path, first: &Batch)
     let estimate = size.saturating_mul(rows) / bytes;
     dup.reserve(estimate.min(size / 2).min(1 << 31) as usize);
 }
+
+/// How many rows ahead the duplicate check loads a row's bucket of its table.
+const PREFETCH_ROWS: usize = 12;
 
 /// Rows per batch of [`State::prepare`].
 const BATCH_ROWS: usize = 8192;

@@ -96,7 +96,7 @@ impl MemorySink {
 pub(super) struct TableState {
     pub(super) table: Table,
     /// id fingerprint → (content fingerprint, file, line of the first accepted row).
-    pub(super) dup: rows::FingerprintMap<(u128, u32, u64)>,
+    pub(super) dup: super::idset::IdSet<(u128, u32, u64)>,
     pub(super) quarantined_ids: rows::FingerprintMap<(String, u64)>,
     pub(super) file_index: u32,
     pub(super) file_names: Vec<String>,
@@ -108,7 +108,7 @@ impl TableState {
     pub(super) fn new(table: Table, chunk_rows: usize) -> Self {
         TableState {
             table,
-            dup: rows::FingerprintMap::default(),
+            dup: Default::default(),
             quarantined_ids: rows::FingerprintMap::default(),
             file_index: 0,
             file_names: Vec::new(),
