@@ -57,8 +57,8 @@ impl Bucket {
 }
 
 /// Fingerprints in at most this share of the slots before the table grows.
-const MAX_LOAD_NUM: usize = 3;
-const MAX_LOAD_DEN: usize = 4;
+const MAX_LOAD_NUM: usize = 5;
+const MAX_LOAD_DEN: usize = 8;
 
 /// A set of 128-bit fingerprints, each with a value `V` (the first accepted row's
 /// facts for the duplicate check; `()` for a reference set).
@@ -119,34 +119,39 @@ impl<V> IdSet<V> {
 
     /// Puts a fingerprint known to be absent into the first bucket with room.
     fn place(&mut self, key: u128, index: u32) {
-        let n = self.buckets.len();
-        let mut at = self.home(key);
-        while self.buckets[at].len() == SLOTS {
-            at = if at + 1 == n { 0 } else { at + 1 };
-        }
+        let Err(at) = self.search(key) else {
+            unreachable!("placed fingerprints are absent")
+        };
         self.buckets[at].push(key, index);
     }
 
-    /// Where a fingerprint's entry is, if present. No fingerprint is ever removed, so
-    /// the search ends at the first bucket with room.
-    fn find(&self, key: u128) -> Option<u32> {
+    /// The index of a fingerprint's entry, or the first bucket with room on its path
+    /// (where it goes). No fingerprint is ever removed, so a search ends at the first
+    /// bucket with room. The table must have buckets.
+    fn search(&self, key: u128) -> Result<u32, usize> {
         let n = self.buckets.len();
-        if n == 0 {
-            return None;
-        }
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
         let mut at = self.home(key);
         loop {
-            let b = &self.buckets[at];
-            for i in 0..b.len() {
-                if b.key(i) == key {
-                    return Some(b.index(i));
+            let b = &self.buckets[at].0;
+            let len = self.buckets[at].len();
+            for i in 0..len {
+                if b[2 * i] == lo && b[2 * i + 1] == hi {
+                    return Ok(self.buckets[at].index(i));
                 }
             }
-            if b.len() < SLOTS {
-                return None;
+            if len < SLOTS {
+                return Err(at);
             }
             at = if at + 1 == n { 0 } else { at + 1 };
         }
+    }
+
+    fn find(&self, key: u128) -> Option<u32> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        self.search(key).ok()
     }
 
     pub fn contains(&self, key: u128) -> bool {
@@ -160,18 +165,20 @@ impl<V> IdSet<V> {
     /// The value of a fingerprint already present, or `None` after inserting it with
     /// `value` (the first row wins).
     pub fn get_or_insert(&mut self, key: u128, value: V) -> Option<&V> {
-        if let Some(i) = self.find(key) {
-            return Some(&self.values[i as usize]);
-        }
         if self.values.len() >= self.capacity() {
             let n = (self.values.len() + 1).max(self.capacity() * 2);
             self.rebuild(n);
         }
-        let index =
-            u32::try_from(self.values.len()).expect("fewer than 2^32 accepted ids per table");
-        self.values.push(value);
-        self.place(key, index);
-        None
+        match self.search(key) {
+            Ok(i) => Some(&self.values[i as usize]),
+            Err(at) => {
+                let index = u32::try_from(self.values.len())
+                    .expect("fewer than 2^32 accepted ids per table");
+                self.values.push(value);
+                self.buckets[at].push(key, index);
+                None
+            }
+        }
     }
 
     /// Asks the processor to load the bucket a lookup of `key` starts at, so that a

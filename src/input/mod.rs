@@ -563,7 +563,9 @@ impl<'o> State<'o> {
     /// contract's order: the row on its own (parsing, pseudonyms), then its references
     /// against the accepted rows of the referenced tables (complete before this table
     /// starts); then the fingerprints of the key and the content of a row still
-    /// standing.
+    /// standing. Rows go in runs of [`PREPARE_RUN`]: every row of a run is parsed and
+    /// the buckets its references will read are prefetched, then the run's references
+    /// are looked up (the sets of accepted ids are far larger than the caches).
     fn prepare(&self, map: &rows::HeaderMap, batch: &Batch, out: &mut Vec<Prepared>) {
         use rayon::prelude::*;
         let table = map.table;
@@ -575,9 +577,11 @@ impl<'o> State<'o> {
                 (ci, target, code, self.tables.get(&target))
             })
             .collect();
-        let one = |r: &BatchRow| -> Prepared {
+        debug_assert!(refs.len() <= 2, "Parsing::ref_keys holds two");
+        // The row on its own, and the fingerprints of the ids it refers to.
+        let parse = |r: &BatchRow| -> Option<Parsing> {
             let BatchRow::Cells { start, end, .. } = r else {
-                return Prepared::Broken;
+                return None;
             };
             let cells = batch.cells(*start, *end);
             let (mut issues, values, facts) = match rows::parse_row(map, &cells, key) {
@@ -594,12 +598,38 @@ impl<'o> State<'o> {
             {
                 issues.push(RowIssue::new(Code::Decode, None));
             }
-            // References, against the rows accepted in the referenced tables.
-            for &(ci, target, code, refs) in &refs {
-                let Some(id) = values[ci].as_str() else {
+            let mut ref_keys = [None; 2];
+            for (k, &(ci, _, _, target)) in ref_keys.iter_mut().zip(&refs) {
+                if let Some(id) = values[ci].as_str() {
+                    let h = rows::hash128(id.as_bytes());
+                    if let Some(r) = target {
+                        r.accepted.prefetch(h);
+                    }
+                    *k = Some(h);
+                }
+            }
+            Some(Parsing {
+                issues,
+                values,
+                facts,
+                ref_keys,
+            })
+        };
+        // References, against the rows accepted in the referenced tables; fingerprints.
+        let finish = |p: Option<Parsing>| -> Prepared {
+            let Some(Parsing {
+                mut issues,
+                values,
+                facts,
+                ref_keys,
+            }) = p
+            else {
+                return Prepared::Broken;
+            };
+            for (&(ci, target, code, refs), key) in refs.iter().zip(ref_keys) {
+                let Some(key) = key else {
                     continue;
                 };
-                let key = rows::hash128(id.as_bytes());
                 if refs.is_some_and(|r| r.accepted.contains(key)) {
                     continue;
                 }
@@ -645,19 +675,43 @@ impl<'o> State<'o> {
                 row,
             }
         };
+        let run = |rows: &[BatchRow], out: &mut [Prepared]| {
+            let parsed: smallvec::SmallVec<[Option<Parsing>; PREPARE_RUN]> =
+                rows.iter().map(parse).collect();
+            for (o, p) in out.iter_mut().zip(parsed) {
+                *o = finish(p);
+            }
+        };
+        out.clear();
+        out.resize_with(batch.rows.len(), || Prepared::Broken);
         if self.parallel {
-            batch
-                .rows
-                .par_iter()
-                .with_min_len(256)
-                .map(one)
-                .collect_into_vec(out);
+            out.par_chunks_mut(PREPARE_RUN)
+                .zip(batch.rows.par_chunks(PREPARE_RUN))
+                .with_min_len(4)
+                .for_each(|(o, rows)| run(rows, o));
         } else {
-            out.clear();
-            out.extend(batch.rows.iter().map(one));
+            for (o, rows) in out
+                .chunks_mut(PREPARE_RUN)
+                .zip(batch.rows.chunks(PREPARE_RUN))
+            {
+                run(rows, o);
+            }
         }
     }
 }
+
+/// A row of a batch parsed and checked on its own, before its references.
+struct Parsing {
+    issues: Vec<RowIssue>,
+    values: rows::Values,
+    /// The parsed row's facts; `None` when a check failed.
+    facts: Option<(u64, bool, bool)>,
+    /// Fingerprints of the ids in the reference columns ([`references`]).
+    ref_keys: [Option<u128>; 2],
+}
+
+/// Rows parsed before their references are looked up (see [`State::prepare`]).
+const PREPARE_RUN: usize = 32;
 
 /// What flows from the reader through the preparer to the checker: the header (and
 /// its mapping, unless it failed), then batches of rows with their checks on their own

@@ -236,8 +236,8 @@ impl Columns {
             )
         {
             self.region_rows.push(Region {
-                code,
-                name,
+                code: code.into_string(),
+                name: name.into_string(),
                 level: Level::parse(&level).expect("validated level"),
                 parent: row.values[parent].as_str().map(str::to_string),
             });

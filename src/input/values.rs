@@ -96,6 +96,11 @@ pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
 
 /// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
 pub fn parse_region(raw: &str) -> Result<String, Code> {
+    region_code(raw, str::to_string)
+}
+
+/// [`parse_region`] handing the normalised code to `make` (no `String` in between).
+pub(super) fn region_code<T>(raw: &str, make: impl FnOnce(&str) -> T) -> Result<T, Code> {
     let folded = fold_width(raw);
     let mut s = trim(&folded);
     // Spreadsheets turn codes into numbers: "640324.0".
@@ -106,8 +111,8 @@ pub fn parse_region(raw: &str) -> Result<String, Code> {
         return Err(Code::RegionFormat);
     }
     match s.len() {
-        6 | 9 => Ok(s.to_string()),
-        12 => Ok(s[..9].to_string()),
+        6 | 9 => Ok(make(s)),
+        12 => Ok(make(&s[..9])),
         _ => Err(Code::RegionFormat),
     }
 }
