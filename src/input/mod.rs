@@ -779,16 +779,33 @@ fn read_batches(
                 .map_err(|_| closed())?;
             err.map_or(Ok(()), Err)
         };
-        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
-            batch.push(row);
+        // A full batch goes to the preparer.
+        let sent = |batch: &mut Batch| -> Result<(), FileError> {
             if batch.rows.len() >= BATCH_ROWS {
                 let next = spare.try_recv().unwrap_or_default();
-                feed.send(Feed::Batch(std::mem::replace(&mut batch, next)))
+                feed.send(Feed::Batch(std::mem::replace(batch, next)))
                     .map_err(|_| closed())?;
             }
             Ok(())
         };
-        source::read_file(path, &ropts, &mut on_header, &mut on_row)
+        let filling = std::cell::RefCell::new(&mut batch);
+        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
+            let mut b = filling.borrow_mut();
+            b.push(row);
+            sent(&mut b)
+        };
+        let mut on_fields = |line: u64, text: &str, ends: &[usize]| -> Result<(), FileError> {
+            let mut b = filling.borrow_mut();
+            b.push_fields(line, text, ends);
+            sent(&mut b)
+        };
+        source::read_file_with(
+            path,
+            &ropts,
+            &mut on_header,
+            &mut on_row,
+            Some(&mut on_fields),
+        )
     };
     // The rows read before the end of the file or before a file-level error.
     if !batch.rows.is_empty() {
@@ -920,6 +937,28 @@ impl Batch {
                 });
             }
         }
+    }
+
+    /// A row of text fields: `text` holds them concatenated, field `i` ends at
+    /// `ends[i]` (what [`Batch::push`] makes of the same row as cells).
+    fn push_fields(&mut self, line: u64, text: &str, ends: &[usize]) {
+        let base = self.text.len();
+        self.text.push_str(text);
+        let start = self.slots.len();
+        let mut a = 0;
+        for &e in ends {
+            self.slots.push(if e == a {
+                Slot::Empty
+            } else {
+                Slot::Text(base + a, base + e)
+            });
+            a = e;
+        }
+        self.rows.push(BatchRow::Cells {
+            line,
+            start,
+            end: self.slots.len(),
+        });
     }
 
     /// The cells of a row (at most a few dozen: on the stack).
