@@ -245,7 +245,10 @@ mod tests {
             set.prefetch(*k);
         }
         assert!(!set.contains(crowded(10_000)));
-        assert!(set.contains(0), "the zero fingerprint is a key like any other");
+        assert!(
+            set.contains(0),
+            "the zero fingerprint is a key like any other"
+        );
         let keys = set.keys_only();
         assert_eq!(keys.len(), reference.len());
         assert!(reference.keys().all(|k| keys.contains(*k)));

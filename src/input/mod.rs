@@ -383,8 +383,7 @@ impl<'o> State<'o> {
                 for (i, item) in batch.rows.iter().enumerate() {
                     // The duplicate table is far larger than the caches: its bucket for
                     // a row some rows ahead is loaded while this one is judged.
-                    if let Some(Prepared::Parsed { id_key, .. }) = prepared.get(i + PREFETCH_ROWS)
-                    {
+                    if let Some(Prepared::Parsed { id_key, .. }) = prepared.get(i + PREFETCH_ROWS) {
                         ts.dup.prefetch(*id_key);
                     }
                     let prep = std::mem::replace(&mut prepared[i], Prepared::Broken);
@@ -583,8 +582,9 @@ impl<'o> State<'o> {
             let BatchRow::Cells { start, end, .. } = r else {
                 return None;
             };
-            let cells = batch.cells(*start, *end);
-            let (mut issues, values, facts) = match rows::parse_row(map, &cells, key) {
+            let slots = &batch.slots[*start..*end];
+            let cell = |i: usize| slots.get(i).map(|s| s.cell(&batch.text));
+            let (mut issues, values, facts) = match rows::parse_row_with(map, cell, key) {
                 Ok(p) => (
                     Vec::new(),
                     p.values,
@@ -594,7 +594,7 @@ impl<'o> State<'o> {
             };
             // Undecodable bytes anywhere in the row, mapped column or not.
             if !issues.iter().any(|i| i.code == Code::Decode)
-                && cells.iter().any(|c| matches!(c, Cell::Undecodable))
+                && slots.iter().any(|s| matches!(s, Slot::Undecodable))
             {
                 issues.push(RowIssue::new(Code::Decode, None));
             }

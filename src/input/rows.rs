@@ -26,6 +26,19 @@ pub enum Cell<'a> {
     Undecodable,
 }
 
+impl Cell<'_> {
+    /// The same cell borrowing its text.
+    pub fn borrowed(&self) -> Cell<'_> {
+        match self {
+            Cell::Empty => Cell::Empty,
+            Cell::Text(t) => Cell::Text(Cow::Borrowed(t)),
+            Cell::Number(n) => Cell::Number(*n),
+            Cell::DateSerial(n) => Cell::DateSerial(*n),
+            Cell::Undecodable => Cell::Undecodable,
+        }
+    }
+}
+
 /// A canonical value. Text is a small string: ids, codes and enumeration values (most
 /// of the cells) are held inline or point to static text, with no allocation each.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -191,15 +204,24 @@ pub fn parse_row(
     cells: &[Cell<'_>],
     key: &Key,
 ) -> Result<ParsedRow, (Vec<RowIssue>, Values)> {
+    parse_row_with(map, |i| cells.get(i).map(Cell::borrowed), key)
+}
+
+/// [`parse_row`] reading the file's field `i` through `cells(i)` (`None` past the last
+/// one), so that a caller holding its fields otherwise makes no slice of cells.
+pub fn parse_row_with<'c>(
+    map: &HeaderMap,
+    cells: impl Fn(usize) -> Option<Cell<'c>>,
+    key: &Key,
+) -> Result<ParsedRow, (Vec<RowIssue>, Values)> {
     let cols = map.table.columns();
     let mut issues = Vec::new();
     let mut values: Values = vec![Val::Null; cols.len()];
     let mut name_hash = 0;
     let mut id_info = None;
     for (ci, c) in cols.iter().enumerate() {
-        let cell = map.index[ci]
-            .and_then(|i| cells.get(i))
-            .unwrap_or(&Cell::Empty);
+        let cell = map.index[ci].and_then(&cells).unwrap_or(Cell::Empty);
+        let cell = &cell;
         match c.ty {
             ColType::Name => {
                 if let Cell::Text(t) = cell {
@@ -211,9 +233,8 @@ pub fn parse_row(
                 Ok(None) => {}
                 Ok(Some(raw)) => match values::parse_id_number(&raw) {
                     Ok(id) => {
-                        values[ci] = Val::Str(PlSmallStr::from_string(
-                            key.pseudonym(&id.normalized),
-                        ));
+                        values[ci] =
+                            Val::Str(PlSmallStr::from_string(key.pseudonym(&id.normalized)));
                         id_info = Some(id);
                     }
                     Err(code) => issues.push(RowIssue::new(code, Some(c.name))),
@@ -228,7 +249,7 @@ pub fn parse_row(
         }
     }
     if let (Some(pi), Some(ci)) = (map.pseudonym_index, column_index(map.table, "id_number"))
-        && let Some(Cell::Text(t)) = cells.get(pi)
+        && let Some(Cell::Text(t)) = cells(pi)
         && !t.trim().is_empty()
         && values[ci] == Val::Null
     {
