@@ -12,8 +12,8 @@
 //! duplicate check needs of the first accepted row of an id (its content's fingerprint,
 //! file and line; read only when an id comes again) lies in a vector beside the table,
 //! in acceptance order. A `std` hash map reads two places per lookup (its control bytes
-//! and the entry) and keeps 48-byte entries; this table uses about two thirds of its
-//! memory.
+//! and the entry) and keeps 48-byte entries in a power-of-two table; this one, filled to
+//! at most 5/8 of its slots, takes about 66 bytes per id (34 in the buckets, 32 beside).
 
 /// Fingerprints per bucket.
 const SLOTS: usize = 3;

@@ -846,7 +846,7 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
     }
 }
 
-/// Makes room in the duplicate map for the rows of a file, estimated from its size and
+/// Makes room in the duplicate table for the rows of a file, estimated from its size and
 /// its first batch: growing a map of tens of millions of ids step by step costs more
 /// than the checks (each step copies it and the system zeroes fresh memory).
 fn reserve_ids<V>(dup: &mut IdSet<V>, path: &Path, first: &Batch) {
