@@ -41,7 +41,7 @@ use self::pseudo::Key;
 use self::quarantine::QuarantineRecord;
 use self::report::{CodeStat, FileReport, ImportReport, TableReport};
 use self::rows::{Cell, HeaderError, ParsedRow, Val, column_index};
-use self::sink::{Columns, TableState};
+use self::sink::{Columns, FirstRow, TableState};
 pub use self::sink::{MemorySink, SharedSink, Sink, SinkError, empty_frame};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
 use crate::dates::Days;
@@ -535,12 +535,16 @@ impl<'o> State<'o> {
                 row,
                 id_key,
                 content,
-            } => match ts.dup.get_or_insert(id_key, (content, file_idx, line)) {
-                Some(&(first_content, first_file, first_line)) => {
-                    if first_content == content {
+            } => match ts
+                .dup
+                .get_or_insert(id_key, FirstRow::new(content, file_idx, line))
+            {
+                Some(first) => {
+                    if first.content() == content {
                         return RowOutcome::Merged;
                     }
-                    let first_name = &ts.file_names[first_file as usize];
+                    let first_name = &ts.file_names[first.file() as usize];
+                    let first_line = first.line();
                     let issue =
                         RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0]))
                             .with_text(crate::msg!(
