@@ -16,6 +16,7 @@ pub mod csvscan;
 pub mod decode;
 #[cfg(test)]
 mod fuzz;
+pub mod idset;
 pub mod issue;
 pub mod parquet_in;
 pub mod pseudo;
@@ -34,12 +35,13 @@ use std::sync::mpsc;
 use polars::prelude::DataFrame;
 
 use self::decode::Encoding;
+use self::idset::IdSet;
 use self::issue::{Code, FileError, RowIssue};
 use self::pseudo::Key;
 use self::quarantine::QuarantineRecord;
 use self::report::{CodeStat, FileReport, ImportReport, TableReport};
 use self::rows::{Cell, HeaderError, ParsedRow, Val, column_index};
-use self::sink::{Columns, TableState};
+use self::sink::{Columns, FirstRow, TableState};
 pub use self::sink::{MemorySink, SharedSink, Sink, SinkError, empty_frame};
 use self::source::{InputFile, RawRow, ReadOptions, SourceInfo};
 use crate::dates::Days;
@@ -212,14 +214,11 @@ fn finish_table(
         .map(|(c, n)| (c.clone(), *n))
         .collect();
     tr.accepted_ids = ts.dup.len() as u64;
-    let refs = matches!(ts.table, Table::Persons | Table::Measures).then(|| {
-        let dup = std::mem::take(&mut ts.dup);
-        Refs {
-            accepted: dup.into_keys().map(|k| (k, ())).collect(),
-            quarantined: std::mem::take(&mut ts.quarantined_ids),
-        }
+    let dup = std::mem::take(&mut ts.dup);
+    let refs = matches!(ts.table, Table::Persons | Table::Measures).then(|| Refs {
+        accepted: dup.keys_only(),
+        quarantined: std::mem::take(&mut ts.quarantined_ids),
     });
-    ts.dup = rows::FingerprintMap::default();
     ts.cols.region_counts.clear();
     done.push((tr, ts));
     refs
@@ -228,7 +227,7 @@ fn finish_table(
 /// Ids accepted in a table (for reference checks) and ids whose rows were quarantined.
 #[derive(Default)]
 struct Refs {
-    accepted: rows::FingerprintMap<()>,
+    accepted: IdSet<()>,
     quarantined: rows::FingerprintMap<(String, u64)>,
 }
 
@@ -381,7 +380,13 @@ impl<'o> State<'o> {
                 }
                 let mut accepted = emptied_rx.try_recv().unwrap_or_default();
                 let mut prepared = std::mem::take(&mut batch.prepared);
-                for (item, prep) in batch.rows.iter().zip(prepared.drain(..)) {
+                for (i, item) in batch.rows.iter().enumerate() {
+                    // The duplicate table is far larger than the caches: its bucket for
+                    // a row some rows ahead is loaded while this one is judged.
+                    if let Some(Prepared::Parsed { id_key, .. }) = prepared.get(i + PREFETCH_ROWS) {
+                        ts.dup.prefetch(*id_key);
+                    }
+                    let prep = std::mem::replace(&mut prepared[i], Prepared::Broken);
                     fr.rows_read += 1;
                     if fr.rows_read.is_multiple_of(100_000) {
                         progress(&name, fr.rows_read);
@@ -425,6 +430,7 @@ impl<'o> State<'o> {
                         }
                     }
                 }
+                prepared.clear();
                 batch.prepared = prepared;
                 if rows_tx.send(accepted).is_err() {
                     break; // the writer failed: its error is taken below
@@ -529,13 +535,16 @@ impl<'o> State<'o> {
                 row,
                 id_key,
                 content,
-            } => match ts.dup.entry(id_key) {
-                std::collections::hash_map::Entry::Occupied(e) => {
-                    let &(first_content, first_file, first_line) = e.get();
-                    if first_content == content {
+            } => match ts
+                .dup
+                .get_or_insert(id_key, FirstRow::new(content, file_idx, line))
+            {
+                Some(first) => {
+                    if first.content() == content {
                         return RowOutcome::Merged;
                     }
-                    let first_name = &ts.file_names[first_file as usize];
+                    let first_name = &ts.file_names[first.file() as usize];
+                    let first_line = first.line();
                     let issue =
                         RowIssue::new(Code::DuplicateConflict, Some(table.key_columns()[0]))
                             .with_text(crate::msg!(
@@ -545,8 +554,7 @@ impl<'o> State<'o> {
                             ));
                     RowOutcome::Quarantined(line, vec![issue], raw())
                 }
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert((content, file_idx, line));
+                None => {
                     accepted.push(row);
                     RowOutcome::Accepted
                 }
@@ -558,7 +566,9 @@ impl<'o> State<'o> {
     /// contract's order: the row on its own (parsing, pseudonyms), then its references
     /// against the accepted rows of the referenced tables (complete before this table
     /// starts); then the fingerprints of the key and the content of a row still
-    /// standing.
+    /// standing. Rows go in runs of [`PREPARE_RUN`]: every row of a run is parsed and
+    /// the buckets its references will read are prefetched, then the run's references
+    /// are looked up (the sets of accepted ids are far larger than the caches).
     fn prepare(&self, map: &rows::HeaderMap, batch: &Batch, out: &mut Vec<Prepared>) {
         use rayon::prelude::*;
         let table = map.table;
@@ -570,12 +580,15 @@ impl<'o> State<'o> {
                 (ci, target, code, self.tables.get(&target))
             })
             .collect();
-        let one = |r: &BatchRow| -> Prepared {
+        debug_assert!(refs.len() <= 2, "Parsing::ref_keys holds two");
+        // The row on its own, and the fingerprints of the ids it refers to.
+        let parse = |r: &BatchRow| -> Option<Parsing> {
             let BatchRow::Cells { start, end, .. } = r else {
-                return Prepared::Broken;
+                return None;
             };
-            let cells = batch.cells(*start, *end);
-            let (mut issues, values, facts) = match rows::parse_row(map, &cells, key) {
+            let slots = &batch.slots[*start..*end];
+            let cell = |i: usize| slots.get(i).map(|s| s.cell(&batch.text));
+            let (mut issues, values, facts) = match rows::parse_row_with(map, cell, key) {
                 Ok(p) => (
                     Vec::new(),
                     p.values,
@@ -585,17 +598,43 @@ impl<'o> State<'o> {
             };
             // Undecodable bytes anywhere in the row, mapped column or not.
             if !issues.iter().any(|i| i.code == Code::Decode)
-                && cells.iter().any(|c| matches!(c, Cell::Undecodable))
+                && slots.iter().any(|s| matches!(s, Slot::Undecodable))
             {
                 issues.push(RowIssue::new(Code::Decode, None));
             }
-            // References, against the rows accepted in the referenced tables.
-            for &(ci, target, code, refs) in &refs {
-                let Some(id) = values[ci].as_str() else {
+            let mut ref_keys = [None; 2];
+            for (k, &(ci, _, _, target)) in ref_keys.iter_mut().zip(&refs) {
+                if let Some(id) = values[ci].as_str() {
+                    let h = rows::hash128(id.as_bytes());
+                    if let Some(r) = target {
+                        r.accepted.prefetch(h);
+                    }
+                    *k = Some(h);
+                }
+            }
+            Some(Parsing {
+                issues,
+                values,
+                facts,
+                ref_keys,
+            })
+        };
+        // References, against the rows accepted in the referenced tables; fingerprints.
+        let finish = |p: Option<Parsing>| -> Prepared {
+            let Some(Parsing {
+                mut issues,
+                values,
+                facts,
+                ref_keys,
+            }) = p
+            else {
+                return Prepared::Broken;
+            };
+            for (&(ci, target, code, refs), key) in refs.iter().zip(ref_keys) {
+                let Some(key) = key else {
                     continue;
                 };
-                let key = rows::hash128(id.as_bytes());
-                if refs.is_some_and(|r| r.accepted.contains_key(&key)) {
+                if refs.is_some_and(|r| r.accepted.contains(key)) {
                     continue;
                 }
                 let col_static: &'static str = table.columns()[ci].name;
@@ -640,19 +679,43 @@ impl<'o> State<'o> {
                 row,
             }
         };
+        let run = |rows: &[BatchRow], out: &mut [Prepared]| {
+            let parsed: smallvec::SmallVec<[Option<Parsing>; PREPARE_RUN]> =
+                rows.iter().map(parse).collect();
+            for (o, p) in out.iter_mut().zip(parsed) {
+                *o = finish(p);
+            }
+        };
+        out.clear();
+        out.resize_with(batch.rows.len(), || Prepared::Broken);
         if self.parallel {
-            batch
-                .rows
-                .par_iter()
-                .with_min_len(256)
-                .map(one)
-                .collect_into_vec(out);
+            out.par_chunks_mut(PREPARE_RUN)
+                .zip(batch.rows.par_chunks(PREPARE_RUN))
+                .with_min_len(4)
+                .for_each(|(o, rows)| run(rows, o));
         } else {
-            out.clear();
-            out.extend(batch.rows.iter().map(one));
+            for (o, rows) in out
+                .chunks_mut(PREPARE_RUN)
+                .zip(batch.rows.chunks(PREPARE_RUN))
+            {
+                run(rows, o);
+            }
         }
     }
 }
+
+/// A row of a batch parsed and checked on its own, before its references.
+struct Parsing {
+    issues: Vec<RowIssue>,
+    values: rows::Values,
+    /// The parsed row's facts; `None` when a check failed.
+    facts: Option<(u64, bool, bool)>,
+    /// Fingerprints of the ids in the reference columns ([`references`]).
+    ref_keys: [Option<u128>; 2],
+}
+
+/// Rows parsed before their references are looked up (see [`State::prepare`]).
+const PREPARE_RUN: usize = 32;
 
 /// What flows from the reader through the preparer to the checker: the header (and
 /// its mapping, unless it failed), then batches of rows with their checks on their own
@@ -720,16 +783,33 @@ fn read_batches(
                 .map_err(|_| closed())?;
             err.map_or(Ok(()), Err)
         };
-        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
-            batch.push(row);
+        // A full batch goes to the preparer.
+        let sent = |batch: &mut Batch| -> Result<(), FileError> {
             if batch.rows.len() >= BATCH_ROWS {
                 let next = spare.try_recv().unwrap_or_default();
-                feed.send(Feed::Batch(std::mem::replace(&mut batch, next)))
+                feed.send(Feed::Batch(std::mem::replace(batch, next)))
                     .map_err(|_| closed())?;
             }
             Ok(())
         };
-        source::read_file(path, &ropts, &mut on_header, &mut on_row)
+        let filling = std::cell::RefCell::new(&mut batch);
+        let mut on_row = |row: RawRow<'_>| -> Result<(), FileError> {
+            let mut b = filling.borrow_mut();
+            b.push(row);
+            sent(&mut b)
+        };
+        let mut on_fields = |line: u64, text: &str, ends: &[usize]| -> Result<(), FileError> {
+            let mut b = filling.borrow_mut();
+            b.push_fields(line, text, ends);
+            sent(&mut b)
+        };
+        source::read_file_with(
+            path,
+            &ropts,
+            &mut on_header,
+            &mut on_row,
+            Some(&mut on_fields),
+        )
     };
     // The rows read before the end of the file or before a file-level error.
     if !batch.rows.is_empty() {
@@ -770,10 +850,10 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
     }
 }
 
-/// Makes room in the duplicate map for the rows of a file, estimated from its size and
+/// Makes room in the duplicate table for the rows of a file, estimated from its size and
 /// its first batch: growing a map of tens of millions of ids step by step costs more
 /// than the checks (each step copies it and the system zeroes fresh memory).
-fn reserve_ids<V>(dup: &mut rows::FingerprintMap<V>, path: &Path, first: &Batch) {
+fn reserve_ids<V>(dup: &mut IdSet<V>, path: &Path, first: &Batch) {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     // The batch's text and one delimiter or line end per cell.
     let bytes = (first.text.len() + first.slots.len()).max(1) as u64;
@@ -781,6 +861,9 @@ fn reserve_ids<V>(dup: &mut rows::FingerprintMap<V>, path: &Path, first: &Batch)
     let estimate = size.saturating_mul(rows) / bytes;
     dup.reserve(estimate.min(size / 2).min(1 << 31) as usize);
 }
+
+/// How many rows ahead the duplicate check loads a row's bucket of its table.
+const PREFETCH_ROWS: usize = 12;
 
 /// Rows per batch of [`State::prepare`].
 const BATCH_ROWS: usize = 8192;
@@ -858,6 +941,28 @@ impl Batch {
                 });
             }
         }
+    }
+
+    /// A row of text fields: `text` holds them concatenated, field `i` ends at
+    /// `ends[i]` (what [`Batch::push`] makes of the same row as cells).
+    fn push_fields(&mut self, line: u64, text: &str, ends: &[usize]) {
+        let base = self.text.len();
+        self.text.push_str(text);
+        let start = self.slots.len();
+        let mut a = 0;
+        for &e in ends {
+            self.slots.push(if e == a {
+                Slot::Empty
+            } else {
+                Slot::Text(base + a, base + e)
+            });
+            a = e;
+        }
+        self.rows.push(BatchRow::Cells {
+            line,
+            start,
+            end: self.slots.len(),
+        });
     }
 
     /// The cells of a row (at most a few dozen: on the stack).

@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use polars::prelude::PlSmallStr;
+
 use super::issue::{Code, RowIssue};
 use super::pseudo::Key;
 use super::values;
@@ -24,11 +26,25 @@ pub enum Cell<'a> {
     Undecodable,
 }
 
-/// A canonical value.
+impl Cell<'_> {
+    /// The same cell borrowing its text.
+    pub fn borrowed(&self) -> Cell<'_> {
+        match self {
+            Cell::Empty => Cell::Empty,
+            Cell::Text(t) => Cell::Text(Cow::Borrowed(t)),
+            Cell::Number(n) => Cell::Number(*n),
+            Cell::DateSerial(n) => Cell::DateSerial(*n),
+            Cell::Undecodable => Cell::Undecodable,
+        }
+    }
+}
+
+/// A canonical value. Text is a small string: ids, codes and enumeration values (most
+/// of the cells) are held inline or point to static text, with no allocation each.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Val {
     Null,
-    Str(String),
+    Str(PlSmallStr),
     Date(Days),
     Int(i64),
 }
@@ -168,7 +184,7 @@ pub fn map_header(table: Table, headers: &[String]) -> Result<HeaderMap, HeaderE
 pub struct ParsedRow {
     /// One value per contract column; `Name` columns are `Null`, the ID number column
     /// holds the pseudonym.
-    pub values: Vec<Val>,
+    pub values: Values,
     /// Hash of the name cell, so that rows differing only by name are not "exact"
     /// duplicates.
     pub name_hash: u64,
@@ -179,21 +195,33 @@ pub struct ParsedRow {
     pub id_suspect_cut: bool,
 }
 
+/// The values of a row (a vector moves through the pipeline's stages as one pointer).
+pub type Values = Vec<Val>;
+
 /// Parses and checks one row. `cells` are the file's fields in file order.
 pub fn parse_row(
     map: &HeaderMap,
     cells: &[Cell<'_>],
     key: &Key,
-) -> Result<ParsedRow, (Vec<RowIssue>, Vec<Val>)> {
+) -> Result<ParsedRow, (Vec<RowIssue>, Values)> {
+    parse_row_with(map, |i| cells.get(i).map(Cell::borrowed), key)
+}
+
+/// [`parse_row`] reading the file's field `i` through `cells(i)` (`None` past the last
+/// one), so that a caller holding its fields otherwise makes no slice of cells.
+pub fn parse_row_with<'c>(
+    map: &HeaderMap,
+    cells: impl Fn(usize) -> Option<Cell<'c>>,
+    key: &Key,
+) -> Result<ParsedRow, (Vec<RowIssue>, Values)> {
     let cols = map.table.columns();
     let mut issues = Vec::new();
-    let mut values = vec![Val::Null; cols.len()];
+    let mut values: Values = vec![Val::Null; cols.len()];
     let mut name_hash = 0;
     let mut id_info = None;
     for (ci, c) in cols.iter().enumerate() {
-        let cell = map.index[ci]
-            .and_then(|i| cells.get(i))
-            .unwrap_or(&Cell::Empty);
+        let cell = map.index[ci].and_then(&cells).unwrap_or(Cell::Empty);
+        let cell = &cell;
         match c.ty {
             ColType::Name => {
                 if let Cell::Text(t) = cell {
@@ -205,7 +233,8 @@ pub fn parse_row(
                 Ok(None) => {}
                 Ok(Some(raw)) => match values::parse_id_number(&raw) {
                     Ok(id) => {
-                        values[ci] = Val::Str(key.pseudonym(&id.normalized));
+                        values[ci] =
+                            Val::Str(PlSmallStr::from_string(key.pseudonym(&id.normalized)));
                         id_info = Some(id);
                     }
                     Err(code) => issues.push(RowIssue::new(code, Some(c.name))),
@@ -220,11 +249,11 @@ pub fn parse_row(
         }
     }
     if let (Some(pi), Some(ci)) = (map.pseudonym_index, column_index(map.table, "id_number"))
-        && let Some(Cell::Text(t)) = cells.get(pi)
+        && let Some(Cell::Text(t)) = cells(pi)
         && !t.trim().is_empty()
         && values[ci] == Val::Null
     {
-        values[ci] = Val::Str(t.trim().to_string());
+        values[ci] = Val::Str(PlSmallStr::from_str(t.trim()));
     }
     let mut id_contradiction = false;
     let id_suspect_cut = id_info
@@ -271,8 +300,8 @@ fn person_checks(
     let mut contradiction = false;
     if let Some(id) = id {
         match &values[sex_i] {
-            Val::Null if !sex_failed => values[sex_i] = Val::Str(id.sex.to_string()),
-            Val::Str(s) if s != id.sex => contradiction = true,
+            Val::Null if !sex_failed => values[sex_i] = Val::Str(PlSmallStr::from_static(id.sex)),
+            Val::Str(s) if s.as_str() != id.sex => contradiction = true,
             _ => {}
         }
         match values[birth_i] {
@@ -407,13 +436,15 @@ fn parse_cell(c: &'static ColumnDef, cell: &Cell<'_>) -> Result<Val, RowIssue> {
         };
     };
     match c.ty {
-        ColType::Id => Ok(Val::Str(fold_width(&text).into_owned())),
-        ColType::Text => Ok(Val::Str(text.into_owned())),
+        ColType::Id => Ok(Val::Str(PlSmallStr::from_str(&fold_width(&text)))),
+        ColType::Text => Ok(Val::Str(PlSmallStr::from_str(&text))),
         ColType::Date => values::parse_date(&text).map(Val::Date).map_err(issue),
-        ColType::Region => values::parse_region(&text).map(Val::Str).map_err(issue),
+        ColType::Region => values::region_code(&text, PlSmallStr::from_str)
+            .map(Val::Str)
+            .map_err(issue),
         ColType::Enum(def) => def
             .parse(&text)
-            .map(|v| Val::Str(v.to_string()))
+            .map(|v| Val::Str(PlSmallStr::from_static(v)))
             .ok_or_else(|| {
                 issue(Code::EnumValue)
                     .with_text(crate::msg!(DetailAllowedValues, values = def.allowed()))
@@ -477,7 +508,18 @@ pub type FingerprintMap<V> =
 
 /// Fingerprint of a parsed row's content (all known columns), for duplicate detection.
 pub fn content_hash(row: &ParsedRow) -> u128 {
-    let mut buf = Vec::with_capacity(128);
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        content_bytes(row, buf);
+        hash128(buf)
+    })
+}
+
+/// What [`content_hash`] hashes: every value with its kind, then the name's hash.
+fn content_bytes(row: &ParsedRow, buf: &mut Vec<u8>) {
     for v in &row.values {
         match v {
             Val::Null => buf.push(0),
@@ -497,7 +539,6 @@ pub fn content_hash(row: &ParsedRow) -> u128 {
         }
     }
     buf.extend_from_slice(&row.name_hash.to_le_bytes());
-    hash128(&buf)
 }
 
 #[cfg(test)]

@@ -17,6 +17,13 @@ pub(super) fn trim(s: &str) -> &str {
     match s.as_bytes() {
         [first, .., last] if solid(*first) && solid(*last) => s,
         [only] if solid(*only) => s,
+        // Neither end white space (e.g. Chinese text): nothing to cut either.
+        [_, ..]
+            if s.chars().next().is_some_and(|c| !c.is_whitespace())
+                && s.chars().next_back().is_some_and(|c| !c.is_whitespace()) =>
+        {
+            s
+        }
         _ => s.trim(),
     }
 }
@@ -28,6 +35,24 @@ pub(super) fn trim(s: &str) -> &str {
 /// that does not start with a 4-digit year is [`Code::DateNotYearFirst`], a non-existent
 /// day is [`Code::DateInvalid`].
 pub fn parse_date(raw: &str) -> Result<Days, Code> {
+    // Most cells: exactly `YYYY-MM-DD` in ASCII digits, which the general path below
+    // reads the same way (no folding, trimming, time part or other separator applies).
+    if let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = raw.as_bytes()
+        && [y1, y2, y3, y4, m1, m2, d1, d2]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+        let y = n(y1, y2) * 100 + n(y3, y4);
+        return NaiveDate::from_ymd_opt(y as i32, n(m1, m2), n(d1, d2))
+            .map(to_days)
+            .ok_or(Code::DateInvalid);
+    }
+    parse_date_general(raw)
+}
+
+/// [`parse_date`] without its fast path.
+fn parse_date_general(raw: &str) -> Result<Days, Code> {
     let folded = fold_width(raw);
     let s = trim(&folded);
     // Cut a time part: "2021-03-05T10:00:00+08:00" or "2021-03-05 10:00".
@@ -96,6 +121,11 @@ pub fn excel_serial_date(serial: f64) -> Result<Days, Code> {
 
 /// A normalised region code: 6 or 9 digits (12-digit village codes are cut to 9).
 pub fn parse_region(raw: &str) -> Result<String, Code> {
+    region_code(raw, str::to_string)
+}
+
+/// [`parse_region`] handing the normalised code to `make` (no `String` in between).
+pub(super) fn region_code<T>(raw: &str, make: impl FnOnce(&str) -> T) -> Result<T, Code> {
     let folded = fold_width(raw);
     let mut s = trim(&folded);
     // Spreadsheets turn codes into numbers: "640324.0".
@@ -106,8 +136,8 @@ pub fn parse_region(raw: &str) -> Result<String, Code> {
         return Err(Code::RegionFormat);
     }
     match s.len() {
-        6 | 9 => Ok(s.to_string()),
-        12 => Ok(s[..9].to_string()),
+        6 | 9 => Ok(make(s)),
+        12 => Ok(make(&s[..9])),
         _ => Err(Code::RegionFormat),
     }
 }
@@ -275,6 +305,15 @@ mod tests {
     #[test]
     fn impossible_dates_are_invalid() {
         assert_eq!(parse_date("2021-02-29"), Err(Code::DateInvalid));
+        // The fast path for `YYYY-MM-DD` reads every such value as the general path.
+        for y in ["0000", "1900", "1999", "2000", "2024", "9999"] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let s = format!("{y}-{m:02}-{d:02}");
+                    assert_eq!(parse_date(&s), parse_date_general(&s), "{s}");
+                }
+            }
+        }
         assert_eq!(parse_date("2021-13-01"), Err(Code::DateInvalid));
         assert_eq!(parse_date("2020-02-29"), Ok(d(2020, 2, 29)));
         assert_eq!(parse_date("2021-03"), Err(Code::DateFormat));
