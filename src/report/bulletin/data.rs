@@ -610,29 +610,23 @@ impl Served<'_, '_> {
 
 impl VirtualFiles for Served<'_, '_> {
     fn load(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
-        if let Some(rest) = path.strip_prefix(REGIONS_DIR) {
-            let Some(code) = rest.strip_suffix(".json") else {
-                return Some(Err(format!(
-                    "{path}: region rows are loaded as {REGIONS_DIR}CODE.json"
-                )));
-            };
-            return Some(
-                self.check_region(code)
-                    .and_then(|()| region_file(self.cx, code))
-                    .map(|bytes| bytes.to_vec()),
-            );
-        }
-        if let Some(rest) = path.strip_prefix(INDEX_DIR) {
-            let Some(code) = rest.strip_suffix(".json") else {
-                return Some(Err(format!(
-                    "{path}: indexed region rows are loaded as {INDEX_DIR}CODE.json"
-                )));
-            };
-            return Some(
-                self.check_region(code)
-                    .and_then(|()| index_file(self.cx, code))
-                    .map(|bytes| bytes.to_vec()),
-            );
+        // The rows of a region, as an array or keyed, made once per run.
+        type Make = fn(&Context, &str) -> Result<std::sync::Arc<Vec<u8>>, String>;
+        let rows: [(&str, &str, Make); 2] = [
+            (REGIONS_DIR, "region rows", region_file),
+            (INDEX_DIR, "indexed region rows", index_file),
+        ];
+        for (dir, what, make) in rows {
+            if let Some(rest) = path.strip_prefix(dir) {
+                let Some(code) = rest.strip_suffix(".json") else {
+                    return Some(Err(format!("{path}: {what} are loaded as {dir}CODE.json")));
+                };
+                return Some(
+                    self.check_region(code)
+                        .and_then(|()| make(self.cx, code))
+                        .map(|bytes| bytes.to_vec()),
+                );
+            }
         }
         if let Some(rest) = path.strip_prefix(COHORTS_DIR) {
             let Some(code) = rest.strip_suffix(".json") else {
