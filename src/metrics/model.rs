@@ -210,4 +210,5 @@ pub struct Model {
 }
 
 mod load;
+mod person_index;
 pub use load::ModelError;

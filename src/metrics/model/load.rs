@@ -6,7 +6,7 @@
 //! the other three beside them on a second one, so that no whole table or row vector
 //! of tens of millions of entries is held. Person ids become indices
 //! ([`PersonIndex`]: the tables come person by person, so most lookups read the ids
-//! in sequence), region codes are interned, and each person's records are sorted as
+//! in sequence; `person_index.rs`), region codes are interned, and each person's records are sorted as
 //! [`Person`] documents.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use super::person_index::{Cursor, PersonIndex};
 use super::{
     Code, Codes, Incident, Measure, Model, Officer, Person, RecordId, Transfer, VOLUNTARY,
 };
@@ -50,94 +51,6 @@ fn mark(set: &mut Vec<bool>, c: Code) {
         set.resize(i + 1, false);
     }
     set[i] = true;
-}
-
-/// Person ids to person indices. The event tables usually come in the persons'
-/// order, so a lookup first tries the few persons after the one found last (memory
-/// read in sequence) before the binary search (ids in increasing order) or the hash
-/// map (any other order; the last of equal ids wins, as a map filled in order).
-struct PersonIndex<'a> {
-    /// The id of every person, by index.
-    ids: Vec<&'a str>,
-    /// `None` when `ids` are strictly increasing (found by binary search).
-    map: Option<PlHashMap<&'a str, u32>>,
-    /// Whether the ids are unique (the look-ahead may then stop at the first match).
-    unique: bool,
-}
-
-/// Persons tried after the last one found before the full lookup.
-const LOOK_AHEAD: usize = 8;
-
-impl<'a> PersonIndex<'a> {
-    fn new(ids: Vec<&'a str>) -> PersonIndex<'a> {
-        if ids.is_sorted_by(|a, b| a < b) {
-            return PersonIndex {
-                ids,
-                map: None,
-                unique: true,
-            };
-        }
-        let mut map = PlHashMap::with_capacity(ids.len());
-        for (i, id) in ids.iter().enumerate() {
-            map.insert(*id, i as u32);
-        }
-        let unique = map.len() == ids.len();
-        PersonIndex {
-            ids,
-            map: Some(map),
-            unique,
-        }
-    }
-
-    /// The index of the person with id `p`, trying `ids[from..]` first.
-    fn find(&self, p: &str, from: usize) -> Option<u32> {
-        if self.unique {
-            let end = self.ids.len().min(from.saturating_add(LOOK_AHEAD));
-            if let Some(k) = self
-                .ids
-                .get(from..end)
-                .and_then(|w| w.iter().position(|x| *x == p))
-            {
-                return Some((from + k) as u32);
-            }
-        }
-        match &self.map {
-            None => self.ids.binary_search(&p).ok().map(|i| i as u32),
-            Some(m) => m.get(p).copied(),
-        }
-    }
-}
-
-/// Lookups of a run of rows through a [`PersonIndex`]: the id of the row before is
-/// remembered (rows come person by person), and the next person is looked for after
-/// the last one found.
-struct Cursor<'s> {
-    last: Option<(&'s str, Option<u32>)>,
-    next: usize,
-}
-
-impl<'s> Cursor<'s> {
-    fn new() -> Cursor<'s> {
-        Cursor {
-            last: None,
-            next: 0,
-        }
-    }
-
-    fn get(&mut self, index: &PersonIndex, pid: Option<&'s str>) -> Option<u32> {
-        let p = pid?;
-        if let Some((id, pi)) = self.last
-            && id == p
-        {
-            return pi;
-        }
-        let pi = index.find(p, self.next);
-        if let Some(i) = pi {
-            self.next = i as usize + 1;
-        }
-        self.last = Some((p, pi));
-        pi
-    }
 }
 
 /// Records of one block of a table read beside the tests ([`Model::load`]), for the
@@ -231,36 +144,25 @@ impl Model {
                 "departure_date",
             ],
         )?;
-        let trf = if src.has(Table::Transfers) {
-            Some(src.columns(
-                Table::Transfers,
-                &[
-                    "transfer_id",
-                    "person_id",
-                    "date",
-                    "from_region",
-                    "to_region",
-                ],
-            )?)
-        } else {
-            None
+        // The optional small tables: none when the dataset has no such table.
+        let optional = |table: Table, cols: &[&str]| -> Result<Option<DataFrame>, ModelError> {
+            Ok(if src.has(table) {
+                Some(src.columns(table, cols)?)
+            } else {
+                None
+            })
         };
-        let off = if src.has(Table::Officers) {
-            Some(src.columns(Table::Officers, &["region", "start_date", "end_date"])?)
-        } else {
-            None
-        };
-
-        let inc = if src.has(Table::Incidents) {
-            Some(src.columns(Table::Incidents, &["date", "region", "kind"])?)
-        } else {
-            None
-        };
-        let pop = if src.has(Table::Population) {
-            Some(src.columns(Table::Population, &["region", "year", "population"])?)
-        } else {
-            None
-        };
+        const TRANSFER_COLUMNS: [&str; 5] = [
+            "transfer_id",
+            "person_id",
+            "date",
+            "from_region",
+            "to_region",
+        ];
+        let trf = optional(Table::Transfers, &TRANSFER_COLUMNS)?;
+        let off = optional(Table::Officers, &["region", "start_date", "end_date"])?;
+        let inc = optional(Table::Incidents, &["date", "region", "kind"])?;
+        let pop = optional(Table::Population, &["region", "year", "population"])?;
 
         let cutoff = src.cutoff();
         // Persons, column by column in step (no row vectors of the whole table).
@@ -543,13 +445,7 @@ impl Model {
             Ok(refused_min)
         })?;
         // Transfers after C (of persons at C): only their sending region and date.
-        let late = src.late_transfers(&[
-            "transfer_id",
-            "person_id",
-            "date",
-            "from_region",
-            "to_region",
-        ])?;
+        let late = src.late_transfers(&TRANSFER_COLUMNS)?;
         for df in trf.iter().chain(late.iter()) {
             let tid = strs(df, "transfer_id").map_err(pe(Table::Transfers))?;
             let pid = strs(df, "person_id").map_err(pe(Table::Transfers))?;
@@ -632,44 +528,7 @@ impl Model {
             }
         }
         drop(index);
-        // Each person's records sorted, and the earliest dated record that survives
-        // the snapshot (the first period), while the person is in the cache.
-        let earliest: Option<Days> = persons
-            .par_iter_mut()
-            .map(|p| {
-                p.measures.sort_by(|a, b| {
-                    (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes()))
-                });
-                p.uses.sort_unstable();
-                p.valid_tests.sort_unstable();
-                p.transfers
-                    .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
-                p.services.sort_unstable();
-                // Exact sizes: the growth margin of millions of small vectors is memory
-                // the whole run would hold.
-                p.measures.shrink_to_fit();
-                p.uses.shrink_to_fit();
-                p.valid_tests.shrink_to_fit();
-                p.transfers.shrink_to_fit();
-                p.services.shrink_to_fit();
-                let mut first = p.first_found;
-                let firsts = [
-                    p.uses.first().copied(),
-                    p.valid_tests.first().copied(),
-                    p.services.first().map(|s| s.0),
-                ];
-                for d in firsts.into_iter().flatten() {
-                    first = first.min(d);
-                }
-                for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
-                    first = first.min(t.date);
-                }
-                for m in &p.measures {
-                    first = first.min(m.decision);
-                }
-                first
-            })
-            .min();
+        let earliest = sort_records(&mut persons, cutoff);
         let first = match (refused_min, earliest) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -700,46 +559,50 @@ impl Model {
     }
 }
 
+/// Sorts each person's records (in parallel) and trims their vectors to size; returns
+/// the earliest dated record that survives the snapshot (the first period), found
+/// while each person is in the cache.
+fn sort_records(persons: &mut [Person], cutoff: Days) -> Option<Days> {
+    persons
+        .par_iter_mut()
+        .map(|p| {
+            p.measures
+                .sort_by(|a, b| (a.decision, a.id.as_bytes()).cmp(&(b.decision, b.id.as_bytes())));
+            p.uses.sort_unstable();
+            p.valid_tests.sort_unstable();
+            p.transfers
+                .sort_by(|a, b| (a.date, a.id.as_bytes()).cmp(&(b.date, b.id.as_bytes())));
+            p.services.sort_unstable();
+            // Exact sizes: the growth margin of millions of small vectors is memory
+            // the whole run would hold.
+            p.measures.shrink_to_fit();
+            p.uses.shrink_to_fit();
+            p.valid_tests.shrink_to_fit();
+            p.transfers.shrink_to_fit();
+            p.services.shrink_to_fit();
+            let mut first = p.first_found;
+            let firsts = [
+                p.uses.first().copied(),
+                p.valid_tests.first().copied(),
+                p.services.first().map(|s| s.0),
+            ];
+            for d in firsts.into_iter().flatten() {
+                first = first.min(d);
+            }
+            for t in p.transfers.iter().filter(|t| t.date <= cutoff) {
+                first = first.min(t.date);
+            }
+            for m in &p.measures {
+                first = first.min(m.decision);
+            }
+            first
+        })
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Cursor, PersonIndex};
     use crate::metrics::model::reason;
-
-    /// What the hash map of the ids filled in order gives (the last of equal ids).
-    fn by_map(ids: &[&str], p: &str) -> Option<u32> {
-        ids.iter().rposition(|x| *x == p).map(|i| i as u32)
-    }
-
-    #[test]
-    fn person_lookups_agree_with_a_map_in_any_order() {
-        let sorted = ["P01", "P02", "P03", "P05", "P08", "P13", "P21"];
-        let shuffled = ["P08", "P01", "P21", "P03", "P13", "P02", "P05"];
-        // Equal ids: the later person wins, whatever the look-ahead meets first.
-        let repeated = ["P01", "P02", "P01", "P03", "P02"];
-        let rows = [
-            "P01", "P01", "P02", "P05", "P04", "P21", "P01", "P13", "P13", "P99", "P02", "P03",
-        ];
-        for ids in [&sorted[..], &shuffled[..], &repeated[..]] {
-            let index = PersonIndex::new(ids.to_vec());
-            assert_eq!(index.map.is_none(), ids == &sorted[..]);
-            let mut cursor = Cursor::new();
-            for p in rows {
-                assert_eq!(cursor.get(&index, Some(p)), by_map(ids, p), "{ids:?} {p}");
-                assert_eq!(index.find(p, 0), by_map(ids, p));
-                assert_eq!(index.find(p, ids.len()), by_map(ids, p));
-            }
-            assert_eq!(cursor.get(&index, None), None);
-        }
-        // The look-ahead window: a person further on is still found.
-        let many: Vec<String> = (0..100).map(|i| format!("P{i:03}")).collect();
-        let many: Vec<&str> = many.iter().map(String::as_str).collect();
-        let index = PersonIndex::new(many.clone());
-        let mut cursor = Cursor::new();
-        for p in ["P000", "P050", "P051", "P099", "P003"] {
-            assert_eq!(cursor.get(&index, Some(p)), by_map(&many, p));
-        }
-    }
-
     use crate::metrics::testdata::{d, model};
 
     #[test]
