@@ -158,6 +158,7 @@ pub fn sum_periods(model: &Model, req: &Request, kind: PeriodKind) -> Sums {
             .map(|&i| PeriodCtx {
                 per: &all[i],
                 d_md: year_md(all[i].d),
+                full: in_range(all[i].year),
             })
             .collect();
         let merged: Vec<Acc> = model
@@ -470,6 +471,43 @@ mod tests {
             })
             .unwrap_or_else(|| panic!("no row {metric} {period} {region}"))
             .value
+    }
+
+    /// A year reported alone (`--from Y --to Y`) has the rows it has in a run over
+    /// every year, down to the last field: the years before it are summed only for
+    /// their new users (`PeriodCtx::full`), which is all `new_users_yoy` and
+    /// `new_users_decline_streak` read of them.
+    #[test]
+    fn a_year_alone_has_the_rows_of_a_run_over_all_years() {
+        let m = model(None);
+        let all = |from, to| Request {
+            metrics: Vec::new(),
+            level: Level::County,
+            scope: None,
+            from,
+            to,
+        };
+        let every = compute(&m, &all(None, None));
+        let alone = compute(&m, &all(Some(2021), Some(2021)));
+        let of_2021: Vec<String> = every
+            .iter()
+            .filter(|r| r.period == "2021")
+            .map(|r| format!("{r:?}"))
+            .collect();
+        let alone: Vec<String> = alone.iter().map(|r| format!("{r:?}")).collect();
+        assert!(!alone.is_empty());
+        assert_eq!(alone.len(), of_2021.len());
+        if let Some((a, e)) = alone.iter().zip(&of_2021).find(|(a, e)| a != e) {
+            panic!("2021 alone:\n  {a}\nin the run over all years:\n  {e}");
+        }
+        // Both read 2020's new user in 利通 640302 (a, found 2020-01-01): none in
+        // 2021 is a fall of 100 % and a first year of decline.
+        let rows = compute(&m, &all(Some(2021), Some(2021)));
+        assert_eq!(total(&rows, "new_users_yoy", "2021", "640302"), Some(-1.0));
+        assert_eq!(
+            total(&rows, "new_users_decline_streak", "2021", "640302"),
+            Some(1.0)
+        );
     }
 
     /// The test data (see `testdata.rs`), C = 2022-06-01 (the transfer), periods

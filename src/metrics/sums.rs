@@ -140,6 +140,11 @@ impl Ctx<'_> {
 pub(super) struct PeriodCtx<'a> {
     pub(super) per: &'a Period,
     pub(super) d_md: (i32, u32),
+    /// Whether the period's own rows are reported. A period outside `--from`/`--to`
+    /// is summed only for what later periods read of it (the new users of
+    /// `new_users_yoy` and `new_users_decline_streak`; incidents are summed apart):
+    /// [`person_period`] adds its new users and nothing else.
+    pub(super) full: bool,
 }
 
 /// The earliest date of a person's own records that [`person_period`] compares with a
@@ -175,6 +180,10 @@ pub(super) fn person_period(
     let c = cx.c;
     let at = cx.at;
     let d = per.d;
+    if !pc.full {
+        new_users(p, per, at, acc);
+        return;
+    }
     // Stocks at D, attributed by mgmt(p, D).
     let mg = blocks::mgmt(p, d);
     let rm = at.of(mg);
@@ -210,21 +219,7 @@ pub(super) fn person_period(
             acc.under_measure.add(r, 0, true, false);
         }
     }
-    // New users in p, attributed by first_found_region.
-    if p.first_found >= per.start
-        && p.first_found <= per.end
-        && let Some(r) = at.of(p.first_found_region)
-    {
-        let age = age_group(age_years(p.birth, p.first_found));
-        for b in [
-            0,
-            SEX_AT + p.sex as usize,
-            AGE_AT + age,
-            DRUG_AT + p.drug as usize,
-        ] {
-            acc.new_users.add(r, b, true, false);
-        }
-    }
+    new_users(p, per, at, acc);
     // Measure flows, attributed by the measure's region.
     for m in p.measures.iter().filter(|m| m.is_community()) {
         let Some(r) = at.of(m.region) else { continue };
@@ -309,6 +304,24 @@ pub(super) fn person_period(
             && let (Some(r), Some(s)) = (at.of(m.region), subject(p, index, c))
         {
             list.push((r as u32, s));
+        }
+    }
+}
+
+/// New users in the period, attributed by `first_found_region`.
+fn new_users(p: &Person, per: &Period, at: &Attribution, acc: &mut Acc) {
+    if p.first_found >= per.start
+        && p.first_found <= per.end
+        && let Some(r) = at.of(p.first_found_region)
+    {
+        let age = age_group(age_years(p.birth, p.first_found));
+        for b in [
+            0,
+            SEX_AT + p.sex as usize,
+            AGE_AT + age,
+            DRUG_AT + p.drug as usize,
+        ] {
+            acc.new_users.add(r, b, true, false);
         }
     }
 }
