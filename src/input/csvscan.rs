@@ -12,14 +12,18 @@ use std::io::{self, BufRead, Read};
 
 use super::issue::Code;
 
-/// One record: field bytes concatenated in `data`, field `i` is
-/// `data[ends[i-1]..ends[i]]`.
+/// One record: its fields' bytes in `data`, field `i` is
+/// `data[ends[i-1] + sep..ends[i]]` (`data[..ends[0]]` for the first).
 #[derive(Debug, Default, Clone)]
 pub struct Record {
     /// Physical line (1-based) where the record starts.
     pub line: u64,
     pub data: Vec<u8>,
     pub ends: Vec<usize>,
+    /// Bytes between a field's end and the next field's start: 1 for a line without
+    /// quotes, which is kept as it is (its delimiters stay in `data`: no copy per
+    /// field), 0 for a record whose quotes were undone (its fields concatenated).
+    pub sep: usize,
 }
 
 impl Record {
@@ -38,7 +42,11 @@ impl Record {
 
     /// Where field `i` lies in `data`.
     pub fn bounds(&self, i: usize) -> (usize, usize) {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.sep
+        };
         (start, self.ends[i])
     }
 
@@ -157,24 +165,32 @@ impl<R: BufRead> Scanner<R> {
     }
 
     fn parse_from(&mut self, line: u64, first: Vec<u8>) -> io::Result<Scanned> {
-        // A line without quotes (most of them) is its own record: the fields are the
-        // pieces between delimiters.
+        // A line without quotes (most of them) is its own record, kept as it is: the
+        // fields are the pieces between delimiters.
         if first.len() <= self.max_record_bytes && !first.contains(&b'"') {
             let mut rec = self.spare_record.take().unwrap_or_default();
             rec.line = line;
-            rec.data.clear();
+            rec.sep = 1;
             rec.ends.clear();
-            for field in strip_eol(&first).split(|&b| b == self.delimiter) {
-                rec.data.extend_from_slice(field);
-                rec.ends.push(rec.data.len());
-            }
-            self.spare_line = first;
+            let len = strip_eol(&first).len();
+            let mut data = first;
+            data.truncate(len);
+            let delimiter = self.delimiter;
+            rec.ends.extend(
+                data.iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == delimiter)
+                    .map(|(i, _)| i),
+            );
+            rec.ends.push(len);
+            self.spare_line = std::mem::replace(&mut rec.data, data);
             return Ok(Scanned::Record(rec));
         }
         let mut rec = Record {
             line,
             data: Vec::with_capacity(first.len()),
             ends: Vec::new(),
+            sep: 0,
         };
         // Lines consumed after the first, returned to `pending` if the record breaks.
         let mut extra: Vec<(u64, Vec<u8>)> = Vec::new();

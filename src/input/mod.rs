@@ -798,11 +798,12 @@ fn read_batches(
             b.push(row);
             sent(&mut b)
         };
-        let mut on_fields = |line: u64, text: &str, ends: &[usize]| -> Result<(), FileError> {
-            let mut b = filling.borrow_mut();
-            b.push_fields(line, text, ends);
-            sent(&mut b)
-        };
+        let mut on_fields =
+            |line: u64, text: &str, ends: &[usize], sep: usize| -> Result<(), FileError> {
+                let mut b = filling.borrow_mut();
+                b.push_fields(line, text, ends, sep);
+                sent(&mut b)
+            };
         source::read_file_with(
             path,
             &ropts,
@@ -856,7 +857,7 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
 fn reserve_ids<V>(dup: &mut IdSet<V>, path: &Path, first: &Batch) {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     // The batch's text and one delimiter or line end per cell.
-    let bytes = (first.text.len() + first.slots.len()).max(1) as u64;
+    let bytes = (first.text.len() - first.delimiters + first.slots.len()).max(1) as u64;
     let rows = first.rows.len() as u64;
     let estimate = size.saturating_mul(rows) / bytes;
     dup.reserve(estimate.min(size / 2).min(1 << 31) as usize);
@@ -873,6 +874,9 @@ const BATCH_ROWS: usize = 8192;
 #[derive(Default)]
 struct Batch {
     text: String,
+    /// Bytes of `text` that are delimiters kept between fields (rows of
+    /// [`Batch::push_fields`]), left out of the estimate of [`reserve_ids`].
+    delimiters: usize,
     slots: Vec<Slot>,
     rows: Vec<BatchRow>,
     prepared: Vec<Prepared>,
@@ -943,11 +947,13 @@ impl Batch {
         }
     }
 
-    /// A row of text fields: `text` holds them concatenated, field `i` ends at
-    /// `ends[i]` (what [`Batch::push`] makes of the same row as cells).
-    fn push_fields(&mut self, line: u64, text: &str, ends: &[usize]) {
+    /// A row of text fields: `text` holds them, field `i` ends at `ends[i]` and the
+    /// next one starts `sep` bytes later (what [`Batch::push`] makes of the same row
+    /// as cells).
+    fn push_fields(&mut self, line: u64, text: &str, ends: &[usize], sep: usize) {
         let base = self.text.len();
         self.text.push_str(text);
+        self.delimiters += ends.len().saturating_sub(1) * sep;
         let start = self.slots.len();
         let mut a = 0;
         for &e in ends {
@@ -956,7 +962,7 @@ impl Batch {
             } else {
                 Slot::Text(base + a, base + e)
             });
-            a = e;
+            a = e + sep;
         }
         self.rows.push(BatchRow::Cells {
             line,
@@ -975,6 +981,7 @@ impl Batch {
 
     fn clear(&mut self) {
         self.text.clear();
+        self.delimiters = 0;
         self.slots.clear();
         self.rows.clear();
     }

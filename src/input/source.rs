@@ -217,9 +217,10 @@ pub fn read_file(
 }
 
 /// A CSV row whose fields are all text, handed over without making [`Cell`]s: its
-/// physical line, its fields' text concatenated, and where each field ends in it
-/// (field `i` is `text[ends[i-1]..ends[i]]`; an empty field is [`Cell::Empty`]).
-pub type OnFields<'f> = dyn FnMut(u64, &str, &[usize]) -> Result<(), FileError> + 'f;
+/// physical line, its text, where each field ends in it and the bytes between a field's
+/// end and the next one's start (field `i` is `text[ends[i-1] + sep..ends[i]]`; an
+/// empty field is [`Cell::Empty`]).
+pub type OnFields<'f> = dyn FnMut(u64, &str, &[usize], usize) -> Result<(), FileError> + 'f;
 
 /// [`read_file`], handing the rows of a UTF-8 CSV whose fields all decode to
 /// `on_fields` when given (the same rows `on_row` would get as cells, cheaper); every
@@ -369,7 +370,7 @@ fn read_csv(
                 if let (Some(w), Some(f)) = (whole, on_fields.as_deref_mut())
                     && rec.ends.iter().all(|&e| w.is_char_boundary(e))
                 {
-                    f(rec.line, w, &rec.ends)?;
+                    f(rec.line, w, &rec.ends, rec.sep)?;
                     scanner.recycle(rec);
                     continue;
                 }
