@@ -176,12 +176,7 @@ impl<R: BufRead> Scanner<R> {
             let mut data = first;
             data.truncate(len);
             let delimiter = self.delimiter;
-            rec.ends.extend(
-                data.iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == delimiter)
-                    .map(|(i, _)| i),
-            );
+            rec.ends.extend(memchr::memchr_iter(delimiter, &data));
             rec.ends.push(len);
             self.spare_line = std::mem::replace(&mut rec.data, data);
             return Ok(Scanned::Record(rec));
