@@ -156,12 +156,10 @@ impl TableState {
         }
     }
 
-    /// Hands the rows still buffered to the sink (at the end of a table).
-    pub(super) fn flush(&mut self, sink: &SharedSink<'_>) -> Result<(), SinkError> {
-        match self.cols.chunk(0) {
-            Some(df) => sink.rows(self.table, df),
-            None => Ok(()),
-        }
+    /// The rows still buffered, as the table's last chunk for the sink (at the end of
+    /// a table); `None` for the region table, written once at the end of the import.
+    pub(super) fn last_chunk(&mut self) -> Option<DataFrame> {
+        self.cols.chunk(0)
     }
 }
 
