@@ -145,10 +145,13 @@ impl Sink for ParquetSink {
                 path: path.clone(),
                 source,
             })?;
+            // The columns of a chunk are encoded in parallel (on polars' pool) and
+            // written in their order: the same bytes as one by one, and the last chunk
+            // of the last table, written when everything else is done, takes both cores.
             let w = ParquetWriter::new(BufWriter::new(f))
                 .with_compression(ParquetCompression::Zstd(None))
                 .with_row_group_size(Some(ROW_GROUP))
-                .set_parallel(false)
+                .set_parallel(true)
                 .batched(chunk.schema())
                 .map_err(perr)?;
             e.insert(w);
