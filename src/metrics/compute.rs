@@ -129,9 +129,10 @@ pub fn sum_periods(model: &Model, req: &Request, kind: PeriodKind) -> Sums {
     let codes = &model.codes;
     let wanted = |id: &str| req.metrics.is_empty() || req.metrics.iter().any(|m| m.id == id);
     let in_range = |y: i32| req.from.is_none_or(|f| y >= f) && req.to.is_none_or(|t| y <= t);
-    // Periods outside --from/--to are computed only where a reported row needs them:
-    // the same period a year earlier for new_users_yoy, every earlier year for the
-    // streaks. The others stay empty.
+    // Periods outside --from/--to are summed only where a reported row needs them
+    // (the same period a year earlier for new_users_yoy, every earlier year for the
+    // streaks), and only for their new users (`PeriodCtx::full`). The others stay
+    // empty.
     let streaks = kind == PeriodKind::Year && defs::YEAR_ONLY.iter().any(|id| wanted(id));
     let needed = |per: &Period| {
         streaks || in_range(per.year) || (wanted("new_users_yoy") && in_range(per.year + 1))
