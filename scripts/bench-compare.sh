@@ -7,12 +7,14 @@
 #      the two outputs must be byte-identical;
 #   3. `jindu report` (the sample bulletin, in-memory import included); the PDFs must
 #      be byte-identical.
+#   The datasets of the two imports must be identical too (same key file).
 # Every run under /usr/bin/time: wall, user+sys CPU, max RSS, with the 1-minute load
-# average before it. Run it on an otherwise idle machine.
+# average before it. Pairs alternate in ABBA order; each import starts after `sync` and
+# a pause of SETTLE seconds (default 4). Run it on an otherwise idle machine.
 #
 # Usage: scripts/bench-compare.sh BEFORE_BIN AFTER_BIN [RUNS]   (RUNS default 2)
 set -euo pipefail
-[[ $# -ge 2 ]] || { sed -n '2,13p' "$0"; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '2,15p' "$0"; exit 2; }
 before="$(realpath "$1")"; after="$(realpath "$2")"; runs="${3:-2}"
 cd "$(dirname "$0")/.."
 repo="$(pwd)"
@@ -31,16 +33,22 @@ t() {
   awk -v L="$label" -v l="$load" \
     '{printf "%-24s load %-5s wall %6.2f s  CPU %6.2f s  max RSS %6.0f MB\n", L, l, $1, $2 + $3, $4 / 1024}' "$out/t"
 }
-for _ in $(seq "$runs"); do
-  for b in before after; do
+# Pairs in ABBA order (before after, after before, ...): a run right after another
+# one is slower on this machine (the previous import's gigabyte of dirty pages is still
+# being written back), so each import also starts after `sync` and a pause.
+order() { if (( $1 % 2 == 1 )); then echo before after; else echo after before; fi; }
+for i in $(seq "$runs"); do
+  for b in $(order "$i"); do
     bin=$before; [[ $b == after ]] && bin=$after
-    rm -rf "$out/ds"
-    t "import 1 GB ($b)" "$bin" import "$big/export" --out "$out/ds" --key-file "$big/bench.key"
+    rm -rf "$out/ds-$b"; sync; sleep "${SETTLE:-4}"
+    t "import 1 GB ($b)" "$bin" import "$big/export" --out "$out/ds-$b" --key-file "$big/bench.key"
   done
 done
-rm -rf "$out/ds"
-for _ in $(seq "$runs"); do
-  for b in before after; do
+diff -r "$out/ds-before" "$out/ds-after" > /dev/null && echo "import: datasets identical" ||
+  { echo "import: the datasets differ"; exit 1; }
+rm -rf "$out"/ds-*
+for i in $(seq "$runs"); do
+  for b in $(order "$i"); do
     bin=$before; [[ $b == after ]] && bin=$after
     t "national metrics ($b)" "$bin" metrics "$nat/dataset" --format csv --out "$out/nat-$b.csv"
   done
@@ -49,8 +57,8 @@ cmp "$out/nat-before.csv" "$out/nat-after.csv" && echo "national metrics: output
 rm -f "$out"/nat-*.csv
 mkdir -p "$out/rep" && ln -s "$repo/sample-data" "$out/rep/sample-data"
 cd "$out/rep"
-for _ in $(seq $((runs * 2 + 1))); do
-  for b in before after; do
+for i in $(seq $((runs * 2 + 1))); do
+  for b in $(order "$i"); do
     bin=$before; [[ $b == after ]] && bin=$after
     t "bulletin ($b)" "$bin" report --out "$b.pdf"
   done
