@@ -69,13 +69,22 @@ impl OutputArgs {
         self.as_of.as_deref().map(parse_as_of).transpose()
     }
 
-    /// Writes the finished output to `--out` or standard output.
-    pub fn emit(&self, buf: &[u8]) -> Result<()> {
+    /// Writes `result` in `--format`: to the file of `--out` as it is formatted
+    /// (atomically; a national metrics CSV is hundreds of MB, not held in memory
+    /// first), or to standard output once formatted whole (an error prints nothing).
+    pub fn write(&self, result: &dyn crate::output::Printable) -> Result<()> {
         match &self.out {
-            Some(p) => super::write_atomically(p, buf)?,
-            None => std::io::stdout().lock().write_all(buf)?,
+            Some(p) => super::write_atomically_with(p, |f| {
+                crate::output::write(result, self.format, f).map_err(|e| match e {
+                    crate::output::OutputError::Io(e) => e,
+                    other => std::io::Error::other(other),
+                })
+            }),
+            None => {
+                let buf = crate::output::to_bytes(result, self.format)?;
+                Ok(std::io::stdout().lock().write_all(&buf)?)
+            }
         }
-        Ok(())
     }
 }
 

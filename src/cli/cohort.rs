@@ -103,8 +103,7 @@ pub fn run(a: CohortArgs) -> Result<ExitCode> {
             )
         );
     }
-    let buf = crate::output::to_bytes(&r, a.output.format)?;
-    a.output.emit(&buf)?;
+    a.output.write(&r)?;
     if let Some(path) = &a.chart {
         let ext = path
             .extension()

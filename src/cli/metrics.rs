@@ -11,7 +11,6 @@ use super::args::{OutputArgs, PublishArgs, level_parser, period_parser};
 use super::{open_data, progress_bar};
 use crate::metrics::output::MetricTable;
 use crate::metrics::{self, Model, PeriodKind, Request};
-use crate::output::{Format, OutputError};
 use crate::publish;
 use crate::regions::{Level, level_of};
 use crate::tr;
@@ -125,17 +124,7 @@ pub fn run(a: MetricsArgs) -> Result<ExitCode> {
             anyhow::bail!(tr!(CliAuditFailed, first = v[0], more = v.len() - 1));
         }
     }
-    let table = MetricTable { rows: &rows, rule };
-    match (&a.output.out, a.output.format) {
-        // A CSV file is written as it is formatted (national runs: hundreds of MB).
-        (Some(path), Format::Csv) => super::write_atomically_with(path, |f| {
-            crate::output::write(&table, Format::Csv, f).map_err(|e| match e {
-                OutputError::Io(e) => e,
-                other => std::io::Error::other(other),
-            })
-        })?,
-        (_, format) => a.output.emit(&crate::output::to_bytes(&table, format)?)?,
-    }
+    a.output.write(&MetricTable { rows: &rows, rule })?;
     // The process ends after the output: millions of row strings need not be freed
     // one by one.
     std::mem::forget(rows);

@@ -144,8 +144,11 @@ pub fn write_atomically_with(
         .to_string_lossy();
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let run = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         write(&mut f)?;
+        let f = f
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     };

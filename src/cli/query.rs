@@ -151,7 +151,6 @@ pub fn run(a: QueryArgs) -> Result<ExitCode> {
         }
         df = p;
     }
-    a.output
-        .emit(&crate::output::to_bytes(&df, a.output.format)?)?;
+    a.output.write(&df)?;
     Ok(ExitCode::SUCCESS)
 }

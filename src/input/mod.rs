@@ -137,11 +137,12 @@ pub fn import(
             let last = ts.last_chunk();
             Ok(Some((tr, ts, last)))
         };
+    const FIRST: [Table; 3] = [Table::Regions, Table::Persons, Table::Measures];
     let sink = &sink;
+    let mut done: Vec<(TableReport, TableState)> = Vec::new();
     std::thread::scope(|s| -> Result<(), ImportError> {
         let mut last_writes = Vec::new();
-        let mut done: Vec<(TableReport, TableState)> = Vec::new();
-        for table in [Table::Regions, Table::Persons, Table::Measures] {
+        for table in FIRST {
             if let Some((tr, ts, last)) = import_table(&state, table)? {
                 if let Some(df) = last {
                     last_writes.push(
@@ -160,23 +161,49 @@ pub fn import(
                 }
             }
         }
-        rest_tables(&state, &import_table, sink, &mut done)?;
+        // The other tables, one thread each (not rayon tasks: a table's pipeline blocks
+        // on channels, and a rayon worker blocked there could starve the pool the
+        // checks run on), each writing its last chunk itself; their states in the
+        // order of `Table::ALL`, whatever thread ends first.
+        let (state, import_table) = (&state, &import_table);
+        let rest: Vec<_> = Table::ALL
+            .into_iter()
+            .filter(|t| !FIRST.contains(t))
+            .map(|t| {
+                s.spawn(
+                    move || -> Result<Option<(TableReport, TableState)>, ImportError> {
+                        let Some((tr, ts, last)) = import_table(state, t)? else {
+                            return Ok(None);
+                        };
+                        if let Some(df) = last {
+                            sink.rows(t, df)?;
+                        }
+                        Ok(Some((tr, ts)))
+                    },
+                )
+            })
+            .collect();
+        for h in rest {
+            if let Some((tr, ts)) = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))? {
+                finish_table(state, tr, ts, &mut done);
+            }
+        }
         for w in last_writes {
             w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         }
-        for (tr, ts) in done {
-            if let Some(c) = ts.cols.cutoff {
-                state.cutoff = Some(state.cutoff.map_or(c, |x| x.max(c)));
-            }
-            for f in &tr.files {
-                if let Some(e) = &f.error {
-                    report.errors.push(e.clone());
-                }
-            }
-            report.tables.push(tr);
-        }
         Ok(())
     })?;
+    for (tr, ts) in done {
+        if let Some(c) = ts.cols.cutoff {
+            state.cutoff = Some(state.cutoff.map_or(c, |x| x.max(c)));
+        }
+        for f in &tr.files {
+            if let Some(e) = &f.error {
+                report.errors.push(e.clone());
+            }
+        }
+        report.tables.push(tr);
+    }
     report.derived_cutoff = state.cutoff;
     report.as_of = opts.as_of;
     if let Some(as_of) = opts.as_of {
@@ -190,62 +217,6 @@ pub fn import(
         report,
         regions: state.regions,
     })
-}
-
-/// The tables after persons and measures, each on a thread of its own (they only read
-/// the accepted persons and measures), their last chunks written on the same thread;
-/// their states in the order of the list, whatever thread ends first.
-fn rest_tables<F>(
-    state: &State<'_>,
-    import_table: &F,
-    sink: &SharedSink<'_>,
-    done: &mut Vec<(TableReport, TableState)>,
-) -> Result<(), ImportError>
-where
-    F: Fn(
-            &State<'_>,
-            Table,
-        ) -> Result<Option<(TableReport, TableState, Option<DataFrame>)>, ImportError>
-        + Sync,
-{
-    let rest = [
-        Table::Detections,
-        Table::Tests,
-        Table::Transfers,
-        Table::Services,
-        Table::Officers,
-        Table::Population,
-        Table::Incidents,
-    ];
-    // One thread per table (not rayon tasks: a table's pipeline blocks on channels,
-    // and a rayon worker blocked there could starve the pool the checks run on).
-    type Imported = Option<(TableReport, TableState)>;
-    let results: Vec<Result<Imported, ImportError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = rest
-            .iter()
-            .map(|t| {
-                s.spawn(|| -> Result<Imported, ImportError> {
-                    let Some((tr, ts, last)) = import_table(state, *t)? else {
-                        return Ok(None);
-                    };
-                    if let Some(df) = last {
-                        sink.rows(*t, df)?;
-                    }
-                    Ok(Some((tr, ts)))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    for r in results {
-        if let Some((tr, ts)) = r? {
-            finish_table(state, tr, ts, done);
-        }
-    }
-    Ok(())
 }
 
 /// Completes a table's report; returns the table's references when other tables refer

@@ -410,17 +410,19 @@ pub fn region_index_json(cx: &Context, code: &str) -> Value {
     Value::Object(map)
 }
 
-/// The bytes of `/data/regions/CODE.json`, made once per run.
-fn region_file(cx: &Context, code: &str) -> Result<std::sync::Arc<Vec<u8>>, String> {
-    cx.region_file(&format!("{REGIONS_DIR}{code}"), || {
-        serde_json::to_vec(&region_rows_json(cx, code)).map_err(|e| e.to_string())
-    })
-}
+/// The rows of a region as JSON: [`region_rows_json`] or [`region_index_json`].
+type RowsJson = fn(&Context, &str) -> Value;
 
-/// The bytes of `/data/index/CODE.json`, made once per run.
-fn index_file(cx: &Context, code: &str) -> Result<std::sync::Arc<Vec<u8>>, String> {
-    cx.region_file(&format!("{INDEX_DIR}{code}"), || {
-        serde_json::to_vec(&region_index_json(cx, code)).map_err(|e| e.to_string())
+/// The bytes of the file `DIR` + `CODE.json` made by `json` (`/data/regions/`:
+/// [`region_rows_json`], `/data/index/`: [`region_index_json`]), once per run.
+fn rows_file(
+    cx: &Context,
+    dir: &str,
+    code: &str,
+    json: RowsJson,
+) -> Result<std::sync::Arc<Vec<u8>>, String> {
+    cx.region_file(&format!("{dir}{code}"), || {
+        serde_json::to_vec(&json(cx, code)).map_err(|e| e.to_string())
     })
 }
 
@@ -449,7 +451,7 @@ pub fn likely_regions(cx: &Context, region: &str) -> Vec<String> {
 pub fn make_region_files(cx: &Context, codes: &[String]) {
     for code in codes {
         // An error is the template's to see when it loads the file.
-        let _ = index_file(cx, code);
+        let _ = rows_file(cx, INDEX_DIR, code, region_index_json);
     }
 }
 
@@ -611,19 +613,18 @@ impl Served<'_, '_> {
 impl VirtualFiles for Served<'_, '_> {
     fn load(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
         // The rows of a region, as an array or keyed, made once per run.
-        type Make = fn(&Context, &str) -> Result<std::sync::Arc<Vec<u8>>, String>;
-        let rows: [(&str, &str, Make); 2] = [
-            (REGIONS_DIR, "region rows", region_file),
-            (INDEX_DIR, "indexed region rows", index_file),
+        let rows: [(&str, &str, RowsJson); 2] = [
+            (REGIONS_DIR, "region rows", region_rows_json),
+            (INDEX_DIR, "indexed region rows", region_index_json),
         ];
-        for (dir, what, make) in rows {
+        for (dir, what, json) in rows {
             if let Some(rest) = path.strip_prefix(dir) {
                 let Some(code) = rest.strip_suffix(".json") else {
                     return Some(Err(format!("{path}: {what} are loaded as {dir}CODE.json")));
                 };
                 return Some(
                     self.check_region(code)
-                        .and_then(|()| make(self.cx, code))
+                        .and_then(|()| rows_file(self.cx, dir, code, json))
                         .map(|bytes| bytes.to_vec()),
                 );
             }
