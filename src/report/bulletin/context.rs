@@ -3,8 +3,10 @@
 //! (metric, year, region, breakdown); and the Kaplan–Meier subjects of the relapse
 //! cohorts, chosen by the rules of the metrics.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 use serde_json::Value;
