@@ -13,6 +13,8 @@
 
 use std::collections::BTreeMap;
 
+use polars::prelude::{PlHashMap, PlHashSet};
+
 use crate::metrics::MetricRow;
 use crate::metrics::defs::{self, Kind};
 
@@ -292,7 +294,7 @@ pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
     use std::borrow::Cow;
     type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
     let counts = count_rows(rows);
-    let index: foldhash::HashMap<Key, usize> = rows
+    let index: PlHashMap<Key, usize> = rows
         .iter()
         .enumerate()
         .filter(|(i, _)| counts[*i])
@@ -316,7 +318,7 @@ pub fn additive_groups(rows: &[MetricRow]) -> Vec<AdditiveGroup> {
     // order.
     const BY_BREAKDOWN: &str = "\u{0}by-breakdown";
     type GroupKey<'a> = (&'a str, &'a str, Cow<'a, str>, &'a str, &'a str, u8);
-    let mut groups: foldhash::HashMap<GroupKey, Vec<usize>> = Default::default();
+    let mut groups: PlHashMap<GroupKey, Vec<usize>> = Default::default();
     for (i, r) in rows.iter().enumerate().filter(|(i, _)| counts[*i]) {
         if !r.breakdown.is_empty() {
             groups
@@ -430,7 +432,7 @@ pub fn complete_suppression_in(
     for i in linked_rows(raw, publ) {
         hide(&mut publ[i]);
     }
-    let shown: foldhash::HashSet<(&str, &str, &str, &str)> = publ
+    let shown: PlHashSet<(&str, &str, &str, &str)> = publ
         .iter()
         .filter(|r| r.metric == "new_users" && !r.suppressed)
         .map(|r| {
@@ -464,6 +466,8 @@ pub fn complete_suppression_in(
             })
         })
         .collect();
+    // The set borrows `publ` (hashbrown's sets keep their borrows to the end of scope).
+    drop(shown);
     for (i, r) in publ.iter_mut().enumerate() {
         if r.metric == DECLINE_STREAK {
             if streak_ok[i] {
@@ -484,7 +488,6 @@ pub fn complete_suppression_in(
 /// from the numbers (`raw`, same order as `publ`), so a metric added later is covered;
 /// an equality by chance hides a rate more than needed, never less.
 pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
-    use foldhash::HashMap;
     fn cell(r: &MetricRow) -> Cell<'_> {
         (
             r.period.as_str(),
@@ -496,7 +499,7 @@ pub fn linked_rows(raw: &[MetricRow], publ: &[MetricRow]) -> Vec<usize> {
     let counted = count_rows(raw);
     // Per cell: the hidden counts (raw values) and the shown counts.
     type Cell<'a> = (&'a str, &'a str, &'static str, &'a str);
-    let mut counts: HashMap<Cell, (Vec<u64>, Vec<u64>)> = HashMap::default();
+    let mut counts: PlHashMap<Cell, (Vec<u64>, Vec<u64>)> = PlHashMap::default();
     for (i, (r, p)) in raw.iter().zip(publ).enumerate() {
         if !counted[i] {
             continue;
@@ -561,7 +564,7 @@ pub fn audit_template_rows_in(
         .iter()
         .filter(|r| !YEARS_NOT_PERSONS.contains(&r.metric));
     let mut bad = audit_each(persons, rule).err().unwrap_or_default();
-    let published: foldhash::HashSet<(&str, &str, &str, &str)> = rows
+    let published: PlHashSet<(&str, &str, &str, &str)> = rows
         .iter()
         .filter(|n| n.metric == "new_users" && !n.suppressed)
         .map(|n| {

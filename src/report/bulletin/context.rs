@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashMapExt};
+use polars::prelude::{InitHashMaps, PlHashMap};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -25,7 +25,7 @@ type Key = (&'static str, i32, u32, &'static str, u32);
 /// The region codes and breakdown values of the rows, numbered: the keys of the
 /// indexes hold numbers, so building and looking up a key allocates nothing.
 #[derive(Default)]
-struct Names(HashMap<String, u32>);
+struct Names(PlHashMap<String, u32>);
 
 impl Names {
     fn add(&mut self, s: &str) -> u32 {
@@ -72,7 +72,7 @@ impl Names {
 struct LevelRows {
     start: usize,
     len: usize,
-    index: HashMap<Key, usize>,
+    index: PlHashMap<Key, usize>,
 }
 
 /// The metric rows the documents are built from, computed once per level and shared
@@ -95,16 +95,16 @@ pub struct Context<'a> {
     template: TemplateRows,
     /// Greenwood standard errors of Kaplan–Meier rates, by (metric, region, year),
     /// computed once per run (`--each county` shares the province's).
-    se_cache: std::sync::Mutex<HashMap<(String, String, i32), Option<f64>>>,
+    se_cache: std::sync::Mutex<PlHashMap<(String, String, i32), Option<f64>>>,
     /// Relapse cohorts as published, by (region, year), computed once per run.
-    cohort_cache: std::sync::Mutex<HashMap<(String, i32), Arc<Cohort>>>,
+    cohort_cache: std::sync::Mutex<PlHashMap<(String, i32), Arc<Cohort>>>,
     /// The entrants of the relapse cohorts of a year ([`entrants`]), by (release
     /// cohort, year), computed once per run.
-    entrants_cache: std::sync::Mutex<HashMap<(bool, i32), Arc<Entrants>>>,
+    entrants_cache: std::sync::Mutex<PlHashMap<(bool, i32), Arc<Entrants>>>,
     /// The bytes of the region files (`/data/regions/CODE.json`, `/data/index/CODE.json`)
     /// by virtual path, made once per run (the same for every document;
     /// [`Context::region_file`]).
-    region_files: std::sync::Mutex<HashMap<String, Arc<RegionFile>>>,
+    region_files: std::sync::Mutex<PlHashMap<String, Arc<RegionFile>>>,
     /// The levels computed with their first and last year.
     level_years: Vec<(Level, i32, i32)>,
 }
@@ -178,8 +178,8 @@ impl Cohort {
 /// The rows handed to templates, indexed by region.
 struct TemplateRows {
     rows: Vec<MetricRow>,
-    by_region: HashMap<u32, Vec<usize>>,
-    index: HashMap<Key, usize>,
+    by_region: PlHashMap<u32, Vec<usize>>,
+    index: PlHashMap<Key, usize>,
     /// The breakdown names present.
     breakdowns: Vec<&'static str>,
     raw: bool,
@@ -188,8 +188,8 @@ struct TemplateRows {
 impl TemplateRows {
     /// `names` has the strings of `rows`.
     fn new(rows: Vec<MetricRow>, raw: bool, names: &Names) -> TemplateRows {
-        let mut by_region: HashMap<u32, Vec<usize>> = HashMap::new();
-        let mut index = HashMap::with_capacity(rows.len());
+        let mut by_region: PlHashMap<u32, Vec<usize>> = PlHashMap::new();
+        let mut index = PlHashMap::with_capacity(rows.len());
         let mut breakdowns = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             let key = names.key(r);
@@ -308,10 +308,10 @@ impl<'a> Context<'a> {
             template: TemplateRows::new(publ, false, &names),
             names,
             groups,
-            se_cache: std::sync::Mutex::new(HashMap::new()),
-            cohort_cache: std::sync::Mutex::new(HashMap::new()),
-            entrants_cache: std::sync::Mutex::new(HashMap::new()),
-            region_files: std::sync::Mutex::new(HashMap::new()),
+            se_cache: std::sync::Mutex::new(PlHashMap::new()),
+            cohort_cache: std::sync::Mutex::new(PlHashMap::new()),
+            entrants_cache: std::sync::Mutex::new(PlHashMap::new()),
+            region_files: std::sync::Mutex::new(PlHashMap::new()),
             level_years: Vec::new(),
         };
         cx.level_years = cx.years_of_levels();
@@ -444,7 +444,7 @@ impl<'a> Context<'a> {
         self.names
             .0
             .iter()
-            .filter(|(_, id)| self.template.by_region.contains_key(id))
+            .filter(|&(_, id)| self.template.by_region.contains_key(id))
             .map(|(code, _)| code.as_str())
     }
 
