@@ -872,13 +872,13 @@ fn row_key(table: Table, values: &[Val]) -> u128 {
     }
 }
 
-/// Makes room in the duplicate table for the rows of a file, estimated from its size and
-/// its first batch: growing a map of tens of millions of ids step by step costs more
-/// than the checks (each step copies it and the system zeroes fresh memory).
+/// Makes room in the duplicate table for the rows of a file, estimated from the size of
+/// its text ([`source::text_size`]: a gzip file's uncompressed size) and its first
+/// batch: growing a map of tens of millions of ids step by step costs more than the
+/// checks (each step copies it and the system zeroes fresh memory). Sized from its
+/// compressed length, the table of the sample's `检测.csv.gz` (732,068 tests) had room
+/// for about 94,000 ids and was rebuilt three times.
 fn reserve_ids<V>(dup: &mut IdSet<V>, path: &Path, first: &Batch) {
-    // The text's size, not the file's: sized from its compressed length, the table of
-    // the sample's `检测.csv.gz` (732,068 tests) had room for about 94,000 ids and was
-    // rebuilt three times, each time in fresh memory.
     let size = source::text_size(path);
     // The batch's text and one delimiter or line end per cell.
     let bytes = (first.text.len() - first.delimiters + first.slots.len()).max(1) as u64;
