@@ -8,7 +8,8 @@
 //! open addressing over buckets of one cache line (64 bytes) holding three
 //! fingerprints, so a lookup reads one line (the next one only when a bucket is full);
 //! the bucket of a key is known from the key alone, so the caller can
-//! [`prefetch`](IdSet::prefetch) it a few rows ahead and the accesses overlap. What the
+//! [`prefetch`](IdSet::prefetch) the buckets of a group of rows together and the
+//! accesses overlap (`prefetch_buckets` in the parent module says why together). What the
 //! duplicate check needs of the first accepted row of an id (its content's fingerprint,
 //! file and line; read only when an id comes again) lies in a vector beside the table,
 //! in acceptance order. A `std` hash map reads two places per lookup (its control bytes
@@ -182,7 +183,7 @@ impl<V> IdSet<V> {
     }
 
     /// Asks the processor to load the bucket a lookup of `key` starts at, so that a
-    /// lookup a few rows later does not wait for memory. Does nothing else.
+    /// lookup later does not wait for memory. Does nothing else.
     #[inline]
     pub fn prefetch(&self, key: u128) {
         if self.buckets.is_empty() {

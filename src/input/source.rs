@@ -250,9 +250,10 @@ pub fn read_file(
 /// empty field is [`Cell::Empty`]).
 pub type OnFields<'f> = dyn FnMut(u64, &str, &[usize], usize) -> Result<(), FileError> + 'f;
 
-/// [`read_file`], handing the rows of a UTF-8 CSV whose fields all decode to
-/// `on_fields` when given (the same rows `on_row` would get as cells, cheaper); every
-/// other row goes to `on_row`.
+/// [`read_file`], handing the rows of a CSV whose fields all decode to `on_fields` when
+/// given (the same rows `on_row` would get as cells, cheaper): UTF-8 rows, and the
+/// unquoted rows of GB18030 (whose sniffed delimiters never fall inside a character:
+/// [`Encoding::is_standalone`]); every other row goes to `on_row`.
 pub fn read_file_with(
     path: &Path,
     opts: &ReadOptions<'_>,
@@ -371,6 +372,7 @@ fn read_csv(
     };
     on_header(&info)?;
     let width = header.len();
+    let mut decoded_ends = Vec::new();
     while let Some(s) = scanner.next_record().map_err(io_err)? {
         match s {
             Scanned::Broken { line, code, raw } => on_row(RawRow::Broken {
@@ -399,6 +401,30 @@ fn read_csv(
                     && rec.ends.iter().all(|&e| w.is_char_boundary(e))
                 {
                     f(rec.line, w, &rec.ends, rec.sep)?;
+                    scanner.recycle(rec);
+                    continue;
+                }
+                // GB18030 is decoded once per unquoted record (its delimiters still in
+                // it) when the delimiter never falls inside a character: the decoded
+                // record's delimiters are then the fields' ends. A record that does not
+                // decode whole goes field by field below, to mark the fields that fail.
+                if encoding == Encoding::Gb18030
+                    && rec.sep == 1
+                    && encoding.is_standalone(delimiter)
+                    && let Some(f) = on_fields.as_deref_mut()
+                    && let Some(text) = encoding.decode(&rec.data)
+                {
+                    match &text {
+                        // All ASCII: the same bytes, the same ends.
+                        std::borrow::Cow::Borrowed(t) => f(rec.line, t, &rec.ends, 1)?,
+                        std::borrow::Cow::Owned(t) => {
+                            decoded_ends.clear();
+                            decoded_ends.extend(memchr::memchr_iter(delimiter, t.as_bytes()));
+                            decoded_ends.push(t.len());
+                            debug_assert_eq!(decoded_ends.len(), rec.ends.len());
+                            f(rec.line, t, &decoded_ends, 1)?;
+                        }
+                    }
                     scanner.recycle(rec);
                     continue;
                 }
@@ -449,6 +475,93 @@ mod tests {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(bytes).unwrap();
         e.finish().unwrap()
+    }
+
+    /// Every row of a file as its line and cells, read through `on_fields` where the
+    /// reader offers it (`fields`) or as cells only.
+    fn rows_of(path: &Path, fields: bool) -> Vec<(u64, Vec<String>)> {
+        let show = |c: &Cell<'_>| match c {
+            Cell::Empty => "<empty>".to_string(),
+            Cell::Text(t) => t.to_string(),
+            Cell::Undecodable => "<undecodable>".to_string(),
+            other => format!("{other:?}"),
+        };
+        let rows = std::cell::RefCell::new(Vec::new());
+        let opts = ReadOptions {
+            encoding: None,
+            sheet: None,
+            max_record_bytes: 1 << 20,
+        };
+        let mut on_row = |row: RawRow<'_>| {
+            if let RawRow::Cells { line, cells } = row {
+                rows.borrow_mut()
+                    .push((line, cells.iter().map(show).collect()));
+            }
+            Ok(())
+        };
+        let mut on_fields = |line: u64, text: &str, ends: &[usize], sep: usize| {
+            let mut a = 0;
+            let mut cells = Vec::new();
+            for &e in ends {
+                cells.push(if e == a {
+                    "<empty>".to_string()
+                } else {
+                    text[a..e].to_string()
+                });
+                a = e + sep;
+            }
+            rows.borrow_mut().push((line, cells));
+            Ok(())
+        };
+        let on_fields: Option<&mut OnFields<'_>> = if fields { Some(&mut on_fields) } else { None };
+        read_file_with(path, &opts, &mut |_| Ok(()), &mut on_row, on_fields).unwrap();
+        rows.into_inner()
+    }
+
+    #[test]
+    fn gb18030_records_decoded_whole_give_the_cells_of_field_by_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let gbk = |s: &str| encoding_rs::GB18030.encode(s).0.into_owned();
+        // The sniffed delimiters never fall inside a GB18030 character; `|` could.
+        for b in [b',', b'\t', b';'] {
+            assert!(Encoding::Gb18030.is_standalone(b) && Encoding::Utf8.is_standalone(b));
+        }
+        assert!(!Encoding::Gb18030.is_standalone(b'|') && !Encoding::Gb18030.is_standalone(b'5'));
+        for delimiter in [",", "\t", ";"] {
+            let d = delimiter.to_string();
+            let mut bytes = gbk(&["人员编号", "姓名", "现住址"].join(&d));
+            bytes.push(b'\n');
+            for row in [
+                ["P1", "张三", "宁夏银川市"].join(&d), // Chinese
+                ["P2", "", "ascii only"].join(&d),     // ASCII, an empty field
+                ["P3", "€", "𠀀"].join(&d),            // two- and four-byte GB18030
+                ["P4", "\"李,四\"", "x"].join(&d),     // quoted
+            ] {
+                bytes.extend(gbk(&row));
+                bytes.push(b'\n');
+            }
+            // A lead byte before the delimiter: that field does not decode.
+            bytes.extend(gbk("P5"));
+            bytes.extend(d.as_bytes());
+            bytes.extend([0x81]);
+            bytes.extend(d.as_bytes());
+            bytes.extend(gbk("王五\n"));
+            // A two-byte character whose second byte is `|` (0x7C), 丂.
+            bytes.extend(gbk("P6"));
+            bytes.extend(d.as_bytes());
+            bytes.extend([0x81, 0x7C]);
+            bytes.extend(d.as_bytes());
+            bytes.extend(gbk("z\n"));
+            let path = dir.path().join("人员.csv");
+            std::fs::write(&path, &bytes).unwrap();
+            let whole = rows_of(&path, true);
+            assert_eq!(whole, rows_of(&path, false), "delimiter {delimiter:?}");
+            assert_eq!(whole.len(), 6, "delimiter {delimiter:?}");
+            assert_eq!(whole[0].1, ["P1", "张三", "宁夏银川市"]);
+            assert_eq!(whole[1].1, ["P2", "<empty>", "ascii only"]);
+            assert_eq!(whole[2].1, ["P3", "€", "𠀀"]);
+            assert_eq!(whole[4].1[1], "<undecodable>");
+        }
     }
 
     #[test]
