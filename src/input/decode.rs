@@ -48,10 +48,10 @@ impl Encoding {
     /// and no other byte of the text is.
     pub fn is_standalone(self, byte: u8) -> bool {
         match self {
-            // GB18030 (GB 18030-2005, 6.3): a two-byte character's second byte is
-            // 0x40–0x7E or 0x80–0xFE, a four-byte one's second and fourth bytes
-            // 0x30–0x39, its first and third bytes 0x81–0xFE. So `,` `;` and tab never
-            // fall inside a character; `|` (0x7C) may.
+            // GB 18030's byte ranges: a two-byte character is 0x81–0xFE then
+            // 0x40–0x7E or 0x80–0xFE; a four-byte one 0x81–0xFE, 0x30–0x39,
+            // 0x81–0xFE, 0x30–0x39. So `,` `;` and tab never fall inside a character;
+            // `|` (0x7C) may.
             Encoding::Gb18030 => byte < 0x30 || (0x3A..0x40).contains(&byte),
             // UTF-8 (UTF-16 is transcoded to it): bytes of multi-byte characters are
             // all ≥ 0x80.
