@@ -465,6 +465,60 @@ pub fn lossy(encoding: Encoding, bytes: &[u8]) -> String {
     }
 }
 
+/// The rows of a file (each its line and its cells as `{:?}`, or its code and raw text
+/// when broken), then the reader's outcome: through `on_fields` where the reader offers
+/// it (`fields`, as an import reads) or all as cells. The fields path must give what
+/// the cells path gives (the unit test below and `fuzz_read_csv_encodings`).
+#[cfg(test)]
+pub(super) fn rows_as_read(
+    path: &Path,
+    encoding: Option<Encoding>,
+    max_record_bytes: usize,
+    fields: bool,
+) -> (RowsRead, Result<(), String>) {
+    let rows = std::cell::RefCell::new(Vec::new());
+    let opts = ReadOptions {
+        encoding,
+        sheet: None,
+        max_record_bytes,
+    };
+    let mut on_row = |row: RawRow<'_>| {
+        let row = match row {
+            RawRow::Broken { line, code, raw } => (
+                line,
+                std::iter::once(format!("<{code:?}>")).chain(raw).collect(),
+            ),
+            RawRow::Cells { line, cells } => {
+                (line, cells.iter().map(|c| format!("{c:?}")).collect())
+            }
+        };
+        rows.borrow_mut().push(row);
+        Ok(())
+    };
+    // A text field as the cells path shows it: `Text("…")`, or `Empty`.
+    let mut on_fields = |line: u64, text: &str, ends: &[usize], sep: usize| {
+        let mut a = 0;
+        let mut cells = Vec::new();
+        for &e in ends {
+            cells.push(match text.get(a..e) {
+                _ if e == a => format!("{:?}", Cell::Empty),
+                Some(t) => format!("{:?}", Cell::Text(std::borrow::Cow::Borrowed(t))),
+                None => format!("<{a}..{e}: not on characters>"),
+            });
+            a = e + sep;
+        }
+        rows.borrow_mut().push((line, cells));
+        Ok(())
+    };
+    let on_fields: Option<&mut OnFields<'_>> = if fields { Some(&mut on_fields) } else { None };
+    let r = read_file_with(path, &opts, &mut |_| Ok(()), &mut on_row, on_fields);
+    (rows.into_inner(), r.map(|_| ()).map_err(|e| e.to_string()))
+}
+
+/// Rows as [`rows_as_read`] shows them.
+#[cfg(test)]
+pub(super) type RowsRead = Vec<(u64, Vec<String>)>;
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -475,47 +529,6 @@ mod tests {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(bytes).unwrap();
         e.finish().unwrap()
-    }
-
-    /// Every row of a file as its line and cells, read through `on_fields` where the
-    /// reader offers it (`fields`) or as cells only.
-    fn rows_of(path: &Path, fields: bool) -> Vec<(u64, Vec<String>)> {
-        let show = |c: &Cell<'_>| match c {
-            Cell::Empty => "<empty>".to_string(),
-            Cell::Text(t) => t.to_string(),
-            Cell::Undecodable => "<undecodable>".to_string(),
-            other => format!("{other:?}"),
-        };
-        let rows = std::cell::RefCell::new(Vec::new());
-        let opts = ReadOptions {
-            encoding: None,
-            sheet: None,
-            max_record_bytes: 1 << 20,
-        };
-        let mut on_row = |row: RawRow<'_>| {
-            if let RawRow::Cells { line, cells } = row {
-                rows.borrow_mut()
-                    .push((line, cells.iter().map(show).collect()));
-            }
-            Ok(())
-        };
-        let mut on_fields = |line: u64, text: &str, ends: &[usize], sep: usize| {
-            let mut a = 0;
-            let mut cells = Vec::new();
-            for &e in ends {
-                cells.push(if e == a {
-                    "<empty>".to_string()
-                } else {
-                    text[a..e].to_string()
-                });
-                a = e + sep;
-            }
-            rows.borrow_mut().push((line, cells));
-            Ok(())
-        };
-        let on_fields: Option<&mut OnFields<'_>> = if fields { Some(&mut on_fields) } else { None };
-        read_file_with(path, &opts, &mut |_| Ok(()), &mut on_row, on_fields).unwrap();
-        rows.into_inner()
     }
 
     #[test]
@@ -554,13 +567,18 @@ mod tests {
             bytes.extend(gbk("z\n"));
             let path = dir.path().join("人员.csv");
             std::fs::write(&path, &bytes).unwrap();
-            let whole = rows_of(&path, true);
-            assert_eq!(whole, rows_of(&path, false), "delimiter {delimiter:?}");
+            let (whole, read) = rows_as_read(&path, None, 1 << 20, true);
+            assert_eq!(
+                (&whole, &read),
+                (&rows_as_read(&path, None, 1 << 20, false).0, &Ok(())),
+                "delimiter {delimiter:?}"
+            );
+            let text = |t: &str| format!("{:?}", Cell::Text(t.into()));
             assert_eq!(whole.len(), 6, "delimiter {delimiter:?}");
-            assert_eq!(whole[0].1, ["P1", "张三", "宁夏银川市"]);
-            assert_eq!(whole[1].1, ["P2", "<empty>", "ascii only"]);
-            assert_eq!(whole[2].1, ["P3", "€", "𠀀"]);
-            assert_eq!(whole[4].1[1], "<undecodable>");
+            assert_eq!(whole[0].1, [text("P1"), text("张三"), text("宁夏银川市")]);
+            assert_eq!(whole[1].1, [text("P2"), "Empty".into(), text("ascii only")]);
+            assert_eq!(whole[2].1, [text("P3"), text("€"), text("𠀀")]);
+            assert_eq!(whole[4].1[1], "Undecodable");
         }
     }
 

@@ -23,7 +23,7 @@ use super::decode::{Encoding, Sniffed, sniff, utf16_to_utf8};
 use super::issue::Code;
 use super::pseudo::Key;
 use super::rows::{Cell, HeaderMap, map_header, parse_row};
-use super::source::{OnFields, RawRow, ReadOptions, read_file, read_file_with};
+use super::source::{RawRow, ReadOptions, read_file, rows_as_read};
 use super::values::{excel_serial_date, id_check_char, parse_date, parse_id_number, parse_region};
 use crate::dates::{Days, from_ymd, iso, to_days};
 use crate::schema::{self, EnumDef, Table, normalize_name};

@@ -129,54 +129,6 @@ fn read_one(
     result.unwrap_or(false)
 }
 
-/// The rows of a file as the importer's reader hands them over: through `on_fields`
-/// where it offers that (`fields`, as an import reads), or all as cells; each row as
-/// its line and its cells (or its code and raw text when broken), then the outcome.
-fn rows_as_read(
-    path: &Path,
-    encoding: Option<Encoding>,
-    max_record: usize,
-    fields: bool,
-) -> (Vec<(u64, Vec<String>)>, Result<(), String>) {
-    let rows = std::cell::RefCell::new(Vec::new());
-    let opts = ReadOptions {
-        encoding,
-        sheet: None,
-        max_record_bytes: max_record,
-    };
-    let mut on_row = |row: RawRow<'_>| {
-        let row = match row {
-            RawRow::Broken { line, code, raw } => (
-                line,
-                std::iter::once(format!("<{code:?}>")).chain(raw).collect(),
-            ),
-            RawRow::Cells { line, cells } => {
-                (line, cells.iter().map(|c| format!("{c:?}")).collect())
-            }
-        };
-        rows.borrow_mut().push(row);
-        Ok(())
-    };
-    // A text field as `on_row` shows it: `Text("…")`, or `Empty`.
-    let mut on_fields = |line: u64, text: &str, ends: &[usize], sep: usize| {
-        let mut a = 0;
-        let mut cells = Vec::new();
-        for &e in ends {
-            cells.push(match text.get(a..e) {
-                _ if e == a => format!("{:?}", Cell::Empty),
-                Some(t) => format!("{:?}", Cell::Text(Cow::Borrowed(t))),
-                None => format!("<{a}..{e}: not on characters>"),
-            });
-            a = e + sep;
-        }
-        rows.borrow_mut().push((line, cells));
-        Ok(())
-    };
-    let on_fields: Option<&mut OnFields<'_>> = if fields { Some(&mut on_fields) } else { None };
-    let r = read_file_with(path, &opts, &mut |_| Ok(()), &mut on_row, on_fields);
-    (rows.into_inner(), r.map(|_| ()).map_err(|e| e.to_string()))
-}
-
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(Path::new(BASIC).join(format!("{name}.csv"))).expect("fixture")
 }
