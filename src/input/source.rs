@@ -407,26 +407,30 @@ fn read_csv(
                 // GB18030 is decoded once per unquoted record (its delimiters still in
                 // it) when the delimiter never falls inside a character: the decoded
                 // record's delimiters are then the fields' ends. A record that does not
-                // decode whole goes field by field below, to mark the fields that fail.
+                // decode whole goes field by field below, to mark the fields that fail
+                // (and so would one whose decoded delimiters did not match, which the
+                // delimiter's being standalone rules out).
                 if encoding == Encoding::Gb18030
                     && rec.sep == 1
                     && encoding.is_standalone(delimiter)
                     && let Some(f) = on_fields.as_deref_mut()
                     && let Some(text) = encoding.decode(&rec.data)
                 {
-                    match &text {
+                    let ends: &[usize] = match &text {
                         // All ASCII: the same bytes, the same ends.
-                        std::borrow::Cow::Borrowed(t) => f(rec.line, t, &rec.ends, 1)?,
+                        std::borrow::Cow::Borrowed(_) => &rec.ends,
                         std::borrow::Cow::Owned(t) => {
                             decoded_ends.clear();
                             decoded_ends.extend(memchr::memchr_iter(delimiter, t.as_bytes()));
                             decoded_ends.push(t.len());
-                            debug_assert_eq!(decoded_ends.len(), rec.ends.len());
-                            f(rec.line, t, &decoded_ends, 1)?;
+                            &decoded_ends
                         }
+                    };
+                    if ends.len() == rec.ends.len() {
+                        f(rec.line, &text, ends, 1)?;
+                        scanner.recycle(rec);
+                        continue;
                     }
-                    scanner.recycle(rec);
-                    continue;
                 }
                 let cells: smallvec::SmallVec<[Cell<'_>; 24]> = (0..rec.len())
                     .map(|i| {
