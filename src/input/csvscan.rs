@@ -175,9 +175,7 @@ impl<R: BufRead> Scanner<R> {
             let len = strip_eol(&first).len();
             let mut data = first;
             data.truncate(len);
-            let delimiter = self.delimiter;
-            rec.ends.extend(memchr::memchr_iter(delimiter, &data));
-            rec.ends.push(len);
+            unquoted_ends(self.delimiter, &data, &mut rec.ends);
             self.spare_line = std::mem::replace(&mut rec.data, data);
             return Ok(Scanned::Record(rec));
         }
@@ -256,6 +254,13 @@ impl<R: BufRead> Scanner<R> {
         raw.truncate(self.max_record_bytes);
         Scanned::Broken { line, code, raw }
     }
+}
+
+/// The ends of the fields of an unquoted record (after `ends`' contents): where each
+/// delimiter is, then the record's length. Field `i` is `line[ends[i-1] + 1..ends[i]]`.
+pub fn unquoted_ends(delimiter: u8, line: &[u8], ends: &mut Vec<usize>) {
+    ends.extend(memchr::memchr_iter(delimiter, line));
+    ends.push(line.len());
 }
 
 fn strip_eol(line: &[u8]) -> &[u8] {

@@ -42,23 +42,6 @@ impl Encoding {
         }
     }
 
-    /// Whether `byte` always stands for itself in this encoding, never for a part of
-    /// a multi-byte character. A record split at such a delimiter decodes whole to
-    /// the same fields as field by field: decoded, each delimiter is still that byte
-    /// and no other byte of the text is.
-    pub fn is_standalone(self, byte: u8) -> bool {
-        match self {
-            // GB 18030's byte ranges: a two-byte character is 0x81–0xFE then
-            // 0x40–0x7E or 0x80–0xFE; a four-byte one 0x81–0xFE, 0x30–0x39,
-            // 0x81–0xFE, 0x30–0x39. So `,` `;` and tab never fall inside a character;
-            // `|` (0x7C) may.
-            Encoding::Gb18030 => byte < 0x30 || (0x3A..0x40).contains(&byte),
-            // UTF-8 (UTF-16 is transcoded to it): bytes of multi-byte characters are
-            // all ≥ 0x80.
-            _ => byte.is_ascii(),
-        }
-    }
-
     /// Strictly decodes one field; `None` when the bytes are not valid.
     pub fn decode<'a>(self, bytes: &'a [u8]) -> Option<Cow<'a, str>> {
         match self {

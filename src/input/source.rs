@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::csvscan::{Scanned, Scanner, sniff_delimiter};
+use super::csvscan::{Scanned, Scanner, sniff_delimiter, unquoted_ends};
 use super::decode::{Encoding, Sniffed, sniff, utf16_to_utf8};
 use super::issue::{Code, FileError};
 use super::rows::Cell;
@@ -252,8 +252,8 @@ pub type OnFields<'f> = dyn FnMut(u64, &str, &[usize], usize) -> Result<(), File
 
 /// [`read_file`], handing the rows of a CSV whose fields all decode to `on_fields` when
 /// given (the same rows `on_row` would get as cells, cheaper): UTF-8 rows, and the
-/// unquoted rows of GB18030 (whose sniffed delimiters never fall inside a character:
-/// [`Encoding::is_standalone`]); every other row goes to `on_row`.
+/// unquoted rows of GB18030 that decode whole into their fields (`decode_whole`);
+/// every other row goes to `on_row`.
 pub fn read_file_with(
     path: &Path,
     opts: &ReadOptions<'_>,
@@ -404,33 +404,18 @@ fn read_csv(
                     scanner.recycle(rec);
                     continue;
                 }
-                // GB18030 is decoded once per unquoted record (its delimiters still in
-                // it) when the delimiter never falls inside a character: the decoded
-                // record's delimiters are then the fields' ends. A record that does not
-                // decode whole goes field by field below, to mark the fields that fail
-                // (and so would one whose decoded delimiters did not match, which the
-                // delimiter's being standalone rules out).
+                // GB18030 is decoded once per unquoted record when that gives its
+                // fields (`decode_whole`); otherwise field by field below, which marks
+                // the fields that fail.
                 if encoding == Encoding::Gb18030
                     && rec.sep == 1
-                    && encoding.is_standalone(delimiter)
                     && let Some(f) = on_fields.as_deref_mut()
-                    && let Some(text) = encoding.decode(&rec.data)
+                    && let Some((text, ends)) =
+                        decode_whole(encoding, &rec.data, delimiter, &rec.ends, &mut decoded_ends)
                 {
-                    let ends: &[usize] = match &text {
-                        // All ASCII: the same bytes, the same ends.
-                        std::borrow::Cow::Borrowed(_) => &rec.ends,
-                        std::borrow::Cow::Owned(t) => {
-                            decoded_ends.clear();
-                            decoded_ends.extend(memchr::memchr_iter(delimiter, t.as_bytes()));
-                            decoded_ends.push(t.len());
-                            &decoded_ends
-                        }
-                    };
-                    if ends.len() == rec.ends.len() {
-                        f(rec.line, &text, ends, 1)?;
-                        scanner.recycle(rec);
-                        continue;
-                    }
+                    f(rec.line, &text, ends, 1)?;
+                    scanner.recycle(rec);
+                    continue;
                 }
                 let cells: smallvec::SmallVec<[Cell<'_>; 24]> = (0..rec.len())
                     .map(|i| {
@@ -456,6 +441,39 @@ fn read_csv(
         }
     }
     Ok(())
+}
+
+/// An unquoted record (`data`, its fields ending at `raw_ends`) decoded whole, with the
+/// ends of its fields in the decoded text (`ends` holds them when the text is not the
+/// record's own bytes) — when that gives the record's fields: the record decodes, and
+/// every delimiter of `data` is still one in the text. `None` otherwise (an undecodable
+/// field, or a delimiter byte inside a character), for the field-by-field path.
+///
+/// A decoded ASCII character comes only from that byte standing alone (GB18030 and
+/// UTF-8 encode every other character in bytes ≥ 0x80, bar GB18030's trailing bytes,
+/// which decode into such characters), so as many delimiters in the text as in `data`
+/// means none of `data`'s fell inside a character, and the text splits into the fields
+/// that decoding each field would give. (The sniffed delimiters, comma, tab and
+/// semicolon, are never a GB18030 trailing byte, 0x30–0x39, 0x40–0x7E or 0x80–0xFE;
+/// `|` could be.)
+fn decode_whole<'a>(
+    encoding: Encoding,
+    data: &'a [u8],
+    delimiter: u8,
+    raw_ends: &'a [usize],
+    ends: &'a mut Vec<usize>,
+) -> Option<(std::borrow::Cow<'a, str>, &'a [usize])> {
+    let text = encoding.decode(data)?;
+    let ends: &[usize] = match &text {
+        // All ASCII: the same bytes, the same ends.
+        std::borrow::Cow::Borrowed(_) => raw_ends,
+        std::borrow::Cow::Owned(t) => {
+            ends.clear();
+            unquoted_ends(delimiter, t.as_bytes(), ends);
+            ends
+        }
+    };
+    (ends.len() == raw_ends.len()).then_some((text, ends))
 }
 
 /// A field shown in the quarantine: decoded, with undecodable bytes replaced.
@@ -539,11 +557,26 @@ mod tests {
     fn gb18030_records_decoded_whole_give_the_cells_of_field_by_field() {
         let dir = tempfile::tempdir().unwrap();
         let gbk = |s: &str| encoding_rs::GB18030.encode(s).0.into_owned();
-        // The sniffed delimiters never fall inside a GB18030 character; `|` could.
-        for b in [b',', b'\t', b';'] {
-            assert!(Encoding::Gb18030.is_standalone(b) && Encoding::Utf8.is_standalone(b));
+        // The sniffed delimiters never fall inside a GB18030 character; `|` (the second
+        // byte of 亅, 0x81 0x7C) can, and such a record is not taken whole.
+        let whole_ends = |d: u8, raw: &[u8]| {
+            let mut raw_ends = Vec::new();
+            unquoted_ends(d, raw, &mut raw_ends);
+            let mut ends = Vec::new();
+            decode_whole(Encoding::Gb18030, raw, d, &raw_ends, &mut ends)
+                .map(|(t, e)| (t.into_owned(), e.to_vec()))
+        };
+        for d in [b',', b'\t', b';'] {
+            let raw = [&b"P6"[..], &[d, 0x81, 0x7C, d], b"z"].concat();
+            let text = format!("P6{}亅{}z", d as char, d as char);
+            assert_eq!(whole_ends(d, &raw), Some((text, vec![2, 6, 8])));
         }
-        assert!(!Encoding::Gb18030.is_standalone(b'|') && !Encoding::Gb18030.is_standalone(b'5'));
+        assert_eq!(whole_ends(b'|', b"P6|\x81\x7C|z"), None);
+        assert_eq!(whole_ends(b',', b"P5,\x81,z"), None);
+        assert_eq!(
+            whole_ends(b',', b"P2,,x"),
+            Some(("P2,,x".into(), vec![2, 3, 5]))
+        );
         for delimiter in [",", "\t", ";"] {
             let d = delimiter.to_string();
             let mut bytes = gbk(&["人员编号", "姓名", "现住址"].join(&d));
@@ -563,7 +596,7 @@ mod tests {
             bytes.extend([0x81]);
             bytes.extend(d.as_bytes());
             bytes.extend(gbk("王五\n"));
-            // A two-byte character whose second byte is `|` (0x7C), 丂.
+            // A two-byte character whose second byte is `|` (0x7C), 亅.
             bytes.extend(gbk("P6"));
             bytes.extend(d.as_bytes());
             bytes.extend([0x81, 0x7C]);
